@@ -1,0 +1,425 @@
+#include "dsmeshimpl.h"
+
+const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "DSMeshType", "DS_MESH_", NULL};
+
+/* Defaults for an adult human lumbar disc; sources in doc/parameters.md. */
+static const DSParam default_geometry[DS_GEOM_N] = {
+  [DS_GEOM_HEIGHT]        = {"mesh_height", "mm", "disc height (vertebra to vertebra)", 11.0, 0.5, 40, PETSC_FALSE, "MRI adults 40-59 y: 10-14 mm", PETSC_FALSE, PETSC_FALSE},
+  [DS_GEOM_RADIUS]        = {"mesh_radius", "mm", "outer radius of the axisymmetric disc", 20.0, 1, 60, PETSC_FALSE, "area-equivalent circle of a 33 x 50 mm L4/5 disc", PETSC_FALSE, PETSC_FALSE},
+  [DS_GEOM_SEMI_AP]       = {"mesh_semi_axis_ap", "mm", "antero-posterior semi-axis of the 3D disc (x)", 16.5, 1, 60, PETSC_FALSE, "L4/5 AP length 33.1 mm (MRI)", PETSC_FALSE, PETSC_FALSE},
+  [DS_GEOM_SEMI_LAT]      = {"mesh_semi_axis_lateral", "mm", "lateral semi-axis of the 3D disc (y)", 25.0, 1, 60, PETSC_FALSE, "lateral width 45-55 mm (anatomy texts)", PETSC_FALSE, PETSC_FALSE},
+  [DS_GEOM_NP_FRACTION]   = {"mesh_np_fraction", "1", "NP radius (or semi-axes) as a fraction of the disc's", 0.64, 0.05, 0.95, PETSC_FALSE, "NP share of AP length, L4/5 (MRI)", PETSC_FALSE, PETSC_FALSE},
+  [DS_GEOM_CEP_THICKNESS] = {"mesh_cep_thickness", "mm", "cartilage endplate thickness; 0 for none", 0.6, 0, 5, PETSC_FALSE, "DeLucca 2016: 0.3-1.0 mm", PETSC_FALSE, PETSC_FALSE},
+  [DS_GEOM_CEP_FRACTION]  = {"mesh_cep_fraction", "1", "radial extent of the CEP as a fraction of the disc radius (>= NP fraction)", 0.8, 0.05, 1, PETSC_FALSE, "covers NP and inner AF", PETSC_TRUE, PETSC_FALSE},
+};
+
+PetscErrorCode DSMeshCreate(MPI_Comm comm, DSMesh *mesh)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(mesh));
+  (*mesh)->comm = comm;
+  (*mesh)->type = DS_MESH_AXISYMMETRIC;
+  PetscCall(PetscArraycpy((*mesh)->geom, default_geometry, DS_GEOM_N));
+  (*mesh)->n[0] = 100;
+  (*mesh)->n[1] = 50;
+  (*mesh)->n[2] = 1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshSetType(DSMesh mesh, DSMeshType type)
+{
+  PetscFunctionBeginUser;
+  mesh->type = type;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSMeshDefaultSizes(DSMesh mesh)
+{
+  PetscFunctionBeginUser;
+  switch (mesh->type) {
+  case DS_MESH_SLAB: mesh->n[0] = 100, mesh->n[1] = mesh->n[2] = 1; break;
+  case DS_MESH_AXISYMMETRIC: mesh->n[0] = 100, mesh->n[1] = 50, mesh->n[2] = 1; break;
+  case DS_MESH_3D: mesh->n[0] = 40, mesh->n[1] = 60, mesh->n[2] = 20; break;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSMeshOptionsInt(PetscOptionItems *PetscOptionsObject, const char *key, const char *help, PetscInt *value)
+{
+  char opt[64];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s", key));
+  PetscCall(PetscOptionsInt(opt, help, NULL, *value, value, NULL));
+  PetscCall(DSCheckIntRange(key, *value, 3, 4096));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
+{
+  PetscEnum type = (PetscEnum)mesh->type;
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(mesh->comm, NULL, "Disc mesh (mesh/)", NULL);
+  PetscCall(PetscOptionsEnum("-mesh_type", "slab (1D through the height), axisymmetric (r, z) or 3d (elliptical voxels)", NULL, DSMeshTypes, type, &type, &set));
+  mesh->type = (DSMeshType)type;
+  if (set) PetscCall(DSMeshDefaultSizes(mesh));
+  switch (mesh->type) {
+  case DS_MESH_SLAB: PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[0])); break;
+  case DS_MESH_AXISYMMETRIC:
+    PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nr", "cells along the radius [1]", &mesh->n[0]));
+    PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[1]));
+    break;
+  case DS_MESH_3D:
+    PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nx", "cells along the AP axis [1]", &mesh->n[0]));
+    PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_ny", "cells along the lateral axis [1]", &mesh->n[1]));
+    PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[2]));
+    break;
+  }
+  PetscCall(DSParamsSetFromOptions(PetscOptionsObject, DS_GEOM_N, mesh->geom));
+  PetscOptionsEnd();
+  {
+    const DSParam *g = mesh->geom;
+    PetscCheck(2 * g[DS_GEOM_CEP_THICKNESS].value < g[DS_GEOM_HEIGHT].value, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "input -mesh_cep_thickness = %g mm is too large: the two endplates must be thinner than -mesh_height = %g mm", (double)g[DS_GEOM_CEP_THICKNESS].value,
+               (double)g[DS_GEOM_HEIGHT].value);
+    PetscCheck(g[DS_GEOM_CEP_FRACTION].value >= g[DS_GEOM_NP_FRACTION].value, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "input -mesh_cep_fraction = %g must be >= -mesh_np_fraction = %g: the endplate covers the whole nucleus", (double)g[DS_GEOM_CEP_FRACTION].value,
+               (double)g[DS_GEOM_NP_FRACTION].value);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Piecewise-uniform faces: region boundaries fall on faces, so no cell straddles an interface. */
+static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal breaks[], PetscInt n, PetscReal xf[])
+{
+  PetscInt  nseg = 0, count[8], total = 0;
+  PetscReal a[8], b[8];
+
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < nseg_in; s++) {
+    if (breaks[s + 1] - breaks[s] <= 1e-12 * (breaks[nseg_in] - breaks[0])) continue;
+    a[nseg] = breaks[s], b[nseg] = breaks[s + 1], nseg++;
+  }
+  PetscCheck(n >= nseg, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "a direction with %" PetscInt_FMT " regions needs at least that many cells, not %" PetscInt_FMT, nseg, n);
+  for (PetscInt s = 0; s < nseg; s++) {
+    count[s] = PetscMax(1, (PetscInt)PetscFloorReal(0.5 + n * (b[s] - a[s]) / (b[nseg - 1] - a[0])));
+    total += count[s];
+  }
+  while (total != n) {
+    PetscInt  best  = -1;
+    PetscReal score = 0;
+    for (PetscInt s = 0; s < nseg; s++) {
+      PetscReal width = (b[s] - a[s]) / count[s];
+      if (total > n && count[s] > 1 && (best < 0 || width < score)) best = s, score = width;
+      if (total < n && (best < 0 || width > score)) best = s, score = width;
+    }
+    count[best] += total > n ? -1 : 1;
+    total += total > n ? -1 : 1;
+  }
+  PetscInt i = 0;
+  for (PetscInt s = 0; s < nseg; s++)
+    for (PetscInt c = 0; c < count[s]; c++) xf[i++] = a[s] + (b[s] - a[s]) * c / count[s];
+  xf[n] = b[nseg - 1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
+{
+  const DSParam *g = mesh->geom;
+  PetscReal      H = g[DS_GEOM_HEIGHT].value, t = g[DS_GEOM_CEP_THICKNESS].value;
+  PetscReal      zb[4] = {0, t, H - t, H};
+  PetscInt       zdir  = mesh->dim - 1;
+
+  PetscFunctionBeginUser;
+  for (PetscInt d = 0; d < mesh->dim; d++) PetscCall(PetscMalloc1(mesh->n[d] + 1, &mesh->xf[d]));
+  PetscCall(DSMeshPiecewiseFaces(3, zb, mesh->n[zdir], mesh->xf[zdir]));
+  if (mesh->type == DS_MESH_AXISYMMETRIC) {
+    PetscReal R = g[DS_GEOM_RADIUS].value, rb[4] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R};
+    PetscCall(DSMeshPiecewiseFaces(3, rb, mesh->n[0], mesh->xf[0]));
+  } else if (mesh->type == DS_MESH_3D) {
+    PetscReal semi[2] = {g[DS_GEOM_SEMI_AP].value, g[DS_GEOM_SEMI_LAT].value};
+    for (PetscInt d = 0; d < 2; d++)
+      for (PetscInt i = 0; i <= mesh->n[d]; i++) mesh->xf[d][i] = -semi[d] + 2 * semi[d] * i / mesh->n[d];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Physical position (mm) of the point with index-space coordinates s[d] (cell centres or faces). */
+static void DSMeshPhysical(DSMesh mesh, const PetscReal s[3], PetscReal x[3])
+{
+  x[0] = s[0], x[1] = s[1], x[2] = s[2];
+  if (mesh->type == DS_MESH_SLAB) x[0] = 0, x[1] = 0, x[2] = s[0];
+  if (mesh->type == DS_MESH_AXISYMMETRIC) x[1] = 0, x[2] = s[1];
+}
+
+/* Squared elliptical radius of (x, y) relative to the disc outline scaled by 'fraction'. */
+static PetscReal DSMeshEllipticRadius2(DSMesh mesh, const PetscReal x[3], PetscReal fraction)
+{
+  if (mesh->type == DS_MESH_SLAB) return 0;
+  if (mesh->type == DS_MESH_AXISYMMETRIC) {
+    PetscReal R = fraction * mesh->geom[DS_GEOM_RADIUS].value;
+    return (x[0] * x[0] + x[1] * x[1]) / (R * R);
+  }
+  PetscReal a = fraction * mesh->geom[DS_GEOM_SEMI_AP].value, b = fraction * mesh->geom[DS_GEOM_SEMI_LAT].value;
+  return x[0] * x[0] / (a * a) + x[1] * x[1] / (b * b);
+}
+
+static DSRegion DSMeshRegionAt(DSMesh mesh, const PetscReal x[3])
+{
+  const DSParam *g = mesh->geom;
+  PetscReal      H = g[DS_GEOM_HEIGHT].value, t = g[DS_GEOM_CEP_THICKNESS].value;
+  PetscBool      in_endplate_layer = (PetscBool)(x[2] < t || x[2] > H - t);
+
+  if (mesh->type == DS_MESH_SLAB) return in_endplate_layer ? DS_REGION_CEP : DS_REGION_NP;
+  if (DSMeshEllipticRadius2(mesh, x, 1.0) > 1.0) return DS_REGION_OUTSIDE;
+  if (in_endplate_layer) return DSMeshEllipticRadius2(mesh, x, g[DS_GEOM_CEP_FRACTION].value) < 1.0 ? DS_REGION_CEP : DS_REGION_AF;
+  return DSMeshEllipticRadius2(mesh, x, g[DS_GEOM_NP_FRACTION].value) < 1.0 ? DS_REGION_NP : DS_REGION_AF;
+}
+
+static void DSMeshCentreIndexCoords(DSMesh mesh, const PetscInt idx[3], PetscReal s[3])
+{
+  s[0] = s[1] = s[2] = 0;
+  for (PetscInt d = 0; d < mesh->dim; d++) s[d] = 0.5 * (mesh->xf[d][idx[d]] + mesh->xf[d][idx[d] + 1]);
+}
+
+PetscErrorCode DSMeshGetRegion(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, DSRegion *region)
+{
+  PetscInt  idx[3] = {i, j, k};
+  PetscReal s[3], x[3];
+
+  PetscFunctionBeginUser;
+  for (PetscInt d = 0; d < mesh->dim; d++) {
+    if (idx[d] < 0 || idx[d] >= mesh->n[d]) {
+      *region = DS_REGION_OUTSIDE;
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
+  DSMeshCentreIndexCoords(mesh, idx, s);
+  DSMeshPhysical(mesh, s, x);
+  *region = DSMeshRegionAt(mesh, x);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Kind of a face whose far side is the domain edge or a cell outside the disc. */
+static DSFaceKind DSMeshBoundaryKind(DSMesh mesh, PetscInt dir, PetscInt side, const PetscReal xcentre[3])
+{
+  PetscInt zdir = mesh->dim - 1;
+  if (dir == zdir) {
+    if (mesh->type == DS_MESH_SLAB) return DS_BOUNDARY_VERTEBRA;
+    return DSMeshEllipticRadius2(mesh, xcentre, mesh->geom[DS_GEOM_CEP_FRACTION].value) < 1.0 ? DS_BOUNDARY_VERTEBRA : DS_BOUNDARY_BONE;
+  }
+  if (mesh->type == DS_MESH_AXISYMMETRIC && side == 0) return DS_BOUNDARY_AXIS;
+  return DS_BOUNDARY_AF_OUTER;
+}
+
+/* Cross-section of the face normal to 'dir' and volume, with exact cylindrical measures. */
+static void DSMeshMeasures(DSMesh mesh, const PetscInt idx[3], PetscInt dir, PetscInt side, PetscReal *area, PetscReal *volume)
+{
+  PetscReal lo[3] = {0, 0, 0}, hi[3] = {1, 1, 1};
+  for (PetscInt d = 0; d < mesh->dim; d++) lo[d] = mesh->xf[d][idx[d]], hi[d] = mesh->xf[d][idx[d] + 1];
+  if (mesh->type == DS_MESH_AXISYMMETRIC) {
+    PetscReal ring = PETSC_PI * (hi[0] * hi[0] - lo[0] * lo[0]), dz = hi[1] - lo[1];
+    *volume        = ring * dz;
+    *area          = dir == 0 ? 2 * PETSC_PI * (side ? hi[0] : lo[0]) * dz : ring;
+    return;
+  }
+  PetscReal w[3] = {hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]};
+  *volume        = w[0] * w[1] * w[2];
+  *area          = *volume / w[dir];
+}
+
+PetscErrorCode DSMeshGetCell(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, DSCell *cell)
+{
+  PetscInt  idx[3] = {i, j, k};
+  PetscReal s[3];
+
+  PetscFunctionBeginUser;
+  PetscCall(DSMeshGetRegion(mesh, i, j, k, &cell->region));
+  DSMeshCentreIndexCoords(mesh, idx, s);
+  DSMeshPhysical(mesh, s, cell->x);
+  cell->nfaces = 2 * mesh->dim;
+  for (PetscInt dir = 0; dir < mesh->dim; dir++) {
+    for (PetscInt side = 0; side < 2; side++) {
+      DSFace  *f      = &cell->face[2 * dir + side];
+      PetscInt nb[3]  = {i, j, k};
+      PetscReal fs[3] = {s[0], s[1], s[2]};
+      nb[dir] += side ? 1 : -1;
+      fs[dir] = mesh->xf[dir][idx[dir] + side];
+      DSMeshPhysical(mesh, fs, f->x);
+      DSMeshMeasures(mesh, idx, dir, side, &f->area, &cell->volume);
+      f->h_self = 0.5 * (mesh->xf[dir][idx[dir] + 1] - mesh->xf[dir][idx[dir]]);
+      PetscCall(DSMeshGetRegion(mesh, nb[0], nb[1], nb[2], &f->nbr_region));
+      if (f->nbr_region != DS_REGION_OUTSIDE) {
+        f->kind  = DS_FACE_INTERIOR;
+        f->h_nbr = 0.5 * (mesh->xf[dir][nb[dir] + 1] - mesh->xf[dir][nb[dir]]);
+      } else {
+        f->kind  = DSMeshBoundaryKind(mesh, dir, side, cell->x);
+        f->h_nbr = 0;
+      }
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshSetUp(DSMesh mesh, PetscInt dof)
+{
+  PetscInt xs[3], xm[3];
+
+  PetscFunctionBeginUser;
+  PetscCheck(!mesh->setup, mesh->comm, PETSC_ERR_ORDER, "DSMeshSetUp() called twice");
+  mesh->dim = mesh->type == DS_MESH_SLAB ? 1 : mesh->type == DS_MESH_AXISYMMETRIC ? 2 : 3;
+  for (PetscInt d = mesh->dim; d < 3; d++) mesh->n[d] = 1;
+  PetscCall(DSMeshBuildFaces(mesh));
+  switch (mesh->dim) {
+  case 1: PetscCall(DMDACreate1d(mesh->comm, DM_BOUNDARY_NONE, mesh->n[0], dof, 1, NULL, &mesh->dm)); break;
+  case 2: PetscCall(DMDACreate2d(mesh->comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, mesh->n[0], mesh->n[1], PETSC_DECIDE, PETSC_DECIDE, dof, 1, NULL, NULL, &mesh->dm)); break;
+  case 3:
+    PetscCall(DMDACreate3d(mesh->comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, mesh->n[0], mesh->n[1], mesh->n[2], PETSC_DECIDE, PETSC_DECIDE,
+                           PETSC_DECIDE, dof, 1, NULL, NULL, NULL, &mesh->dm));
+    break;
+  }
+  PetscCall(DMSetUp(mesh->dm));
+  PetscCall(DMDAGetCorners(mesh->dm, &xs[0], &xs[1], &xs[2], &xm[0], &xm[1], &xm[2]));
+  PetscInt nlocal = 0;
+  for (PetscInt k = xs[2]; k < xs[2] + xm[2]; k++)
+    for (PetscInt j = xs[1]; j < xs[1] + xm[1]; j++)
+      for (PetscInt i = xs[0]; i < xs[0] + xm[0]; i++) {
+        DSRegion r;
+        PetscCall(DSMeshGetRegion(mesh, i, j, k, &r));
+        nlocal += r != DS_REGION_OUTSIDE;
+      }
+  PetscCall(MPIU_Allreduce(&nlocal, &mesh->nactive, 1, MPIU_INT, MPI_SUM, mesh->comm));
+  mesh->setup = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshDestroy(DSMesh *mesh)
+{
+  PetscFunctionBeginUser;
+  if (!*mesh) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt d = 0; d < 3; d++) PetscCall(PetscFree((*mesh)->xf[d]));
+  PetscCall(DMDestroy(&(*mesh)->dm));
+  PetscCall(PetscFree(*mesh));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetType(DSMesh mesh, DSMeshType *type)
+{
+  PetscFunctionBeginUser;
+  *type = mesh->type;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetDM(DSMesh mesh, DM *dm)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(mesh->setup, mesh->comm, PETSC_ERR_ORDER, "call DSMeshSetUp() first");
+  *dm = mesh->dm;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetDimension(DSMesh mesh, PetscInt *dim)
+{
+  PetscFunctionBeginUser;
+  *dim = mesh->dim;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetSizes(DSMesh mesh, PetscInt n[3])
+{
+  PetscFunctionBeginUser;
+  for (PetscInt d = 0; d < 3; d++) n[d] = mesh->n[d];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetFaceCoordinates(DSMesh mesh, PetscInt dir, const PetscReal **xf)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(dir >= 0 && dir < mesh->dim, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE, "direction %" PetscInt_FMT " not in [0, %" PetscInt_FMT ")", dir, mesh->dim);
+  *xf = mesh->xf[dir];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetNumActiveCells(DSMesh mesh, PetscInt *nactive)
+{
+  PetscFunctionBeginUser;
+  *nactive = mesh->nactive;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetHeight(DSMesh mesh, PetscReal *height)
+{
+  PetscFunctionBeginUser;
+  *height = mesh->geom[DS_GEOM_HEIGHT].value;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The cells whose centres are nearest to x, equally weighted when x is on a face (ties). */
+PetscErrorCode DSMeshLocate(DSMesh mesh, const PetscReal x[3], PetscInt *ncells, PetscInt idx[][3], PetscReal w[])
+{
+  PetscReal s[3] = {0, 0, 0};
+  PetscInt  lo[3] = {0, 0, 0}, cnt[3] = {1, 1, 1};
+
+  PetscFunctionBeginUser;
+  switch (mesh->type) {
+  case DS_MESH_SLAB: s[0] = x[2]; break;
+  case DS_MESH_AXISYMMETRIC: s[0] = PetscSqrtReal(x[0] * x[0] + x[1] * x[1]), s[1] = x[2]; break;
+  case DS_MESH_3D: s[0] = x[0], s[1] = x[1], s[2] = x[2]; break;
+  }
+  for (PetscInt d = 0; d < mesh->dim; d++) {
+    const PetscReal *xf = mesh->xf[d];
+    PetscInt         n  = mesh->n[d];
+    PetscReal        tol = 1e-9 * (xf[n] - xf[0]);
+    PetscCheck(s[d] >= xf[0] - tol && s[d] <= xf[n] + tol, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE, "point (%g, %g, %g) mm lies outside the mesh", (double)x[0], (double)x[1], (double)x[2]);
+    PetscInt i = 0;
+    while (i < n - 1 && xf[i + 1] <= s[d] + tol) i++;
+    lo[d] = i;
+    if (i > 0 && PetscAbsReal(s[d] - xf[i]) <= tol) lo[d] = i - 1, cnt[d] = 2;
+  }
+  *ncells = 0;
+  for (PetscInt c = 0; c < cnt[2]; c++)
+    for (PetscInt b = 0; b < cnt[1]; b++)
+      for (PetscInt a = 0; a < cnt[0]; a++) {
+        idx[*ncells][0] = lo[0] + a, idx[*ncells][1] = lo[1] + b, idx[*ncells][2] = lo[2] + c;
+        (*ncells)++;
+      }
+  for (PetscInt c = 0; c < *ncells; c++) w[c] = 1.0 / *ncells;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3])
+{
+  const DSParam *g = mesh->geom;
+  PetscReal      H = g[DS_GEOM_HEIGHT].value;
+
+  PetscFunctionBeginUser;
+  x[0] = x[1] = 0, x[2] = 0.5 * H;
+  if (region == DS_REGION_CEP) x[2] = 0.5 * g[DS_GEOM_CEP_THICKNESS].value;
+  if (region == DS_REGION_AF && mesh->type != DS_MESH_SLAB) {
+    PetscReal outer = mesh->type == DS_MESH_3D ? g[DS_GEOM_SEMI_AP].value : g[DS_GEOM_RADIUS].value;
+    x[0] = 0.5 * (1 + g[DS_GEOM_NP_FRACTION].value) * outer;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer)
+{
+  const DSParam *g = mesh->geom;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "mesh: %s, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells, %" PetscInt_FMT " in the disc; height %g mm", DSMeshTypes[mesh->type],
+                                   mesh->n[0], mesh->n[1], mesh->n[2], mesh->nactive, (double)g[DS_GEOM_HEIGHT].value));
+  if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(PetscViewerASCIIPrintf(viewer, ", radius %g mm", (double)g[DS_GEOM_RADIUS].value));
+  if (mesh->type == DS_MESH_3D) PetscCall(PetscViewerASCIIPrintf(viewer, ", semi-axes %g x %g mm", (double)g[DS_GEOM_SEMI_AP].value, (double)g[DS_GEOM_SEMI_LAT].value));
+  PetscCall(PetscViewerASCIIPrintf(viewer, ", CEP %g mm\n", (double)g[DS_GEOM_CEP_THICKNESS].value));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSParamsViewMarkdown(viewer, "Mesh geometry (mesh/)", DS_GEOM_N, default_geometry));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

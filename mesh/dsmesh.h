@@ -1,0 +1,55 @@
+/* DSMesh: a cell-centred finite-volume mesh of the disc on a PETSc DMDA.
+ *
+ * Physical coordinates are always 3D Cartesian in mm: z is the height above the lower vertebra,
+ * x and y are centred on the disc axis. A slab cell sits at (0, 0, z); an axisymmetric cell at
+ * (r, 0, z); a 3D voxel at (x, y, z). Index direction 0 is z for the slab, r for the
+ * axisymmetric mesh and x for the 3D mesh; see DSMeshGetCell. */
+#ifndef DSMESH_H
+#define DSMESH_H
+#include <petscdmda.h>
+#include "dsregion.h"
+
+typedef struct _p_DSMesh *DSMesh;
+
+typedef enum { DS_MESH_SLAB = 0, DS_MESH_AXISYMMETRIC = 1, DS_MESH_3D = 2 } DSMeshType;
+extern const char *const DSMeshTypes[];
+
+#define DS_MAX_FACES 6
+
+typedef struct {
+  DSFaceKind kind;       /* DS_FACE_INTERIOR or the boundary kind */
+  PetscReal  area;       /* mm^2 */
+  PetscReal  h_self;     /* mm: distance from this cell's centre to the face */
+  PetscReal  h_nbr;      /* mm: distance from the face to the neighbour's centre (interior only) */
+  DSRegion   nbr_region; /* region of the neighbour (interior only) */
+  PetscReal  x[3];       /* face centre, mm */
+} DSFace;
+
+typedef struct {
+  DSRegion  region;
+  PetscReal volume;             /* mm^3 */
+  PetscReal x[3];               /* cell centre, mm */
+  PetscInt  nfaces;             /* 2 * dim; face 2d is on the low side of direction d, 2d+1 on the high side */
+  DSFace    face[DS_MAX_FACES];
+} DSCell;
+
+PetscErrorCode DSMeshCreate(MPI_Comm comm, DSMesh *mesh);
+PetscErrorCode DSMeshSetType(DSMesh mesh, DSMeshType type);
+PetscErrorCode DSMeshSetFromOptions(DSMesh mesh);
+PetscErrorCode DSMeshSetUp(DSMesh mesh, PetscInt dof);
+PetscErrorCode DSMeshDestroy(DSMesh *mesh);
+PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer);
+PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer);
+
+PetscErrorCode DSMeshGetType(DSMesh mesh, DSMeshType *type);
+PetscErrorCode DSMeshGetDM(DSMesh mesh, DM *dm);
+PetscErrorCode DSMeshGetDimension(DSMesh mesh, PetscInt *dim);
+PetscErrorCode DSMeshGetSizes(DSMesh mesh, PetscInt n[3]);
+PetscErrorCode DSMeshGetFaceCoordinates(DSMesh mesh, PetscInt dir, const PetscReal **xf);
+PetscErrorCode DSMeshGetCell(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, DSCell *cell);
+PetscErrorCode DSMeshGetRegion(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, DSRegion *region);
+PetscErrorCode DSMeshGetNumActiveCells(DSMesh mesh, PetscInt *nactive);
+PetscErrorCode DSMeshGetHeight(DSMesh mesh, PetscReal *height);
+PetscErrorCode DSMeshLocate(DSMesh mesh, const PetscReal x[3], PetscInt *ncells, PetscInt idx[][3], PetscReal w[]);
+PetscErrorCode DSMeshGetRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3]);
+#endif

@@ -1,0 +1,238 @@
+#include "dsmodelimpl.h"
+
+static PetscFunctionList DSModelList     = NULL;
+static PetscBool         DSModelsAreRegistered = PETSC_FALSE;
+
+PetscErrorCode DSModelCreate_Nutrient(DSModel);
+
+PetscErrorCode DSModelRegister(const char name[], PetscErrorCode (*create)(DSModel))
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFunctionListAdd(&DSModelList, name, create));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelRegisterAll(void)
+{
+  PetscFunctionBeginUser;
+  if (DSModelsAreRegistered) PetscFunctionReturn(PETSC_SUCCESS);
+  DSModelsAreRegistered = PETSC_TRUE;
+  PetscCall(DSModelRegister("nutrient", DSModelCreate_Nutrient));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetRegisteredNames(PetscInt *n, const char ***names)
+{
+  int count;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelRegisterAll());
+  PetscCall(PetscFunctionListGet(DSModelList, names, &count)); /* caller frees *names with PetscFree */
+  *n = count;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelCreate(MPI_Comm comm, DSModel *model)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSModelRegisterAll());
+  PetscCall(PetscNew(model));
+  (*model)->comm = comm;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelSetType(DSModel model, const char type[])
+{
+  PetscErrorCode (*create)(DSModel);
+
+  PetscFunctionBeginUser;
+  PetscCheck(!model->type, model->comm, PETSC_ERR_ORDER, "model type already set to %s", model->type);
+  PetscCall(PetscFunctionListFind(DSModelList, type, &create));
+  if (!create) {
+    char     known[512] = "";
+    PetscInt n;
+    const char **names;
+    PetscCall(DSModelGetRegisteredNames(&n, &names));
+    for (PetscInt i = 0; i < n; i++) {
+      PetscCall(PetscStrlcat(known, i ? ", " : "", sizeof known));
+      PetscCall(PetscStrlcat(known, names[i], sizeof known));
+    }
+    PetscCall(PetscFree(names));
+    SETERRQ(model->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "input -model = %s is not a known model: allowed %s", type, known);
+  }
+  PetscCall(PetscStrallocpy(type, &model->type));
+  PetscCall((*create)(model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelSetParameters(DSModel model, PetscInt n, const DSParam params[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(model->params));
+  PetscCall(PetscMalloc1(n, &model->params));
+  PetscCall(PetscArraycpy(model->params, params, n));
+  model->nparams = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelSetFromOptions(DSModel model)
+{
+  char      type[64] = "nutrient";
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(model->comm, NULL, "Kinetics model (models/)", NULL);
+  PetscCall(PetscOptionsFList("-model", "kinetics model", "DSModelSetType", DSModelList, model->type ? model->type : type, type, sizeof type, &set));
+  if (!model->type) PetscCall(DSModelSetType(model, type));
+  PetscCall(DSParamsSetFromOptions(PetscOptionsObject, model->nparams, model->params));
+  if (model->ops.setfromoptions) PetscCall(model->ops.setfromoptions(model, PetscOptionsObject));
+  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelSetUp(DSModel model)
+{
+  PetscFunctionBeginUser;
+  if (model->setup) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(model->type, model->comm, PETSC_ERR_ORDER, "set the model type first");
+  PetscCall(PetscCalloc1(DS_NUM_REGIONS * model->nspecies, &model->D));
+  PetscCall(model->ops.setup(model));
+  model->setup = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelDestroy(DSModel *model)
+{
+  PetscFunctionBeginUser;
+  if (!*model) PetscFunctionReturn(PETSC_SUCCESS);
+  if ((*model)->ops.destroy) PetscCall((*model)->ops.destroy(*model));
+  PetscCall(PetscFree((*model)->type));
+  PetscCall(PetscFree((*model)->params));
+  PetscCall(PetscFree((*model)->D));
+  PetscCall(PetscFree(*model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetName(DSModel model, const char **name)
+{
+  PetscFunctionBeginUser;
+  *name = model->type;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetNumSpecies(DSModel model, PetscInt *n)
+{
+  PetscFunctionBeginUser;
+  *n = model->nspecies;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetNumDiagnostics(DSModel model, PetscInt *n)
+{
+  PetscFunctionBeginUser;
+  *n = model->ndiag;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetField(DSModel model, PetscInt field, const DSFieldInfo **info)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(field >= 0 && field < model->nspecies + model->ndiag, model->comm, PETSC_ERR_ARG_OUTOFRANGE, "no field %" PetscInt_FMT, field);
+  *info = &model->fields[field];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetFigures(DSModel model, PetscInt *n, const DSFigure **figures)
+{
+  PetscFunctionBeginUser;
+  *n       = model->nfigures;
+  *figures = model->figures;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetDiffusivity(DSModel model, DSRegion region, PetscReal D[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(model->setup, model->comm, PETSC_ERR_ORDER, "call DSModelSetUp() first");
+  for (PetscInt s = 0; s < model->nspecies; s++) D[s] = model->D[region * model->nspecies + s];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelReaction(DSModel model, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(model->ops.reaction(model, pt, u, r, J));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelBoundary(DSModel model, DSFaceKind kind, const DSPoint *pt, DSBCType bc[], PetscScalar value[])
+{
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < model->nspecies; s++) bc[s] = DS_BC_NOFLUX, value[s] = 0;
+  if (kind == DS_BOUNDARY_AXIS || kind == DS_FACE_INTERIOR) PetscFunctionReturn(PETSC_SUCCESS); /* symmetry: never a source */
+  PetscCall(model->ops.boundary(model, kind, pt, bc, value));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelInitial(DSModel model, const DSPoint *pt, PetscScalar u[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(model->ops.initial(model, pt, u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelDiagnostics(DSModel model, const DSPoint *pt, const PetscScalar u[], PetscScalar d[])
+{
+  PetscFunctionBeginUser;
+  if (model->ndiag) PetscCall(model->ops.diagnostics(model, pt, u, d));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Largest relative difference between the analytic Jacobian block and centred differences. */
+PetscErrorCode DSModelCheckJacobian(DSModel model, const DSPoint *pt, const PetscScalar u[], PetscReal *relerr)
+{
+  PetscInt     n = model->nspecies;
+  PetscScalar *J, *up, *um, *rp, *rm, *r;
+  PetscReal    worst = 0, jmax = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc6(n * n, &J, n, &up, n, &um, n, &rp, n, &rm, n, &r));
+  PetscCall(DSModelReaction(model, pt, u, r, J));
+  for (PetscInt i = 0; i < n * n; i++) jmax = PetscMax(jmax, PetscAbsScalar(J[i]));
+  for (PetscInt c = 0; c < n; c++) {
+    PetscReal h = 1e-6 * PetscMax(PetscAbsScalar(u[c]), model->fields[c].scale);
+    PetscCall(PetscArraycpy(up, u, n));
+    PetscCall(PetscArraycpy(um, u, n));
+    up[c] += h, um[c] -= h;
+    PetscCall(DSModelReaction(model, pt, up, rp, NULL));
+    PetscCall(DSModelReaction(model, pt, um, rm, NULL));
+    for (PetscInt row = 0; row < n; row++) {
+      PetscReal fd = (rp[row] - rm[row]) / (2 * h);
+      /* scale each entry by the column's natural size so species of different units compare */
+      PetscReal err = PetscAbsReal(fd - J[row * n + c]) / PetscMax(PetscAbsReal(J[row * n + c]), 1e-8 * jmax + 1e-300);
+      worst = PetscMax(worst, PetscAbsReal(fd - J[row * n + c]) < 1e-12 * (jmax + 1e-300) ? 0 : err);
+    }
+  }
+  *relerr = worst;
+  PetscCall(PetscFree6(J, up, um, rp, rm, r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelView(DSModel model, PetscViewer viewer)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "model: %s, species", model->type));
+  for (PetscInt s = 0; s < model->nspecies; s++) PetscCall(PetscViewerASCIIPrintf(viewer, " %s [%s]", model->fields[s].name, model->fields[s].unit));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelViewParametersMarkdown(DSModel model, PetscViewer viewer)
+{
+  char title[128];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(title, sizeof title, "Model `%s` (models/)", model->type));
+  PetscCall(DSParamsViewMarkdown(viewer, title, model->nparams, model->params));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,31 @@
+#ifndef DSMODELIMPL_H
+#define DSMODELIMPL_H
+#include "dsmodel.h"
+
+typedef struct {
+  PetscErrorCode (*setfromoptions)(DSModel, PetscOptionItems *);
+  PetscErrorCode (*setup)(DSModel);
+  /* r = rate of change of each species in the cell (unit/h); J (row-major nspecies^2, may be NULL) = dr/du */
+  PetscErrorCode (*reaction)(DSModel, const DSPoint *, const PetscScalar[], PetscScalar[], PetscScalar[]);
+  PetscErrorCode (*boundary)(DSModel, DSFaceKind, const DSPoint *, DSBCType[], PetscScalar[]);
+  PetscErrorCode (*initial)(DSModel, const DSPoint *, PetscScalar[]);
+  PetscErrorCode (*diagnostics)(DSModel, const DSPoint *, const PetscScalar[], PetscScalar[]);
+  PetscErrorCode (*destroy)(DSModel);
+} DSModelOps;
+
+struct _p_DSModel {
+  MPI_Comm           comm;
+  char              *type;
+  PetscInt           nspecies, ndiag, nfigures, nparams;
+  const DSFieldInfo *fields;     /* nspecies species followed by ndiag diagnostics */
+  const DSFigure    *figures;
+  DSParam           *params;     /* owned copy; the implementation reads values from here */
+  PetscReal         *D;          /* DS_NUM_REGIONS x nspecies, mm^2/h, filled by setup */
+  PetscBool          setup;
+  DSModelOps         ops;
+  void              *data;
+};
+
+/* Convenience for implementations: copy a static parameter table into the model. */
+PetscErrorCode DSModelSetParameters(DSModel model, PetscInt n, const DSParam params[]);
+#endif

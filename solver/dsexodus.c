@@ -1,0 +1,558 @@
+/* Exodus II output written with plain netCDF-C calls (no exodus library: Debian's PETSc is not
+ * built with it). Dimension and variable names follow exodusII_int.h so that ParaView's IOSS
+ * and ExodusII readers open the file; see doc/ and shared/reference/STACK.md. */
+#include <netcdf.h>
+#include <stdio.h>
+#include "dsexodus.h"
+
+#ifndef PETSC_SUCCESS /* PETSc < 3.19 returns plain 0 */
+  #define PETSC_SUCCESS 0
+#endif
+
+#define DS_EX_NAME_LEN 32 /* maximum_name_length: names are stored in len_name = 33 chars */
+#define DS_EX_MAX_BLOCKS 3
+
+/* Turn a netCDF status into a PETSc error that names the file and the failing call. */
+#define DSNCCall(ex, call) \
+  do { \
+    int ds_nc_status_ = (call); \
+    PetscCheck(ds_nc_status_ == NC_NOERR, PETSC_COMM_SELF, PETSC_ERR_LIB, "netCDF error on '%s': %s (in %s)", (ex)->path, nc_strerror(ds_nc_status_), #call); \
+  } while (0)
+
+struct _p_DSExodus {
+  MPI_Comm    comm;
+  PetscMPIInt rank;
+  DSMesh      mesh;
+  char        path[PETSC_MAX_PATH_LEN];
+  int         ncid; /* rank 0 only; -1 when closed */
+  PetscBool   created;
+  PetscInt    nfields, nglobals;
+  char      (*vnames)[DS_EX_NAME_LEN + 1], (*gnames)[DS_EX_NAME_LEN + 1];
+  char      **vunits;
+
+  /* Rank 0: the element blocks and, for each element (numbered block by block), its cell. */
+  PetscInt  nblocks;
+  DSRegion  block_region[DS_EX_MAX_BLOCKS];
+  PetscInt  block_size[DS_EX_MAX_BLOCKS], block_start[DS_EX_MAX_BLOCKS + 1];
+  PetscInt *elem_cell; /* natural cell index ((k*ny + j)*nx + i) */
+  PetscReal *buf;      /* one block of one variable */
+
+  int    varid_time, varid_glo, *varid_elem; /* varid_elem[b * nfields + v] */
+  size_t step;
+
+  /* Gather of the fields to rank 0, created at the first step (the fields' DM is known then). */
+  Vec        natural, gathered;
+  VecScatter scatter;
+};
+
+/* The output grid: the mesh's cells as a 2D or 3D tensor grid of m[0] x m[1] x m[2] cells. The
+ * slab (index direction 0 = z) becomes a one-cell-wide strip so that ParaView draws areas. */
+typedef struct {
+  PetscInt         ndim, m[3];
+  const PetscReal *xf[3];
+} DSExGrid;
+
+static const PetscReal ds_ex_strip[2] = {0.0, 1.0}; /* mm */
+
+static PetscErrorCode DSExodusGetGrid(DSMesh mesh, DSExGrid *g)
+{
+  DSMeshType type;
+  PetscInt   n[3];
+
+  PetscFunctionBeginUser;
+  PetscCall(DSMeshGetType(mesh, &type));
+  PetscCall(DSMeshGetSizes(mesh, n));
+  g->m[0] = g->m[1] = g->m[2] = 1;
+  g->xf[2]                    = NULL;
+  if (type == DS_MESH_SLAB) {
+    g->ndim  = 2;
+    g->xf[0] = ds_ex_strip;
+    g->m[1]  = n[0];
+    PetscCall(DSMeshGetFaceCoordinates(mesh, 0, &g->xf[1]));
+  } else {
+    g->ndim = type == DS_MESH_3D ? 3 : 2;
+    for (PetscInt d = 0; d < g->ndim; d++) {
+      g->m[d] = n[d];
+      PetscCall(DSMeshGetFaceCoordinates(mesh, d, &g->xf[d]));
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Mesh cell (i, j, k) shown by output cell (a, b, c). */
+static void DSExodusGridCell(const DSExGrid *g, PetscInt a, PetscInt b, PetscInt c, PetscInt idx[3])
+{
+  if (g->xf[0] == ds_ex_strip) idx[0] = b, idx[1] = 0, idx[2] = 0;
+  else idx[0] = a, idx[1] = b, idx[2] = c;
+}
+
+/* Grid node numbers (0-based, x fastest) of a cell's corners: counter-clockwise quads, and
+ * the standard HEX8 order (bottom face counter-clockwise seen from +z, then the top face). */
+static PetscInt DSExodusCorners(const DSExGrid *g, PetscInt a, PetscInt b, PetscInt c, PetscInt node[8])
+{
+  const PetscInt off[8][3] = {
+    {0, 0, 0},
+    {1, 0, 0},
+    {1, 1, 0},
+    {0, 1, 0},
+    {0, 0, 1},
+    {1, 0, 1},
+    {1, 1, 1},
+    {0, 1, 1}
+  };
+  PetscInt npe = g->ndim == 3 ? 8 : 4, px = g->m[0] + 1, py = g->m[1] + 1;
+
+  for (PetscInt q = 0; q < npe; q++) node[q] = (a + off[q][0]) + px * ((b + off[q][1]) + py * (c + off[q][2]));
+  return npe;
+}
+
+static PetscErrorCode DSExodusPutName(DSExodus ex, int varid, size_t index, const char name[])
+{
+  char   padded[DS_EX_NAME_LEN + 1] = {0};
+  size_t start[2] = {index, 0}, count[2] = {1, sizeof padded};
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(padded, name, sizeof padded));
+  DSNCCall(ex, nc_put_vara_text(ex->ncid, varid, start, count, padded));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSExodusPutTextAtt(DSExodus ex, int varid, const char name[], const char text[])
+{
+  size_t len;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrlen(text, &len));
+  DSNCCall(ex, nc_put_att_text(ex->ncid, varid, name, len, text));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* "<name>_<unit>", or "<name>" for dimensionless quantities. */
+static PetscErrorCode DSExodusComposeName(const char name[], const char unit[], char out[DS_EX_NAME_LEN + 1])
+{
+  PetscBool dimensionless;
+  char      full[256];
+
+  PetscFunctionBeginUser;
+  PetscCheck(name && name[0], PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "every output variable needs a name");
+  PetscCall(PetscStrcmp(unit ? unit : "1", "1", &dimensionless));
+  if (dimensionless) PetscCall(PetscSNPrintf(full, sizeof full, "%s", name));
+  else PetscCall(PetscSNPrintf(full, sizeof full, "%s_%s", name, unit));
+  PetscCheck(strlen(full) <= DS_EX_NAME_LEN, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "output variable name '%s' is longer than the %d characters Exodus allows", full,
+             DS_EX_NAME_LEN);
+  PetscCall(PetscStrncpy(out, full, DS_EX_NAME_LEN + 1));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSExodusSetNames(DSExodus ex, const char *const names[], const char *const units[], const char *const gnames[], const char *const gunits[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(ex->nfields, &ex->vnames));
+  PetscCall(PetscCalloc1(ex->nfields, &ex->vunits));
+  PetscCall(PetscCalloc1(ex->nglobals, &ex->gnames));
+  for (PetscInt v = 0; v < ex->nfields; v++) {
+    PetscCall(DSExodusComposeName(names[v], units ? units[v] : NULL, ex->vnames[v]));
+    PetscCall(PetscStrallocpy(units && units[v] ? units[v] : "1", &ex->vunits[v]));
+  }
+  for (PetscInt v = 0; v < ex->nglobals; v++) PetscCall(DSExodusComposeName(gnames[v], gunits ? gunits[v] : NULL, ex->gnames[v]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: sort the active cells into blocks (NP, AF, CEP), mark the nodes they use and number
+ * those from 1; nodeid[] is indexed by grid node and is 0 for unused nodes. */
+static PetscErrorCode DSExodusNumber(DSExodus ex, const DSExGrid *g, PetscInt nodeid[], PetscInt *nnodes)
+{
+  PetscInt count[DS_NUM_REGIONS] = {0}, n[3], node[8];
+
+  PetscFunctionBeginUser;
+  PetscCall(DSMeshGetSizes(ex->mesh, n));
+  for (PetscInt c = 0; c < g->m[2]; c++)
+    for (PetscInt b = 0; b < g->m[1]; b++)
+      for (PetscInt a = 0; a < g->m[0]; a++) {
+        PetscInt idx[3], npe;
+        DSRegion r;
+        DSExodusGridCell(g, a, b, c, idx);
+        PetscCall(DSMeshGetRegion(ex->mesh, idx[0], idx[1], idx[2], &r));
+        if (r == DS_REGION_OUTSIDE) continue;
+        count[r]++;
+        npe = DSExodusCorners(g, a, b, c, node);
+        for (PetscInt q = 0; q < npe; q++) nodeid[node[q]] = 1;
+      }
+  ex->nblocks        = 0;
+  ex->block_start[0] = 0;
+  for (PetscInt r = DS_REGION_NP; r < DS_NUM_REGIONS; r++) {
+    if (!count[r]) continue;
+    ex->block_region[ex->nblocks]    = (DSRegion)r;
+    ex->block_size[ex->nblocks]      = count[r];
+    ex->block_start[ex->nblocks + 1] = ex->block_start[ex->nblocks] + count[r];
+    ex->nblocks++;
+  }
+  *nnodes = 0;
+  for (PetscInt p = 0; p < (g->m[0] + 1) * (g->m[1] + 1) * (g->m[2] + 1); p++)
+    if (nodeid[p]) nodeid[p] = ++(*nnodes);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: connectivity (1-based node ids, block by block) and the cell of every element. */
+static PetscErrorCode DSExodusConnect(DSExodus ex, const DSExGrid *g, const PetscInt nodeid[], int conn[])
+{
+  PetscInt n[3], node[8], e = 0, npe = g->ndim == 3 ? 8 : 4;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSMeshGetSizes(ex->mesh, n));
+  PetscCall(PetscMalloc1(ex->block_start[ex->nblocks], &ex->elem_cell));
+  for (PetscInt blk = 0; blk < ex->nblocks; blk++)
+    for (PetscInt c = 0; c < g->m[2]; c++)
+      for (PetscInt b = 0; b < g->m[1]; b++)
+        for (PetscInt a = 0; a < g->m[0]; a++) {
+          PetscInt idx[3];
+          DSRegion r;
+          DSExodusGridCell(g, a, b, c, idx);
+          PetscCall(DSMeshGetRegion(ex->mesh, idx[0], idx[1], idx[2], &r));
+          if (r != ex->block_region[blk]) continue;
+          ex->elem_cell[e] = (idx[2] * n[1] + idx[1]) * n[0] + idx[0];
+          DSExodusCorners(g, a, b, c, node);
+          for (PetscInt q = 0; q < npe; q++) conn[e * npe + q] = (int)nodeid[node[q]];
+          e++;
+        }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSExodusDefineGlobalAtts(DSExodus ex, const char title[])
+{
+  const float version = 8.03f;
+  const int   wordsize = 8, filesize = 1, namelen = DS_EX_NAME_LEN;
+
+  PetscFunctionBeginUser;
+  DSNCCall(ex, nc_put_att_float(ex->ncid, NC_GLOBAL, "api_version", NC_FLOAT, 1, &version));
+  DSNCCall(ex, nc_put_att_float(ex->ncid, NC_GLOBAL, "version", NC_FLOAT, 1, &version));
+  DSNCCall(ex, nc_put_att_int(ex->ncid, NC_GLOBAL, "floating_point_word_size", NC_INT, 1, &wordsize));
+  DSNCCall(ex, nc_put_att_int(ex->ncid, NC_GLOBAL, "file_size", NC_INT, 1, &filesize));
+  DSNCCall(ex, nc_put_att_int(ex->ncid, NC_GLOBAL, "maximum_name_length", NC_INT, 1, &namelen));
+  PetscCall(DSExodusPutTextAtt(ex, NC_GLOBAL, "title", title && title[0] ? title : "discsim"));
+  PetscCall(DSExodusPutTextAtt(ex, NC_GLOBAL, "discsim_units", "time_whole in h (hours); coordinates in mm; element variable units follow the last '_' of the name (none: dimensionless) and the 'units' attribute"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0, define mode: everything about the mesh and the variables. */
+static PetscErrorCode DSExodusDefine(DSExodus ex, const DSExGrid *g, PetscInt nnodes, const char title[], int varid_coord[3], int varid_conn[], int *varid_names)
+{
+  int    d_string, d_name, d_line, d_four, d_time, d_dim, d_nodes, d_elem, d_blk, d_evar = -1, d_gvar = -1, d_inblk[DS_EX_MAX_BLOCKS], d_npe[DS_EX_MAX_BLOCKS];
+  int    id, dims[2];
+  const char *coord[3] = {"coordx", "coordy", "coordz"};
+  char        nm[64];
+
+  PetscFunctionBeginUser;
+  PetscCall(DSExodusDefineGlobalAtts(ex, title));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "len_string", DS_EX_NAME_LEN + 1, &d_string));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "len_name", DS_EX_NAME_LEN + 1, &d_name));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "len_line", 81, &d_line));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "four", 4, &d_four));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "time_step", NC_UNLIMITED, &d_time));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "num_dim", (size_t)g->ndim, &d_dim));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "num_nodes", (size_t)nnodes, &d_nodes));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "num_elem", (size_t)ex->block_start[ex->nblocks], &d_elem));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "num_el_blk", (size_t)ex->nblocks, &d_blk));
+  if (ex->nfields) DSNCCall(ex, nc_def_dim(ex->ncid, "num_elem_var", (size_t)ex->nfields, &d_evar));
+  if (ex->nglobals) DSNCCall(ex, nc_def_dim(ex->ncid, "num_glo_var", (size_t)ex->nglobals, &d_gvar));
+
+  DSNCCall(ex, nc_def_var(ex->ncid, "time_whole", NC_DOUBLE, 1, &d_time, &ex->varid_time));
+  PetscCall(DSExodusPutTextAtt(ex, ex->varid_time, "units", "h"));
+  for (PetscInt d = 0; d < g->ndim; d++) DSNCCall(ex, nc_def_var(ex->ncid, coord[d], NC_DOUBLE, 1, &d_nodes, &varid_coord[d]));
+  dims[0] = d_dim, dims[1] = d_name;
+  DSNCCall(ex, nc_def_var(ex->ncid, "coor_names", NC_CHAR, 2, dims, &varid_names[0]));
+  DSNCCall(ex, nc_def_var(ex->ncid, "eb_status", NC_INT, 1, &d_blk, &varid_names[1]));
+  DSNCCall(ex, nc_def_var(ex->ncid, "eb_prop1", NC_INT, 1, &d_blk, &varid_names[2]));
+  PetscCall(DSExodusPutTextAtt(ex, varid_names[2], "name", "ID"));
+  dims[0] = d_blk;
+  DSNCCall(ex, nc_def_var(ex->ncid, "eb_names", NC_CHAR, 2, dims, &varid_names[3]));
+
+  for (PetscInt b = 0; b < ex->nblocks; b++) {
+    PetscCall(PetscSNPrintf(nm, sizeof nm, "num_el_in_blk%" PetscInt_FMT, b + 1));
+    DSNCCall(ex, nc_def_dim(ex->ncid, nm, (size_t)ex->block_size[b], &d_inblk[b]));
+    PetscCall(PetscSNPrintf(nm, sizeof nm, "num_nod_per_el%" PetscInt_FMT, b + 1));
+    DSNCCall(ex, nc_def_dim(ex->ncid, nm, g->ndim == 3 ? 8 : 4, &d_npe[b]));
+    PetscCall(PetscSNPrintf(nm, sizeof nm, "connect%" PetscInt_FMT, b + 1));
+    dims[0] = d_inblk[b], dims[1] = d_npe[b];
+    DSNCCall(ex, nc_def_var(ex->ncid, nm, NC_INT, 2, dims, &varid_conn[b]));
+    PetscCall(DSExodusPutTextAtt(ex, varid_conn[b], "elem_type", g->ndim == 3 ? "HEX8" : "QUAD4"));
+  }
+
+  varid_names[4] = varid_names[5] = varid_names[6] = -1;
+  if (ex->nfields) {
+    dims[0] = d_evar, dims[1] = d_name;
+    DSNCCall(ex, nc_def_var(ex->ncid, "name_elem_var", NC_CHAR, 2, dims, &varid_names[4]));
+    dims[0] = d_blk, dims[1] = d_evar;
+    DSNCCall(ex, nc_def_var(ex->ncid, "elem_var_tab", NC_INT, 2, dims, &varid_names[5]));
+  }
+  PetscCall(PetscMalloc1(ex->nblocks * ex->nfields, &ex->varid_elem));
+  for (PetscInt b = 0; b < ex->nblocks; b++)
+    for (PetscInt v = 0; v < ex->nfields; v++) {
+      PetscCall(PetscSNPrintf(nm, sizeof nm, "vals_elem_var%" PetscInt_FMT "eb%" PetscInt_FMT, v + 1, b + 1));
+      dims[0] = d_time, dims[1] = d_inblk[b];
+      DSNCCall(ex, nc_def_var(ex->ncid, nm, NC_DOUBLE, 2, dims, &id));
+      PetscCall(DSExodusPutTextAtt(ex, id, "units", ex->vunits[v]));
+      ex->varid_elem[b * ex->nfields + v] = id;
+    }
+  ex->varid_glo = -1;
+  if (ex->nglobals) {
+    dims[0] = d_gvar, dims[1] = d_name;
+    DSNCCall(ex, nc_def_var(ex->ncid, "name_glo_var", NC_CHAR, 2, dims, &varid_names[6]));
+    dims[0] = d_time, dims[1] = d_gvar;
+    DSNCCall(ex, nc_def_var(ex->ncid, "vals_glo_var", NC_DOUBLE, 2, dims, &ex->varid_glo));
+  }
+  (void)d_string, (void)d_line, (void)d_four;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0, data mode: coordinates of the used nodes. */
+static PetscErrorCode DSExodusPutCoordinates(DSExodus ex, const DSExGrid *g, const PetscInt nodeid[], PetscInt nnodes, const int varid_coord[3])
+{
+  double *x;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(nnodes, &x));
+  for (PetscInt d = 0; d < g->ndim; d++) {
+    PetscInt p = 0;
+    for (PetscInt c = 0; c <= g->m[2]; c++)
+      for (PetscInt b = 0; b <= g->m[1]; b++)
+        for (PetscInt a = 0; a <= g->m[0]; a++, p++) {
+          PetscInt ijk[3] = {a, b, c};
+          if (nodeid[p]) x[nodeid[p] - 1] = (double)g->xf[d][ijk[d]];
+        }
+    DSNCCall(ex, nc_put_var_double(ex->ncid, varid_coord[d], x));
+  }
+  PetscCall(PetscFree(x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0, data mode: names, block properties and connectivity. */
+static PetscErrorCode DSExodusPutMeshData(DSExodus ex, const DSExGrid *g, const int conn[], const int varid_conn[], const int varid_names[])
+{
+  const char *axis[3] = {"x", "y", "z"};
+  int         one = 1, npe = g->ndim == 3 ? 8 : 4;
+
+  PetscFunctionBeginUser;
+  for (PetscInt d = 0; d < g->ndim; d++) PetscCall(DSExodusPutName(ex, varid_names[0], (size_t)d, axis[d]));
+  for (PetscInt b = 0; b < ex->nblocks; b++) {
+    size_t index = (size_t)b;
+    int    id    = (int)ex->block_region[b]; /* NP 1, AF 2, CEP 3, whichever blocks are present */
+    DSNCCall(ex, nc_put_var1_int(ex->ncid, varid_names[1], &index, &one));
+    DSNCCall(ex, nc_put_var1_int(ex->ncid, varid_names[2], &index, &id));
+    PetscCall(DSExodusPutName(ex, varid_names[3], index, DSRegionNames[ex->block_region[b]]));
+    DSNCCall(ex, nc_put_var_int(ex->ncid, varid_conn[b], conn + (size_t)ex->block_start[b] * npe));
+    for (PetscInt v = 0; v < ex->nfields; v++) {
+      size_t start[2] = {index, (size_t)v};
+      DSNCCall(ex, nc_put_var1_int(ex->ncid, varid_names[5], start, &one));
+    }
+  }
+  for (PetscInt v = 0; v < ex->nfields; v++) PetscCall(DSExodusPutName(ex, varid_names[4], (size_t)v, ex->vnames[v]));
+  for (PetscInt v = 0; v < ex->nglobals; v++) PetscCall(DSExodusPutName(ex, varid_names[6], (size_t)v, ex->gnames[v]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: define the file and write the mesh. */
+static PetscErrorCode DSExodusWriteMesh(DSExodus ex, const char title[])
+{
+  DSExGrid  g;
+  PetscInt *nodeid, nnodes = 0, npe;
+  int      *conn, varid_coord[3], varid_conn[DS_EX_MAX_BLOCKS], varid_names[7];
+
+  PetscFunctionBeginUser;
+  PetscCall(DSExodusGetGrid(ex->mesh, &g));
+  npe = g.ndim == 3 ? 8 : 4;
+  PetscCall(PetscCalloc1((g.m[0] + 1) * (g.m[1] + 1) * (g.m[2] + 1), &nodeid));
+  PetscCall(DSExodusNumber(ex, &g, nodeid, &nnodes));
+  PetscCheck(ex->nblocks > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "the mesh has no cells in the disc: nothing to write to '%s'", ex->path);
+  PetscCall(PetscMalloc1(ex->block_start[ex->nblocks] * npe, &conn));
+  PetscCall(DSExodusConnect(ex, &g, nodeid, conn));
+  PetscCall(DSExodusDefine(ex, &g, nnodes, title, varid_coord, varid_conn, varid_names));
+  DSNCCall(ex, nc_enddef(ex->ncid));
+  PetscCall(DSExodusPutCoordinates(ex, &g, nodeid, nnodes, varid_coord));
+  PetscCall(DSExodusPutMeshData(ex, &g, conn, varid_conn, varid_names));
+  DSNCCall(ex, nc_sync(ex->ncid));
+  PetscCall(PetscFree(conn));
+  PetscCall(PetscFree(nodeid));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: create the file; *exists reports that it was there already and overwrite is off
+ * (NC_NOCLOBBER makes the check and the creation one atomic step). */
+static PetscErrorCode DSExodusOpen(DSExodus ex, PetscBool overwrite, PetscBool *exists)
+{
+  int status;
+
+  PetscFunctionBeginUser;
+  status  = nc_create(ex->path, NC_64BIT_OFFSET | (overwrite ? NC_CLOBBER : NC_NOCLOBBER), &ex->ncid);
+  *exists = (PetscBool)(status == NC_EEXIST);
+  if (*exists) {
+    ex->ncid = -1;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  DSNCCall(ex, status);
+  ex->created = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0 after a failure: drop the half-written file so that no unreadable output remains. */
+static void DSExodusDiscard(DSExodus ex)
+{
+  if (ex->ncid >= 0) (void)nc_abort(ex->ncid);
+  ex->ncid = -1;
+  if (ex->created) (void)remove(ex->path);
+  ex->created = PETSC_FALSE;
+}
+
+/* Make an error on rank 0 an error on every rank. Rank 0 re-raises its own (its message has
+ * the netCDF details); the others raise a short one instead of hanging in the next collective. */
+static PetscErrorCode DSExodusShareStatus(MPI_Comm comm, PetscMPIInt rank, PetscErrorCode ierr0, const char what[], const char path[])
+{
+  int failed = ierr0 != PETSC_SUCCESS;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Bcast(&failed, 1, MPI_INT, 0, comm));
+  if (rank == 0) PetscCall(ierr0);
+  PetscCheck(!failed, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s '%s' failed on rank 0", what, path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSExodusCreate(DSMesh mesh, const char path[], PetscBool overwrite, const char title[], PetscInt nfields, const char *const names[],
+                              const char *const units[], PetscInt nglobals, const char *const gnames[], const char *const gunits[], DSExodus *ex)
+{
+  DSExodus       e;
+  DM             dm;
+  MPI_Comm       comm;
+  PetscMPIInt    rank;
+  PetscErrorCode ierr0  = PETSC_SUCCESS;
+  PetscBool      exists = PETSC_FALSE;
+  int            state  = 0; /* 0 written, 1 refused (file exists), 2 failed on rank 0 */
+
+  PetscFunctionBeginUser;
+  PetscCheck(ex, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "DSExodusCreate() needs somewhere to return the writer");
+  *ex = NULL;
+  PetscCall(DSMeshGetDM(mesh, &dm));
+  PetscCall(PetscObjectGetComm((PetscObject)dm, &comm));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCheck(nfields >= 0 && nglobals >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "negative number of output variables");
+  PetscCheck(path && path[0], comm, PETSC_ERR_ARG_NULL, "no output file name");
+  PetscCheck(strlen(path) < PETSC_MAX_PATH_LEN, comm, PETSC_ERR_ARG_OUTOFRANGE, "output file name is too long");
+  PetscCall(PetscNew(&e));
+  e->comm     = comm;
+  e->rank     = rank;
+  e->mesh     = mesh;
+  e->ncid     = -1;
+  e->nfields  = nfields;
+  e->nglobals = nglobals;
+  PetscCall(PetscStrncpy(e->path, path, sizeof e->path));
+  PetscCall(DSExodusSetNames(e, names, units, gnames, gunits));
+  if (rank == 0) {
+    /* Not PetscCall: a failure here must first reach the other ranks (see below). */
+    ierr0 = DSExodusOpen(e, overwrite, &exists);
+    if (!ierr0 && !exists) ierr0 = DSExodusWriteMesh(e, title);
+    if (ierr0) DSExodusDiscard(e);
+    state = exists ? 1 : ierr0 ? 2 : 0;
+  }
+  PetscCallMPI(MPI_Bcast(&state, 1, MPI_INT, 0, comm));
+  if (state) PetscCall(DSExodusDestroy(&e));
+  PetscCheck(state != 1, comm, PETSC_ERR_FILE_OPEN, "output file '%s' exists: refusing to overwrite it (pass -output_overwrite to replace it)", path);
+  if (rank == 0) PetscCall(ierr0); /* the netCDF details are in rank 0's message */
+  PetscCheck(state != 2, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "creating '%s' failed on rank 0", path);
+  *ex = e;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Collective, at the first step: the natural-ordered copy of the fields and its gather to rank 0.
+ * The scatter only depends on the layout, so it serves every later step. */
+static PetscErrorCode DSExodusSetUpGather(DSExodus ex, DM da)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DMDACreateNaturalVector(da, &ex->natural));
+  PetscCall(VecScatterCreateToZero(ex->natural, &ex->scatter, &ex->gathered));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The fields must be cell data of this mesh with one dof per output variable. */
+static PetscErrorCode DSExodusCheckFields(DSExodus ex, Vec fields, DM *da)
+{
+  PetscInt dim, M, N, P, dof, mdim, n[3];
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetDM(fields, da));
+  PetscCheck(*da, ex->comm, PETSC_ERR_ARG_WRONG, "the fields written to '%s' must be a Vec of a DMDA", ex->path);
+  PetscCall(DMDAGetInfo(*da, &dim, &M, &N, &P, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DSMeshGetDimension(ex->mesh, &mdim));
+  PetscCall(DSMeshGetSizes(ex->mesh, n));
+  PetscCheck(dim == mdim && M == n[0] && N == n[1] && P == n[2], ex->comm, PETSC_ERR_ARG_SIZ, "the fields written to '%s' are not on the mesh's grid", ex->path);
+  PetscCheck(dof == ex->nfields, ex->comm, PETSC_ERR_ARG_SIZ, "the fields written to '%s' have %" PetscInt_FMT " components, the file has %" PetscInt_FMT " element variables", ex->path, dof,
+             ex->nfields);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0: append one time step from the gathered natural vector. */
+static PetscErrorCode DSExodusPutStep(DSExodus ex, PetscReal time_h, const PetscReal globals[])
+{
+  const PetscScalar *g;
+  double             t = (double)time_h;
+
+  PetscFunctionBeginUser;
+  DSNCCall(ex, nc_put_var1_double(ex->ncid, ex->varid_time, &ex->step, &t));
+  if (!ex->buf) PetscCall(PetscMalloc1(ex->block_start[ex->nblocks], &ex->buf));
+  PetscCall(VecGetArrayRead(ex->gathered, &g));
+  for (PetscInt b = 0; b < ex->nblocks; b++) {
+    size_t start[2] = {ex->step, 0}, count[2] = {1, (size_t)ex->block_size[b]};
+    for (PetscInt v = 0; v < ex->nfields; v++) {
+      for (PetscInt e = 0; e < ex->block_size[b]; e++) ex->buf[e] = PetscRealPart(g[ex->elem_cell[ex->block_start[b] + e] * ex->nfields + v]);
+      DSNCCall(ex, nc_put_vara_double(ex->ncid, ex->varid_elem[b * ex->nfields + v], start, count, ex->buf));
+    }
+  }
+  PetscCall(VecRestoreArrayRead(ex->gathered, &g));
+  if (ex->nglobals) {
+    size_t start[2] = {ex->step, 0}, count[2] = {1, (size_t)ex->nglobals};
+    DSNCCall(ex, nc_put_vara_double(ex->ncid, ex->varid_glo, start, count, globals));
+  }
+  /* So that a run killed later still leaves a readable file with every step so far. */
+  DSNCCall(ex, nc_sync(ex->ncid));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSExodusWriteStep(DSExodus ex, PetscReal time_h, Vec fields, const PetscReal globals[])
+{
+  DM             da;
+  PetscErrorCode ierr0 = PETSC_SUCCESS;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSExodusCheckFields(ex, fields, &da));
+  PetscCheck(globals || !ex->nglobals, ex->comm, PETSC_ERR_ARG_NULL, "%" PetscInt_FMT " global values expected for '%s'", ex->nglobals, ex->path);
+  if (!ex->scatter) PetscCall(DSExodusSetUpGather(ex, da));
+  PetscCall(DMDAGlobalToNaturalBegin(da, fields, INSERT_VALUES, ex->natural));
+  PetscCall(DMDAGlobalToNaturalEnd(da, fields, INSERT_VALUES, ex->natural));
+  PetscCall(VecScatterBegin(ex->scatter, ex->natural, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(ex->scatter, ex->natural, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
+  if (ex->rank == 0) ierr0 = DSExodusPutStep(ex, time_h, globals); /* not PetscCall: see DSExodusShareStatus */
+  PetscCall(DSExodusShareStatus(ex->comm, ex->rank, ierr0, "writing a time step to", ex->path));
+  ex->step++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSExodusDestroy(DSExodus *ex)
+{
+  DSExodus e;
+
+  PetscFunctionBeginUser;
+  if (!ex || !*ex) PetscFunctionReturn(PETSC_SUCCESS);
+  e   = *ex;
+  *ex = NULL;
+  if (e->ncid >= 0) DSNCCall(e, nc_close(e->ncid));
+  PetscCall(VecScatterDestroy(&e->scatter));
+  PetscCall(VecDestroy(&e->natural));
+  PetscCall(VecDestroy(&e->gathered));
+  for (PetscInt v = 0; v < e->nfields; v++) PetscCall(PetscFree(e->vunits[v]));
+  PetscCall(PetscFree(e->vunits));
+  PetscCall(PetscFree(e->vnames));
+  PetscCall(PetscFree(e->gnames));
+  PetscCall(PetscFree(e->varid_elem));
+  PetscCall(PetscFree(e->elem_cell));
+  PetscCall(PetscFree(e->buf));
+  PetscCall(PetscFree(e));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,371 @@
+#include <cvode/cvode.h>
+#include <nvector/nvector_petsc.h>
+#include <sunlinsol/sunlinsol_spgmr.h>
+#include <petscksp.h>
+#include <unistd.h>
+#include "dsintegrator.h"
+#include "dssundials.h"
+#include "dsprogress.h"
+
+#define DS_MAX_OUTPUT_TIMES 1024
+
+struct _p_DSIntegrator {
+  DSProblem      prob;
+  MPI_Comm       comm;
+  /* settings */
+  PetscReal      tfinal, steady_tol, rtol, atol_factor, max_step;
+  PetscBool      steady;
+  PetscInt       max_steps, max_order, maxl, nout;
+  PetscReal      tout[DS_MAX_OUTPUT_TIMES], eps_lin;
+  PetscBool      progress, step_monitor;
+  /* state */
+  Mat            J, P;         /* dF/dU at the last Jacobian evaluation; Newton matrix ig - gamma J */
+  KSP            ksp;
+  Vec            Yout, dYdt;
+  PetscErrorCode cb_error;     /* PETSc error raised inside a SUNDIALS callback */
+  DSMonitorFn    monitor;
+  void          *monitor_ctx;
+  DSIntegratorStats stats;
+};
+
+PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
+{
+  DSIntegrator ig;
+  DM           dm;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&ig));
+  ig->prob        = prob;
+  PetscCall(DSProblemGetDM(prob, &dm));
+  ig->comm        = PetscObjectComm((PetscObject)dm);
+  ig->tfinal      = 240;
+  ig->steady_tol  = 1e-8;
+  ig->rtol        = 1e-6;
+  ig->atol_factor = 1e-6;
+  ig->max_steps   = 100000;
+  ig->max_order   = 5;
+  ig->maxl        = 30;
+  ig->eps_lin     = 1e-3; /* looser lets inexact-Newton noise stall the step size near steady state (doc/solver.md) */
+  ig->progress    = PETSC_TRUE;
+  PetscCall(KSPCreate(ig->comm, &ig->ksp));
+  PetscCall(KSPSetOptionsPrefix(ig->ksp, "newton_"));
+  PetscCall(KSPSetType(ig->ksp, KSPPREONLY));
+  *integ = ig;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
+{
+  PetscInt  nout = DS_MAX_OUTPUT_TIMES;
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(ig->comm, NULL, "Time integration (solver/)", NULL);
+  PetscCall(PetscOptionsReal("-time_final", "end of the simulation; with -time_steady the latest time to wait for steady state [h]", NULL, ig->tfinal, &ig->tfinal, NULL));
+  PetscCheck(ig->tfinal > 0 && ig->tfinal <= 1e7, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -time_final = %g h is out of range: allowed (0, 1e7] h", (double)ig->tfinal);
+  PetscCall(PetscOptionsBool("-time_steady", "stop when the relative rate of change falls below -time_steady_tol [bool]", NULL, ig->steady, &ig->steady, NULL));
+  PetscCall(PetscOptionsReal("-time_steady_tol", "steady state: max over species of |dU/dt|_max / |U|_max [1/h]", NULL, ig->steady_tol, &ig->steady_tol, NULL));
+  PetscCheck(ig->steady_tol > 0 && ig->steady_tol < 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -time_steady_tol = %g 1/h is out of range: allowed (0, 1) 1/h", (double)ig->steady_tol);
+  PetscCall(PetscOptionsRealArray("-output_times", "times at which to write the fields, ascending, comma-separated [h]; t = 0 and the final time are always written", NULL, ig->tout, &nout, &set));
+  ig->nout = set ? nout : 0;
+  for (PetscInt i = 0; i < ig->nout; i++) {
+    PetscCheck(ig->tout[i] >= 0 && ig->tout[i] <= ig->tfinal, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_times: entry %" PetscInt_FMT " = %g h is out of range: allowed [0, -time_final = %g] h", i + 1,
+               (double)ig->tout[i], (double)ig->tfinal);
+    PetscCheck(i == 0 || ig->tout[i] > ig->tout[i - 1], ig->comm, PETSC_ERR_ARG_WRONG, "input -output_times must be strictly ascending: entry %" PetscInt_FMT " = %g h follows %g h", i + 1, (double)ig->tout[i],
+               (double)ig->tout[i - 1]);
+  }
+  PetscCall(PetscOptionsBool("-time_monitor", "print time, step size, order and rate of change after every step [bool]", NULL, ig->step_monitor, &ig->step_monitor, NULL));
+  PetscCall(PetscOptionsReal("-cvode_rtol", "relative tolerance of the time integration [1]", NULL, ig->rtol, &ig->rtol, NULL));
+  PetscCheck(ig->rtol >= 1e-14 && ig->rtol <= 1e-2, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_rtol = %g is out of range: allowed [1e-14, 1e-2]", (double)ig->rtol);
+  PetscCall(PetscOptionsReal("-cvode_atol_factor", "absolute tolerance as a fraction of each species' typical scale [1]", NULL, ig->atol_factor, &ig->atol_factor, NULL));
+  PetscCheck(ig->atol_factor >= 1e-16 && ig->atol_factor <= 1e-2, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_atol_factor = %g is out of range: allowed [1e-16, 1e-2]", (double)ig->atol_factor);
+  PetscCall(PetscOptionsInt("-cvode_max_steps", "maximum number of time steps [1]", NULL, ig->max_steps, &ig->max_steps, NULL));
+  PetscCall(DSCheckIntRange("cvode_max_steps", ig->max_steps, 1, 100000000));
+  PetscCall(PetscOptionsInt("-cvode_max_order", "maximum BDF order [1]", NULL, ig->max_order, &ig->max_order, NULL));
+  PetscCall(DSCheckIntRange("cvode_max_order", ig->max_order, 1, 5));
+  PetscCall(PetscOptionsReal("-cvode_max_step", "largest time step, 0 for no limit [h]", NULL, ig->max_step, &ig->max_step, NULL));
+  PetscCheck(ig->max_step >= 0, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_max_step = %g h is out of range: allowed >= 0 h", (double)ig->max_step);
+  PetscCall(PetscOptionsInt("-cvode_krylov_max", "maximum SPGMR Krylov dimension [1]", NULL, ig->maxl, &ig->maxl, NULL));
+  PetscCall(DSCheckIntRange("cvode_krylov_max", ig->maxl, 1, 500));
+  PetscCall(PetscOptionsReal("-cvode_eps_lin", "linear solver tolerance relative to the Newton tolerance [1]", NULL, ig->eps_lin, &ig->eps_lin, NULL));
+  PetscCheck(ig->eps_lin > 0 && ig->eps_lin < 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_eps_lin = %g is out of range: allowed (0, 1)", (double)ig->eps_lin);
+  PetscOptionsEnd();
+  /* The KSP reads its -newton_ options now, so that misspelt ones are caught before the run. */
+  PetscCall(KSPSetFromOptions(ig->ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorSetMonitor(DSIntegrator ig, DSMonitorFn fn, void *ctx)
+{
+  PetscFunctionBeginUser;
+  ig->monitor     = fn;
+  ig->monitor_ctx = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorSetProgress(DSIntegrator ig, PetscBool show)
+{
+  PetscFunctionBeginUser;
+  ig->progress = show;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* SUNDIALS callbacks: a PETSc error becomes an unrecoverable (-1) return, kept for re-raising. */
+static int DSRHS(realtype t, N_Vector y, N_Vector ydot, void *ctx)
+{
+  DSIntegrator ig = (DSIntegrator)ctx;
+  ig->cb_error    = DSProblemComputeRHS(ig->prob, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(ydot));
+  return ig->cb_error ? -1 : 0;
+}
+
+static PetscErrorCode DSPrecSetupImpl(DSIntegrator ig, realtype t, Vec y, booleantype jok, booleantype *jcur, realtype gamma)
+{
+  PetscFunctionBeginUser;
+  if (!jok) PetscCall(DSProblemComputeJacobian(ig->prob, t, y, ig->J));
+  *jcur = !jok;
+  PetscCall(MatCopy(ig->J, ig->P, SAME_NONZERO_PATTERN));
+  PetscCall(MatScale(ig->P, -gamma));
+  PetscCall(MatShift(ig->P, 1.0));
+  PetscCall(KSPSetOperators(ig->ksp, ig->P, ig->P));
+  PetscCall(KSPSetUp(ig->ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static int DSPrecSetup(realtype t, N_Vector y, N_Vector fy, booleantype jok, booleantype *jcur, realtype gamma, void *ctx)
+{
+  DSIntegrator ig = (DSIntegrator)ctx;
+  ig->cb_error    = DSPrecSetupImpl(ig, t, N_VGetVector_Petsc(y), jok, jcur, gamma);
+  return ig->cb_error ? -1 : 0;
+}
+
+static PetscErrorCode DSPrecSolveImpl(DSIntegrator ig, Vec r, Vec z)
+{
+  PetscInt           its;
+  KSPConvergedReason reason;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPSolve(ig->ksp, r, z));
+  PetscCall(KSPGetConvergedReason(ig->ksp, &reason));
+  PetscCheck(reason >= 0, ig->comm, PETSC_ERR_NOT_CONVERGED, "the preconditioner's KSP (-newton_ksp_type) diverged: %s", KSPConvergedReasons[reason]);
+  PetscCall(KSPGetIterationNumber(ig->ksp, &its));
+  ig->stats.inner_iters += its;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static int DSPrecSolve(realtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vector z, realtype gamma, realtype delta, int lr, void *ctx)
+{
+  DSIntegrator ig = (DSIntegrator)ctx;
+  ig->cb_error    = DSPrecSolveImpl(ig, N_VGetVector_Petsc(r), N_VGetVector_Petsc(z));
+  return ig->cb_error ? -1 : 0;
+}
+
+/* max over species of |dU/dt|_inf / |U|_inf, in 1/h */
+static PetscErrorCode DSIntegratorRelativeRate(DSIntegrator ig, Vec U, Vec dUdt, PetscReal *rate)
+{
+  PetscReal nu[16], nd[16];
+  PetscInt  nsp;
+  DSModel   model;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSProblemGetModel(ig->prob, &model));
+  PetscCall(DSModelGetNumSpecies(model, &nsp));
+  PetscCall(VecStrideNormAll(U, NORM_INFINITY, nu));
+  PetscCall(VecStrideNormAll(dUdt, NORM_INFINITY, nd));
+  *rate = 0;
+  for (PetscInt s = 0; s < nsp; s++) {
+    const DSFieldInfo *info;
+    PetscCall(DSModelGetField(model, s, &info));
+    *rate = PetscMax(*rate, nd[s] / PetscMax(nu[s], ig->atol_factor * info->scale));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSIntegratorCollectStats(DSIntegrator ig, void *mem)
+{
+  long v;
+
+  PetscFunctionBeginUser;
+  DSCallSUNDIALS(CVodeGetNumSteps(mem, &ig->stats.steps));
+  DSCallSUNDIALS(CVodeGetNumRhsEvals(mem, &ig->stats.rhs_evals));
+  DSCallSUNDIALS(CVodeGetNumLinRhsEvals(mem, &v));
+  ig->stats.rhs_evals += v;
+  DSCallSUNDIALS(CVodeGetNumNonlinSolvIters(mem, &ig->stats.newton_iters));
+  DSCallSUNDIALS(CVodeGetNumNonlinSolvConvFails(mem, &ig->stats.newton_fails));
+  DSCallSUNDIALS(CVodeGetNumLinIters(mem, &ig->stats.linear_iters));
+  DSCallSUNDIALS(CVodeGetNumPrecEvals(mem, &ig->stats.prec_setups));
+  DSCallSUNDIALS(CVodeGetNumPrecSolves(mem, &ig->stats.prec_solves));
+  DSCallSUNDIALS(CVodeGetNumErrTestFails(mem, &ig->stats.error_test_fails));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSIntegratorFailure(DSIntegrator ig, int flag, PetscReal t)
+{
+  const char *hint = "";
+
+  PetscFunctionBeginUser;
+  if (ig->cb_error) PetscCall(ig->cb_error);
+  if (flag == CV_TOO_MUCH_WORK) hint = "raise -cvode_max_steps or loosen -cvode_rtol";
+  if (flag == CV_CONV_FAILURE || flag == CV_LSOLVE_FAIL) hint = "Newton/linear iterations failed repeatedly: try a stronger preconditioner (-newton_pc_type lu) or a smaller -cvode_max_step";
+  if (flag == CV_ERR_FAILURE) hint = "the error test failed repeatedly: the solution may be non-smooth (check parameters) or the tolerances too tight";
+  SETERRQ(ig->comm, PETSC_ERR_NOT_CONVERGED, "time integration failed at t = %g h (aiming for %g h): CVODE %s. %s. SUNDIALS said: %s", (double)t, (double)ig->tfinal, CVodeGetReturnFlagName(flag), hint,
+          DSSundialsLastMessage());
+}
+
+static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx, N_Vector y, void **mem_out, SUNLinearSolver *ls, N_Vector *atol, N_Vector *constraints)
+{
+  Vec   va, vc;
+  void *mem;
+
+  PetscFunctionBeginUser;
+  mem = CVodeCreate(CV_BDF, sunctx);
+  PetscCheck(mem, ig->comm, PETSC_ERR_LIB, "CVodeCreate failed (out of memory?)");
+  DSCallSUNDIALS(CVodeSetErrHandlerFn(mem, DSSundialsErrorHandler, NULL));
+  DSCallSUNDIALS(CVodeInit(mem, DSRHS, 0.0, y));
+  DSCallSUNDIALS(CVodeSetUserData(mem, ig));
+  PetscCall(VecDuplicate(N_VGetVector_Petsc(y), &va));
+  PetscCall(VecDuplicate(va, &vc));
+  PetscCall(DSProblemGetAbsoluteTolerances(ig->prob, ig->atol_factor, va));
+  PetscCall(VecSet(vc, 1.0)); /* every concentration >= 0 */
+  *atol        = N_VMake_Petsc(va, sunctx);
+  *constraints = N_VMake_Petsc(vc, sunctx);
+  DSCallSUNDIALS(CVodeSVtolerances(mem, ig->rtol, *atol));
+  DSCallSUNDIALS(CVodeSetConstraints(mem, *constraints));
+  DSCallSUNDIALS(CVodeSetMaxNumSteps(mem, ig->max_steps));
+  DSCallSUNDIALS(CVodeSetMaxOrd(mem, ig->max_order));
+  if (ig->max_step > 0) DSCallSUNDIALS(CVodeSetMaxStep(mem, ig->max_step));
+  DSCallSUNDIALS(CVodeSetStopTime(mem, ig->tfinal));
+  *ls = SUNLinSol_SPGMR(y, SUN_PREC_LEFT, ig->maxl, sunctx);
+  PetscCheck(*ls, ig->comm, PETSC_ERR_LIB, "SUNLinSol_SPGMR failed");
+  DSCallSUNDIALS(CVodeSetLinearSolver(mem, *ls, NULL));
+  DSCallSUNDIALS(CVodeSetPreconditioner(mem, DSPrecSetup, DSPrecSolve));
+  DSCallSUNDIALS(CVodeSetEpsLin(mem, ig->eps_lin));
+  *mem_out = mem;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSIntegratorMonitor(DSIntegrator ig, PetscReal t, Vec U)
+{
+  PetscFunctionBeginUser;
+  if (ig->monitor) PetscCall(ig->monitor(ig->monitor_ctx, t, U));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Fraction done: of the time span, or (steady mode) of the way down to the rate tolerance, in log scale. */
+static PetscReal DSIntegratorFraction(DSIntegrator ig, PetscReal t, PetscReal rate0, PetscReal rate)
+{
+  PetscReal f = t / ig->tfinal;
+  if (ig->steady && rate0 > ig->steady_tol && rate > 0) f = PetscMax(f, PetscLog10Real(rate0 / rate) / PetscLog10Real(rate0 / ig->steady_tol));
+  return PetscMin(PetscMax(f, 0), 1);
+}
+
+PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
+{
+  SUNContext      sunctx;
+  N_Vector        y, yout, dky, atol = NULL, constraints = NULL;
+  SUNLinearSolver ls = NULL;
+  void           *mem;
+  MPI_Comm        comm = ig->comm;
+  PetscReal       t = 0, rate0 = -1, start = MPI_Wtime();
+  PetscInt        iout = 0;
+  DSProgress      progress;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&ig->stats, sizeof ig->stats));
+  if (!ig->J) {
+    PetscCall(DSProblemCreateMatrix(ig->prob, &ig->J));
+    PetscCall(MatDuplicate(ig->J, MAT_DO_NOT_COPY_VALUES, &ig->P));
+    PetscCall(VecDuplicate(U, &ig->Yout));
+    PetscCall(VecDuplicate(U, &ig->dYdt));
+  }
+  DSCallSUNDIALS(SUNContext_Create(&comm, &sunctx));
+  y    = N_VMake_Petsc(U, sunctx);
+  yout = N_VMake_Petsc(ig->Yout, sunctx);
+  dky  = N_VMake_Petsc(ig->dYdt, sunctx);
+  PetscCall(DSIntegratorCreateCVODE(ig, sunctx, y, &mem, &ls, &atol, &constraints));
+  PetscCall(DSProgressStart(&progress, comm, ig->progress));
+  PetscCall(DSIntegratorMonitor(ig, 0, U));
+  while (iout < ig->nout && ig->tout[iout] <= 0) iout++;
+  for (;;) {
+    int flag = CVode(mem, ig->tfinal, y, &t, CV_ONE_STEP);
+    if (flag < 0) {
+      PetscCall(DSProgressEnd(&progress));
+      PetscCall(DSIntegratorFailure(ig, flag, t));
+    }
+    for (; iout < ig->nout && ig->tout[iout] <= t; iout++) {
+      DSCallSUNDIALS(CVodeGetDky(mem, ig->tout[iout], 0, yout));
+      PetscCall(DSIntegratorMonitor(ig, ig->tout[iout], ig->Yout));
+    }
+    PetscBool done = (PetscBool)(flag == CV_TSTOP_RETURN || t >= ig->tfinal);
+    if (ig->steady) {
+      DSCallSUNDIALS(CVodeGetDky(mem, t, 1, dky));
+      PetscCall(DSIntegratorRelativeRate(ig, U, ig->dYdt, &ig->stats.rate));
+      if (rate0 < 0) rate0 = ig->stats.rate;
+      if (ig->stats.rate < ig->steady_tol) ig->stats.steady = PETSC_TRUE, done = PETSC_TRUE;
+    }
+    if (ig->step_monitor) {
+      realtype h;
+      int      q;
+      DSCallSUNDIALS(CVodeGetLastStep(mem, &h));
+      DSCallSUNDIALS(CVodeGetLastOrder(mem, &q));
+      PetscCall(PetscPrintf(comm, "step t = %.6g h  dt = %.4g h  order %d  relative rate %.3g 1/h\n", (double)t, (double)h, q, (double)ig->stats.rate));
+    }
+    PetscCall(DSProgressUpdate(&progress, t, ig->tfinal, DSIntegratorFraction(ig, t, rate0, ig->stats.rate)));
+    if (done) break;
+  }
+  PetscCall(DSProgressEnd(&progress));
+  if (iout == 0 || ig->tout[iout - 1] < t) PetscCall(DSIntegratorMonitor(ig, t, U));
+  ig->stats.t_reached = t;
+  PetscCall(DSIntegratorCollectStats(ig, mem));
+  ig->stats.wall = MPI_Wtime() - start;
+  CVodeFree(&mem);
+  SUNLinSolFree(ls);
+  {
+    Vec va = N_VGetVector_Petsc(atol), vc = N_VGetVector_Petsc(constraints);
+    N_VDestroy(atol);
+    N_VDestroy(constraints);
+    PetscCall(VecDestroy(&va));
+    PetscCall(VecDestroy(&vc));
+  }
+  N_VDestroy(yout);
+  N_VDestroy(dky);
+  N_VDestroy(y);
+  SUNContext_Free(&sunctx);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorGetStats(DSIntegrator ig, DSIntegratorStats *stats)
+{
+  PetscFunctionBeginUser;
+  *stats = ig->stats;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorGetFinalTime(DSIntegrator ig, PetscReal *tfinal, PetscBool *steady)
+{
+  PetscFunctionBeginUser;
+  if (tfinal) *tfinal = ig->tfinal;
+  if (steady) *steady = ig->steady;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorStatsView(const DSIntegratorStats *s, PetscViewer viewer)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "solver: %ld steps, %ld RHS evaluations, %ld Newton iterations (%ld convergence failures), %ld linear iterations (%.2f per Newton), %ld preconditioner set-ups, %ld preconditioner solves (%ld inner KSP iterations), %ld error-test failures\n",
+                                   s->steps, s->rhs_evals, s->newton_iters, s->newton_fails, s->linear_iters, s->newton_iters ? (double)s->linear_iters / s->newton_iters : 0.0, s->prec_setups, s->prec_solves,
+                                   s->inner_iters, s->error_test_fails));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorDestroy(DSIntegrator *integ)
+{
+  PetscFunctionBeginUser;
+  if (!*integ) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(MatDestroy(&(*integ)->J));
+  PetscCall(MatDestroy(&(*integ)->P));
+  PetscCall(KSPDestroy(&(*integ)->ksp));
+  PetscCall(VecDestroy(&(*integ)->Yout));
+  PetscCall(VecDestroy(&(*integ)->dYdt));
+  PetscCall(PetscFree(*integ));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,416 @@
+#include "dsproblemimpl.h"
+
+static PetscInt DSProblemLocalIndex(DSProblem p, PetscInt i, PetscInt j, PetscInt k)
+{
+  return ((k - p->gxs[2]) * p->gxm[1] + (j - p->gxs[1])) * p->gxm[0] + (i - p->gxs[0]);
+}
+
+/* Transmissibilities and boundary values of one owned cell's faces. */
+static PetscErrorCode DSProblemSetUpCellFaces(DSProblem p, const DSCell *cell, PetscInt c, PetscInt *b)
+{
+  PetscInt  nsp = p->nsp;
+  PetscReal Dself[16], Dnbr[16];
+  DSBCType  bc[16];
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetDiffusivity(p->model, cell->region, Dself));
+  for (PetscInt f = 0; f < p->nfaces; f++) {
+    const DSFace *face = &cell->face[f];
+    PetscReal    *T    = p->T + (c * p->nfaces + f) * nsp;
+    if (face->kind == DS_FACE_INTERIOR) {
+      PetscCall(DSModelGetDiffusivity(p->model, face->nbr_region, Dnbr));
+      for (PetscInt s = 0; s < nsp; s++) T[s] = face->area / (face->h_self / Dself[s] + face->h_nbr / Dnbr[s]);
+      continue;
+    }
+    DSPoint fp = {cell->region, {face->x[0], face->x[1], face->x[2]}, 0};
+    p->boundary[c * p->nfaces + f] = PETSC_TRUE;
+    if (p->ubnd) PetscCall(DSModelBoundary(p->model, face->kind, &fp, bc, p->ubnd + (*b) * nsp));
+    else PetscCall(DSModelBoundary(p->model, face->kind, &fp, bc, Dnbr));
+    for (PetscInt s = 0; s < nsp; s++) T[s] = bc[s] == DS_BC_DIRICHLET ? face->area * Dself[s] / face->h_self : 0;
+    (*b)++;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Two passes over the owned cells: the first counts boundary faces, the second stores their values. */
+static PetscErrorCode DSProblemSetUpCells(DSProblem p)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt pass = 0; pass < 2; pass++) {
+    PetscInt c = 0, b = 0;
+    if (pass == 1) PetscCall(PetscMalloc1(PetscMax(p->nbfaces, 1) * p->nsp, &p->ubnd));
+    for (PetscInt k = p->xs[2]; k < p->xs[2] + p->xm[2]; k++)
+      for (PetscInt j = p->xs[1]; j < p->xs[1] + p->xm[1]; j++)
+        for (PetscInt i = p->xs[0]; i < p->xs[0] + p->xm[0]; i++, c++) {
+          DSCell cell;
+          PetscCall(DSMeshGetCell(p->mesh, i, j, k, &cell));
+          p->point[c].region = cell.region;
+          p->point[c].t      = 0;
+          for (PetscInt d = 0; d < 3; d++) p->point[c].x[d] = cell.x[d];
+          p->volume[c] = cell.volume;
+          if (cell.region != DS_REGION_OUTSIDE) PetscCall(DSProblemSetUpCellFaces(p, &cell, c, &b));
+        }
+    p->nbfaces = b;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob)
+{
+  DSProblem p;
+  PetscInt  dof, ndiag;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&p));
+  p->mesh  = mesh;
+  p->model = model;
+  PetscCall(DSMeshGetDM(mesh, &p->dm));
+  PetscCall(DSModelGetNumSpecies(model, &p->nsp));
+  PetscCall(DSModelGetNumDiagnostics(model, &ndiag));
+  PetscCall(DMDAGetInfo(p->dm, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
+  PetscCheck(dof == p->nsp, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "mesh has %" PetscInt_FMT " fields per cell, model %" PetscInt_FMT " species", dof, p->nsp);
+  PetscCheck(p->nsp <= 16, PETSC_COMM_SELF, PETSC_ERR_SUP, "at most 16 species per model");
+  PetscCall(DSModelSetUp(model));
+  PetscCall(DSMeshGetDimension(mesh, &p->nfaces));
+  p->nfaces *= 2;
+  PetscCall(DMDAGetCorners(p->dm, &p->xs[0], &p->xs[1], &p->xs[2], &p->xm[0], &p->xm[1], &p->xm[2]));
+  PetscCall(DMDAGetGhostCorners(p->dm, &p->gxs[0], &p->gxs[1], &p->gxs[2], &p->gxm[0], &p->gxm[1], &p->gxm[2]));
+  p->stride[0] = 1, p->stride[1] = p->gxm[0], p->stride[2] = p->gxm[0] * p->gxm[1];
+  p->ncells    = p->xm[0] * p->xm[1] * p->xm[2];
+  PetscCall(PetscMalloc2(p->ncells, &p->point, p->ncells, &p->volume));
+  PetscCall(PetscCalloc2(p->ncells * p->nfaces * p->nsp, &p->T, p->ncells * p->nfaces, &p->boundary));
+  PetscCall(PetscMalloc1(p->nsp * (p->nsp + 2) + ndiag, &p->work));
+  PetscCall(DSProblemSetUpCells(p));
+  PetscCall(DMCreateLocalVector(p->dm, &p->Ulocal));
+  PetscCall(DMDACreateCompatibleDMDA(p->dm, p->nsp + ndiag, &p->dmout));
+  *prob = p;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemDestroy(DSProblem *prob)
+{
+  PetscFunctionBeginUser;
+  if (!*prob) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree2((*prob)->point, (*prob)->volume));
+  PetscCall(PetscFree2((*prob)->T, (*prob)->boundary));
+  PetscCall(PetscFree((*prob)->ubnd));
+  PetscCall(PetscFree((*prob)->work));
+  PetscCall(VecDestroy(&(*prob)->Ulocal));
+  PetscCall(DMDestroy(&(*prob)->dmout));
+  PetscCall(PetscFree(*prob));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemGetDM(DSProblem prob, DM *dm)
+{
+  PetscFunctionBeginUser;
+  *dm = prob->dm;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemGetMesh(DSProblem prob, DSMesh *mesh)
+{
+  PetscFunctionBeginUser;
+  *mesh = prob->mesh;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemGetModel(DSProblem prob, DSModel *model)
+{
+  PetscFunctionBeginUser;
+  *model = prob->model;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemGetOutputDM(DSProblem prob, DM *dmout)
+{
+  PetscFunctionBeginUser;
+  *dmout = prob->dmout;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Diffusion couples a species only with itself across faces; reactions couple all species in a cell. */
+PetscErrorCode DSProblemCreateMatrix(DSProblem prob, Mat *J)
+{
+  PetscInt n = prob->nsp, *dfill, *ofill;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc2(n * n, &dfill, n * n, &ofill));
+  for (PetscInt r = 0; r < n; r++) {
+    ofill[r * n + r] = 1;
+    for (PetscInt c = 0; c < n; c++) dfill[r * n + c] = 1;
+  }
+  PetscCall(DMDASetBlockFills(prob->dm, dfill, ofill));
+  PetscCall(PetscFree2(dfill, ofill));
+  PetscCall(DMCreateMatrix(prob->dm, J));
+  PetscCall(MatSetOption(*J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemInitialState(DSProblem prob, Vec U)
+{
+  PetscScalar *u;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(U, &u));
+  for (PetscInt c = 0; c < prob->ncells; c++) {
+    if (prob->point[c].region == DS_REGION_OUTSIDE) {
+      for (PetscInt s = 0; s < prob->nsp; s++) u[c * prob->nsp + s] = 0;
+    } else PetscCall(DSModelInitial(prob->model, &prob->point[c], u + c * prob->nsp));
+  }
+  PetscCall(VecRestoreArray(U, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Net diffusive inflow into cell c (amount/h), species by species; also counts boundary faces. */
+static inline void DSProblemCellFlux(DSProblem p, PetscInt c, PetscInt L, const PetscScalar *ul, PetscInt *b, PetscScalar flux[], PetscScalar bflux[])
+{
+  const PetscInt     nsp = p->nsp;
+  const PetscScalar *u   = ul + L * nsp;
+  for (PetscInt s = 0; s < nsp; s++) flux[s] = 0, bflux[s] = 0;
+  for (PetscInt f = 0; f < p->nfaces; f++) {
+    const PetscReal *T = p->T + (c * p->nfaces + f) * nsp;
+    if (p->boundary[c * p->nfaces + f]) {
+      const PetscScalar *ub = p->ubnd + (*b) * nsp;
+      for (PetscInt s = 0; s < nsp; s++) bflux[s] += T[s] * (ub[s] - u[s]);
+      (*b)++;
+    } else {
+      PetscInt           dir = f / 2, off = (f % 2 ? 1 : -1) * p->stride[dir];
+      const PetscScalar *un  = ul + (L + off) * nsp;
+      for (PetscInt s = 0; s < nsp; s++) flux[s] += T[s] * (un[s] - u[s]);
+    }
+  }
+  for (PetscInt s = 0; s < nsp; s++) flux[s] += bflux[s];
+}
+
+#define DS_FOR_OWNED_CELLS(p, c, L) \
+  for (PetscInt k_ = (p)->xs[2], c = 0; k_ < (p)->xs[2] + (p)->xm[2]; k_++) \
+    for (PetscInt j_ = (p)->xs[1]; j_ < (p)->xs[1] + (p)->xm[1]; j_++) \
+      for (PetscInt i_ = (p)->xs[0], L = DSProblemLocalIndex(p, i_, j_, k_); i_ < (p)->xs[0] + (p)->xm[0]; i_++, c++, L++)
+
+PetscErrorCode DSProblemComputeRHS(DSProblem p, PetscReal t, Vec U, Vec F)
+{
+  const PetscScalar *ul;
+  PetscScalar       *f, *flux = p->work, *bflux = p->work + p->nsp;
+  PetscInt           b = 0, nsp = p->nsp;
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
+  PetscCall(DMGlobalToLocalEnd(p->dm, U, INSERT_VALUES, p->Ulocal));
+  PetscCall(VecGetArrayRead(p->Ulocal, &ul));
+  PetscCall(VecGetArray(F, &f));
+  DS_FOR_OWNED_CELLS(p, c, L)
+  {
+    PetscScalar *out = f + c * nsp;
+    if (p->point[c].region == DS_REGION_OUTSIDE) {
+      for (PetscInt s = 0; s < nsp; s++) out[s] = -ul[L * nsp + s];
+      continue;
+    }
+    p->point[c].t = t;
+    PetscCall(DSModelReaction(p->model, &p->point[c], ul + L * nsp, out, NULL));
+    DSProblemCellFlux(p, c, L, ul, &b, flux, bflux);
+    for (PetscInt s = 0; s < nsp; s++) out[s] += flux[s] / p->volume[c];
+  }
+  PetscCall(VecRestoreArray(F, &f));
+  PetscCall(VecRestoreArrayRead(p->Ulocal, &ul));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
+{
+  const PetscScalar *ul;
+  PetscInt           nsp = p->nsp, nf = p->nfaces;
+  PetscScalar       *R = p->work, *Jb = p->work + nsp, vals[16 + DS_MAX_FACES];
+  MatStencil         row, cols[16 + DS_MAX_FACES];
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
+  PetscCall(DMGlobalToLocalEnd(p->dm, U, INSERT_VALUES, p->Ulocal));
+  PetscCall(VecGetArrayRead(p->Ulocal, &ul));
+  PetscCall(MatZeroEntries(J));
+  DS_FOR_OWNED_CELLS(p, c, L)
+  {
+    PetscInt   idx[3] = {i_, j_, k_};
+    PetscBool  inside = (PetscBool)(p->point[c].region != DS_REGION_OUTSIDE);
+    PetscReal  invV   = 1.0 / p->volume[c];
+    if (inside) {
+      p->point[c].t = t;
+      PetscCall(DSModelReaction(p->model, &p->point[c], ul + L * nsp, R, Jb));
+    }
+    for (PetscInt s = 0; s < nsp; s++) {
+      PetscInt ncols = 0;
+      row.i = i_, row.j = j_, row.k = k_, row.c = s;
+      for (PetscInt q = 0; q < nsp; q++) {
+        cols[ncols]   = row;
+        cols[ncols].c = q;
+        vals[ncols++] = inside ? Jb[s * nsp + q] : (q == s ? -1.0 : 0.0);
+      }
+      for (PetscInt f = 0; inside && f < nf; f++) {
+        PetscReal T = p->T[(c * nf + f) * nsp + s] * invV;
+        vals[s] -= T;
+        if (p->boundary[c * nf + f]) continue;
+        PetscInt nb[3] = {idx[0], idx[1], idx[2]};
+        nb[f / 2] += f % 2 ? 1 : -1;
+        cols[ncols].i = nb[0], cols[ncols].j = nb[1], cols[ncols].k = nb[2], cols[ncols].c = s;
+        vals[ncols++] = T;
+      }
+      PetscCall(MatSetValuesStencil(J, 1, &row, ncols, cols, vals, INSERT_VALUES));
+    }
+  }
+  PetscCall(VecRestoreArrayRead(p->Ulocal, &ul));
+  PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemComputeBalance(DSProblem p, PetscReal t, Vec U, DSBalance balance[])
+{
+  const PetscScalar *ul;
+  PetscInt           nsp = p->nsp, b = 0;
+  PetscScalar       *flux = p->work, *bflux = p->work + nsp, *r = p->work + 2 * nsp;
+  PetscReal          local[3 * 16] = {0}, global[3 * 16];
+
+  PetscFunctionBeginUser;
+  PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
+  PetscCall(DMGlobalToLocalEnd(p->dm, U, INSERT_VALUES, p->Ulocal));
+  PetscCall(VecGetArrayRead(p->Ulocal, &ul));
+  DS_FOR_OWNED_CELLS(p, c, L)
+  {
+    if (p->point[c].region == DS_REGION_OUTSIDE) continue;
+    p->point[c].t = t;
+    PetscCall(DSModelReaction(p->model, &p->point[c], ul + L * nsp, r, NULL));
+    DSProblemCellFlux(p, c, L, ul, &b, flux, bflux);
+    for (PetscInt s = 0; s < nsp; s++) {
+      local[3 * s + 0] += p->volume[c] * ul[L * nsp + s];
+      local[3 * s + 1] += bflux[s];
+      local[3 * s + 2] += p->volume[c] * r[s];
+    }
+  }
+  PetscCall(VecRestoreArrayRead(p->Ulocal, &ul));
+  PetscCall(MPIU_Allreduce(local, global, 3 * nsp, MPIU_REAL, MPI_SUM, PetscObjectComm((PetscObject)p->dm)));
+  for (PetscInt s = 0; s < nsp; s++) balance[s].stored = global[3 * s], balance[s].influx = global[3 * s + 1], balance[s].reaction = global[3 * s + 2];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Species followed by the model's diagnostics, cell by cell; zero outside the disc. */
+PetscErrorCode DSProblemComputeOutputFields(DSProblem p, PetscReal t, Vec U, Vec out)
+{
+  const PetscScalar *u;
+  PetscScalar       *o;
+  PetscInt           nsp = p->nsp, ndiag, nout;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetNumDiagnostics(p->model, &ndiag));
+  nout = nsp + ndiag;
+  PetscCall(VecGetArrayRead(U, &u));
+  PetscCall(VecGetArray(out, &o));
+  for (PetscInt c = 0; c < p->ncells; c++) {
+    PetscScalar *oc = o + c * nout;
+    if (p->point[c].region == DS_REGION_OUTSIDE) {
+      for (PetscInt q = 0; q < nout; q++) oc[q] = 0;
+      continue;
+    }
+    p->point[c].t = t;
+    for (PetscInt s = 0; s < nsp; s++) oc[s] = u[c * nsp + s];
+    PetscCall(DSModelDiagnostics(p->model, &p->point[c], u + c * nsp, oc + nsp));
+  }
+  PetscCall(VecRestoreArray(out, &o));
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSProblemFieldValue(DSProblem p, PetscInt c, const PetscScalar *u, PetscInt field, PetscReal *value)
+{
+  PetscFunctionBeginUser;
+  if (field < p->nsp) *value = u[c * p->nsp + field];
+  else {
+    PetscScalar *d = p->work + p->nsp;
+    PetscCall(DSModelDiagnostics(p->model, &p->point[c], u + c * p->nsp, d));
+    *value = d[field - p->nsp];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSProblemFigureAtCentre(DSProblem p, const PetscScalar *u, const DSFigure *fig, PetscReal *value, PetscReal where[3])
+{
+  PetscInt  ncells, idx[8][3];
+  PetscReal w[8], local = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSMeshGetRegionCentre(p->mesh, fig->region, where));
+  PetscCall(DSMeshLocate(p->mesh, where, &ncells, idx, w));
+  for (PetscInt n = 0; n < ncells; n++) {
+    PetscBool owned = PETSC_TRUE;
+    for (PetscInt d = 0; d < 3; d++) owned = (PetscBool)(owned && idx[n][d] >= p->xs[d] && idx[n][d] < p->xs[d] + p->xm[d]);
+    if (!owned) continue;
+    PetscInt  c = ((idx[n][2] - p->xs[2]) * p->xm[1] + (idx[n][1] - p->xs[1])) * p->xm[0] + (idx[n][0] - p->xs[0]);
+    PetscReal v = 0;
+    PetscCall(DSProblemFieldValue(p, c, u, fig->field, &v));
+    local += w[n] * v;
+  }
+  PetscCall(MPIU_Allreduce(&local, value, 1, MPIU_REAL, MPI_SUM, PetscObjectComm((PetscObject)p->dm)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSProblemFigureMinimum(DSProblem p, const PetscScalar *u, const DSFigure *fig, PetscReal *value, PetscReal where[3])
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)p->dm);
+  PetscMPIInt rank;
+  struct {
+    double value;
+    int    rank;
+  } mine = {PETSC_MAX_REAL, 0}, best;
+  PetscReal x[3] = {0, 0, 0};
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  mine.rank = rank;
+  for (PetscInt c = 0; c < p->ncells; c++) {
+    PetscReal v = 0;
+    if (p->point[c].region == DS_REGION_OUTSIDE) continue;
+    PetscCall(DSProblemFieldValue(p, c, u, fig->field, &v));
+    if (v < mine.value) {
+      mine.value = v;
+      for (PetscInt d = 0; d < 3; d++) x[d] = p->point[c].x[d];
+    }
+  }
+  PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPI_DOUBLE_INT, MPI_MINLOC, comm));
+  PetscCallMPI(MPI_Bcast(x, 3, MPIU_REAL, best.rank, comm));
+  *value = best.value;
+  for (PetscInt d = 0; d < 3; d++) where[d] = x[d];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemComputeFigures(DSProblem p, PetscReal t, Vec U, PetscReal value[], PetscReal where[][3])
+{
+  const PetscScalar *u;
+  const DSFigure    *figs;
+  PetscInt           nfig;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetFigures(p->model, &nfig, &figs));
+  for (PetscInt c = 0; c < p->ncells; c++) p->point[c].t = t;
+  PetscCall(VecGetArrayRead(U, &u));
+  for (PetscInt f = 0; f < nfig; f++) {
+    if (figs[f].kind == DS_FIGURE_AT_CENTRE) PetscCall(DSProblemFigureAtCentre(p, u, &figs[f], &value[f], where[f]));
+    else PetscCall(DSProblemFigureMinimum(p, u, &figs[f], &value[f], where[f]));
+  }
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemGetAbsoluteTolerances(DSProblem p, PetscReal factor, Vec atol)
+{
+  PetscScalar *a;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(atol, &a));
+  for (PetscInt c = 0; c < p->ncells; c++)
+    for (PetscInt s = 0; s < p->nsp; s++) {
+      const DSFieldInfo *info;
+      PetscCall(DSModelGetField(p->model, s, &info));
+      a[c * p->nsp + s] = factor * info->scale;
+    }
+  PetscCall(VecRestoreArray(atol, &a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

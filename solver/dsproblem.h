@@ -1,0 +1,35 @@
+/* DSProblem: the method-of-lines system dU/dt = F(U) of a model on a mesh.
+ *
+ * Two-point-flux finite volumes: the flux through a face between cells a and b of species s is
+ * T_s (u_b - u_a) with T_s = A / (h_a/D_a,s + h_b/D_b,s), i.e. the harmonic mean of the two
+ * diffusivities weighted by the centre-to-face distances; through a Dirichlet face it is
+ * A D_a,s / h_a (u_boundary - u_a); no-flux and symmetry faces carry none. Cells outside the
+ * disc relax to zero (F = -u) so that they stay zero and the Jacobian stays regular. */
+#ifndef DSPROBLEM_H
+#define DSPROBLEM_H
+#include "dsmesh.h"
+#include "dsmodel.h"
+
+typedef struct _p_DSProblem *DSProblem;
+
+/* Per species, over the disc: amount stored (nmol), boundary influx and net reaction (nmol/h).
+ * For the slab the amounts are per mm^2 of cross-section. */
+typedef struct {
+  PetscReal stored, influx, reaction;
+} DSBalance;
+
+PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob);
+PetscErrorCode DSProblemDestroy(DSProblem *prob);
+PetscErrorCode DSProblemGetDM(DSProblem prob, DM *dm);
+PetscErrorCode DSProblemGetMesh(DSProblem prob, DSMesh *mesh);
+PetscErrorCode DSProblemGetModel(DSProblem prob, DSModel *model);
+PetscErrorCode DSProblemCreateMatrix(DSProblem prob, Mat *J);
+PetscErrorCode DSProblemInitialState(DSProblem prob, Vec U);
+PetscErrorCode DSProblemComputeRHS(DSProblem prob, PetscReal t, Vec U, Vec F);
+PetscErrorCode DSProblemComputeJacobian(DSProblem prob, PetscReal t, Vec U, Mat J);
+PetscErrorCode DSProblemComputeBalance(DSProblem prob, PetscReal t, Vec U, DSBalance balance[]);
+PetscErrorCode DSProblemGetOutputDM(DSProblem prob, DM *dmout);
+PetscErrorCode DSProblemComputeOutputFields(DSProblem prob, PetscReal t, Vec U, Vec out);
+PetscErrorCode DSProblemComputeFigures(DSProblem prob, PetscReal t, Vec U, PetscReal value[], PetscReal where[][3]);
+PetscErrorCode DSProblemGetAbsoluteTolerances(DSProblem prob, PetscReal factor, Vec atol);
+#endif

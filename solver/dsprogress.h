@@ -1,0 +1,15 @@
+/* A one-line progress display (simulated time, percent, ETA) on rank 0's terminal; silent when
+ * stderr is not a terminal, when not requested, or for runs shorter than two seconds. */
+#ifndef DSPROGRESS_H
+#define DSPROGRESS_H
+#include <petscsys.h>
+
+typedef struct {
+  PetscBool enabled, shown;
+  double    start, last;
+} DSProgress;
+
+PetscErrorCode DSProgressStart(DSProgress *p, MPI_Comm comm, PetscBool requested);
+PetscErrorCode DSProgressUpdate(DSProgress *p, PetscReal t, PetscReal tend, PetscReal fraction);
+PetscErrorCode DSProgressEnd(DSProgress *p);
+#endif

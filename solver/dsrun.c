@@ -1,0 +1,300 @@
+#include <sys/stat.h>
+#include "dsrun.h"
+#include "dsintegrator.h"
+#include "dsexodus.h"
+
+#define DS_MAX_GLOBALS 128
+
+typedef struct {
+  DSProblem   prob;
+  DSModel     model;
+  DSExodus    exo;
+  FILE       *csv;
+  Vec         out;
+  PetscInt    nfig, nsp, nglobals, nsteps;
+  PetscReal   glob[DS_MAX_GLOBALS], fig[DS_MAX_GLOBALS], where[DS_MAX_GLOBALS][3], t_last;
+  DSBalance   balance[16];
+  const char *gname[DS_MAX_GLOBALS], *gunit[DS_MAX_GLOBALS];
+  char        gstore[DS_MAX_GLOBALS][64];
+} DSRunContext;
+
+/* PETSc options consumed outside the option blocks discsim reads. */
+static const char *const ds_infrastructure_options[] = {"options_left", "log_view", "malloc_dump", "malloc_debug", "memory_view", "info", "options_view", "check_pointer_intensity", "malloc_test", NULL};
+
+PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm)
+{
+  PetscInt  n;
+  char    **names, **values;
+  PetscBool bad = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool infra = PETSC_FALSE;
+    for (PetscInt k = 0; ds_infrastructure_options[k]; k++) {
+      PetscBool match;
+      PetscCall(PetscStrcmp(names[i], ds_infrastructure_options[k], &match));
+      infra = (PetscBool)(infra || match);
+    }
+    if (infra) continue;
+    PetscCall(PetscPrintf(comm, "discsim: error: unknown input key -%s%s%s (from the scenario file or the command line); run with -help to list every key\n", names[i], values[i] ? " = " : "",
+                          values[i] ? values[i] : ""));
+    bad = PETSC_TRUE;
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscCheck(!bad, comm, PETSC_ERR_ARG_WRONG, "unknown input keys (listed above); nothing was computed");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSRunRefuseExisting(MPI_Comm comm, const char path[], PetscBool overwrite)
+{
+  struct stat st;
+
+  PetscFunctionBeginUser;
+  PetscCheck(overwrite || stat(path, &st) != 0, comm, PETSC_ERR_FILE_OPEN, "output file '%s' exists: refusing to overwrite it (pass -output_overwrite to replace it, or choose -output_file)", path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSRunAddGlobal(DSRunContext *ctx, const char *name, const char *suffix, const char *unit)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(ctx->nglobals < DS_MAX_GLOBALS, PETSC_COMM_SELF, PETSC_ERR_SUP, "too many global variables");
+  PetscCall(PetscSNPrintf(ctx->gstore[ctx->nglobals], sizeof ctx->gstore[0], "%s%s", name, suffix));
+  ctx->gname[ctx->nglobals] = ctx->gstore[ctx->nglobals];
+  ctx->gunit[ctx->nglobals] = unit;
+  ctx->nglobals++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Global variables: the model's key figures, the location of each minimum, and per species the
+ * amount stored, the boundary influx and the net reaction (the conservation balance). */
+static PetscErrorCode DSRunDeclareGlobals(DSRunContext *ctx, PetscBool per_area)
+{
+  const DSFigure *figs;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
+  for (PetscInt f = 0; f < ctx->nfig; f++) {
+    PetscCall(DSRunAddGlobal(ctx, figs[f].name, "", figs[f].unit));
+    if (figs[f].kind == DS_FIGURE_MINIMUM) {
+      PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_x", "mm"));
+      PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_y", "mm"));
+      PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_z", "mm"));
+    }
+  }
+  for (PetscInt s = 0; s < ctx->nsp; s++) {
+    const DSFieldInfo *info;
+    PetscCall(DSModelGetField(ctx->model, s, &info));
+    PetscCall(DSRunAddGlobal(ctx, info->name, "_stored", per_area ? "nmol/mm^2" : "nmol"));
+    PetscCall(DSRunAddGlobal(ctx, info->name, "_influx", per_area ? "nmol/(mm^2 h)" : "nmol/h"));
+    PetscCall(DSRunAddGlobal(ctx, info->name, "_reaction", per_area ? "nmol/(mm^2 h)" : "nmol/h"));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSRunCSVHeader(DSRunContext *ctx)
+{
+  PetscFunctionBeginUser;
+  if (!ctx->csv) PetscFunctionReturn(PETSC_SUCCESS);
+  fprintf(ctx->csv, "time_h");
+  for (PetscInt g = 0; g < ctx->nglobals; g++) {
+    PetscBool unitless;
+    PetscCall(PetscStrcmp(ctx->gunit[g], "1", &unitless));
+    if (unitless) fprintf(ctx->csv, ",%s", ctx->gname[g]);
+    else fprintf(ctx->csv, ",%s [%s]", ctx->gname[g], ctx->gunit[g]);
+  }
+  fprintf(ctx->csv, "\n");
+  fflush(ctx->csv);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
+{
+  DSRunContext   *ctx = (DSRunContext *)vctx;
+  const DSFigure *figs;
+  PetscInt        g = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
+  PetscCall(DSProblemComputeFigures(ctx->prob, t, U, ctx->fig, ctx->where));
+  PetscCall(DSProblemComputeBalance(ctx->prob, t, U, ctx->balance));
+  for (PetscInt f = 0; f < ctx->nfig; f++) {
+    ctx->glob[g++] = ctx->fig[f];
+    if (figs[f].kind == DS_FIGURE_MINIMUM)
+      for (PetscInt d = 0; d < 3; d++) ctx->glob[g++] = ctx->where[f][d];
+  }
+  for (PetscInt s = 0; s < ctx->nsp; s++) {
+    ctx->glob[g++] = ctx->balance[s].stored;
+    ctx->glob[g++] = ctx->balance[s].influx;
+    ctx->glob[g++] = ctx->balance[s].reaction;
+  }
+  PetscCall(DSProblemComputeOutputFields(ctx->prob, t, U, ctx->out));
+  PetscCall(DSExodusWriteStep(ctx->exo, t, ctx->out, ctx->glob));
+  if (ctx->csv) {
+    fprintf(ctx->csv, "%.10g", (double)t);
+    for (PetscInt q = 0; q < ctx->nglobals; q++) fprintf(ctx->csv, ",%.10g", (double)ctx->glob[q]);
+    fprintf(ctx->csv, "\n");
+    fflush(ctx->csv);
+  }
+  ctx->nsteps++;
+  ctx->t_last = t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSRunSummary(MPI_Comm comm, DSRunContext *ctx, const DSIntegratorStats *st, PetscBool steady_mode, PetscReal steady_tol)
+{
+  const DSFigure *figs;
+  PetscViewer     v = PETSC_VIEWER_STDOUT_(comm);
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
+  if (steady_mode && st->steady) PetscCall(PetscPrintf(comm, "steady state reached at t = %g h (%.3g d): relative rate of change %.3g 1/h < %.3g 1/h\n", (double)st->t_reached, (double)(st->t_reached / 24), (double)st->rate, (double)steady_tol));
+  else if (steady_mode) PetscCall(PetscPrintf(comm, "WARNING: steady state NOT reached by -time_final = %g h: relative rate of change still %.3g 1/h (tolerance %.3g 1/h)\n", (double)st->t_reached, (double)st->rate, (double)steady_tol));
+  else PetscCall(PetscPrintf(comm, "reached t = %g h (%.3g d)\n", (double)st->t_reached, (double)(st->t_reached / 24)));
+  PetscCall(DSIntegratorStatsView(st, v));
+  PetscCall(PetscPrintf(comm, "wall time: %.3f s\nkey figures at t = %g h:\n", st->wall, (double)ctx->t_last));
+  for (PetscInt f = 0; f < ctx->nfig; f++) {
+    PetscBool unitless;
+    PetscCall(PetscStrcmp(figs[f].unit, "1", &unitless));
+    PetscCall(PetscPrintf(comm, "  %-20s %10.4f %-4s", figs[f].name, (double)ctx->fig[f], unitless ? "" : figs[f].unit));
+    if (figs[f].kind == DS_FIGURE_MINIMUM) PetscCall(PetscPrintf(comm, "  at (x, y, z) = (%.2f, %.2f, %.2f) mm", (double)ctx->where[f][0], (double)ctx->where[f][1], (double)ctx->where[f][2]));
+    PetscCall(PetscPrintf(comm, "\n"));
+  }
+  PetscCall(PetscPrintf(comm, "balance (per species: stored, boundary influx, net reaction; influx + reaction = rate of change of the total):\n"));
+  for (PetscInt s = 0; s < ctx->nsp; s++) {
+    const DSFieldInfo *info;
+    PetscCall(DSModelGetField(ctx->model, s, &info));
+    PetscCall(PetscPrintf(comm, "  %-10s stored %12.5g %s  influx %12.5g %s  reaction %12.5g %s\n", info->name, (double)ctx->balance[s].stored, ctx->gunit[ctx->nglobals - 3 * (ctx->nsp - s)], (double)ctx->balance[s].influx,
+                          ctx->gunit[ctx->nglobals - 3 * (ctx->nsp - s) + 1], (double)ctx->balance[s].reaction, ctx->gunit[ctx->nglobals - 3 * (ctx->nsp - s) + 2]));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+typedef struct {
+  char      exo[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN];
+  PetscBool overwrite, quiet, csv_set, markdown;
+} DSRunOptions;
+
+static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSRunOptions *o)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(o, sizeof *o));
+  PetscCall(PetscSNPrintf(o->exo, sizeof o->exo, "%s.exo", scenario));
+  PetscOptionsBegin(comm, NULL, "Output (solver/)", NULL);
+  PetscCall(PetscOptionsString("-output_file", "Exodus II (netCDF) result file [path]", NULL, o->exo, o->exo, sizeof o->exo, NULL));
+  PetscCall(PetscOptionsString("-output_csv", "CSV of the key figures over time (default: the result file with .csv) [path]", NULL, o->csv, o->csv, sizeof o->csv, &o->csv_set));
+  PetscCall(PetscOptionsBool("-output_overwrite", "replace existing output files [bool]", NULL, o->overwrite, &o->overwrite, NULL));
+  PetscCall(PetscOptionsBool("-quiet", "no progress display [bool]", NULL, o->quiet, &o->quiet, NULL));
+  PetscCall(PetscOptionsBool("-parameters_markdown", "print the parameter tables (Markdown) and exit [bool]", NULL, o->markdown, &o->markdown, NULL));
+  PetscOptionsEnd();
+  if (!o->csv_set) {
+    size_t len;
+    PetscCall(PetscStrncpy(o->csv, o->exo, sizeof o->csv));
+    PetscCall(PetscStrlen(o->csv, &len));
+    if (len > 4 && !strcmp(o->csv + len - 4, ".exo")) o->csv[len - 4] = 0;
+    PetscCall(PetscStrlcat(o->csv, ".csv", sizeof o->csv));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSRunOpenOutputs(MPI_Comm comm, DSRunContext *ctx, DSMesh mesh, const DSRunOptions *o, const char scenario[])
+{
+  PetscInt     nfields, ndiag;
+  const char  *names[64], *units[64];
+  PetscMPIInt  rank;
+  DSMeshType   type;
+  DM           dmout;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSRunRefuseExisting(comm, o->exo, o->overwrite));
+  PetscCall(DSRunRefuseExisting(comm, o->csv, o->overwrite));
+  PetscCall(DSModelGetNumDiagnostics(ctx->model, &ndiag));
+  nfields = ctx->nsp + ndiag;
+  for (PetscInt f = 0; f < nfields; f++) {
+    const DSFieldInfo *info;
+    PetscCall(DSModelGetField(ctx->model, f, &info));
+    names[f] = info->name, units[f] = info->unit;
+  }
+  PetscCall(DSMeshGetType(mesh, &type));
+  PetscCall(DSRunDeclareGlobals(ctx, (PetscBool)(type == DS_MESH_SLAB)));
+  PetscCall(DSExodusCreate(mesh, o->exo, o->overwrite, scenario, nfields, names, units, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->exo));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    ctx->csv = fopen(o->csv, "w");
+    PetscCheck(ctx->csv, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open -output_csv '%s' for writing", o->csv);
+  }
+  PetscCall(DSRunCSVHeader(ctx));
+  PetscCall(DSProblemGetOutputDM(ctx->prob, &dmout));
+  PetscCall(DMCreateGlobalVector(dmout, &ctx->out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
+{
+  DSMesh       mesh;
+  DSIntegrator integ;
+  DSRunContext ctx;
+  DSRunOptions o;
+  Vec          U;
+  DM           dm;
+  PetscBool    help, steady;
+  PetscInt     nactive, n[3];
+  PetscMPIInt  size;
+  DSIntegratorStats st;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&ctx, sizeof ctx));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  PetscCall(DSRunReadOptions(comm, scenario, &o));
+  PetscCall(DSMeshCreate(comm, &mesh));
+  PetscCall(DSMeshSetFromOptions(mesh));
+  PetscCall(DSModelCreate(comm, &ctx.model));
+  PetscCall(DSModelSetFromOptions(ctx.model));
+  if (o.markdown) {
+    PetscCall(DSMeshViewParametersMarkdown(mesh, PETSC_VIEWER_STDOUT_(comm)));
+    PetscCall(DSModelViewParametersMarkdown(ctx.model, PETSC_VIEWER_STDOUT_(comm)));
+    PetscCall(DSMeshDestroy(&mesh));
+    PetscCall(DSModelDestroy(&ctx.model));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(DSModelGetNumSpecies(ctx.model, &ctx.nsp));
+  PetscCall(DSMeshSetUp(mesh, ctx.nsp));
+  PetscCall(DSProblemCreate(mesh, ctx.model, &ctx.prob));
+  PetscCall(DSIntegratorCreate(ctx.prob, &integ));
+  PetscCall(DSIntegratorSetFromOptions(integ));
+  PetscCall(DSIntegratorSetProgress(integ, (PetscBool)!o.quiet));
+  if (help) {
+    PetscCall(PetscPrintf(comm, "\n(-help: listed every key above with its unit and default; nothing computed)\n"));
+  } else {
+    PetscReal tfinal, steady_tol = 0;
+    PetscCall(DSCheckUnusedOptions(comm));
+    PetscCall(DSRunOpenOutputs(comm, &ctx, mesh, &o, scenario));
+    PetscCall(DSProblemGetDM(ctx.prob, &dm));
+    PetscCall(DMCreateGlobalVector(dm, &U));
+    PetscCall(DSProblemInitialState(ctx.prob, U));
+    PetscCall(DSMeshGetNumActiveCells(mesh, &nactive));
+    PetscCall(DSMeshGetSizes(mesh, n));
+    PetscCallMPI(MPI_Comm_size(comm, &size));
+    PetscCall(DSIntegratorGetFinalTime(integ, &tfinal, &steady));
+    PetscCall(PetscOptionsGetReal(NULL, NULL, "-time_steady_tol", &steady_tol, NULL));
+    if (steady_tol == 0) steady_tol = 1e-8;
+    PetscCall(PetscPrintf(comm, "discsim: scenario %s, %s run to %s%g h on %d MPI rank%s\n", scenario, steady ? "steady-state" : "transient", steady ? "at most " : "", (double)tfinal, size, size > 1 ? "s" : ""));
+    PetscCall(DSMeshView(mesh, PETSC_VIEWER_STDOUT_(comm)));
+    PetscCall(DSModelView(ctx.model, PETSC_VIEWER_STDOUT_(comm)));
+    PetscCall(PetscPrintf(comm, "unknowns: %" PetscInt_FMT " (%" PetscInt_FMT " cells x %" PetscInt_FMT " species)\n", nactive * ctx.nsp, nactive, ctx.nsp));
+    PetscCall(DSIntegratorSetMonitor(integ, DSRunMonitor, &ctx));
+    PetscCall(DSIntegratorSolve(integ, U));
+    PetscCall(DSIntegratorGetStats(integ, &st));
+    PetscCall(DSRunSummary(comm, &ctx, &st, steady, steady_tol));
+    PetscCall(PetscPrintf(comm, "wrote %s (%" PetscInt_FMT " time steps; open it in ParaView) and %s\n", o.exo, ctx.nsteps, o.csv));
+    PetscCall(VecDestroy(&U));
+  }
+  if (ctx.csv) fclose(ctx.csv);
+  PetscCall(DSExodusDestroy(&ctx.exo));
+  PetscCall(VecDestroy(&ctx.out));
+  PetscCall(DSIntegratorDestroy(&integ));
+  PetscCall(DSProblemDestroy(&ctx.prob));
+  PetscCall(DSModelDestroy(&ctx.model));
+  PetscCall(DSMeshDestroy(&mesh));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

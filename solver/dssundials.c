@@ -1,0 +1,22 @@
+#include "dssundials.h"
+#include <cvode/cvode.h>
+
+static char ds_sundials_message[1024] = "(no message)";
+
+void DSSundialsErrorHandler(int code, const char *module, const char *function, char *msg, void *ctx)
+{
+  (void)PetscSNPrintf(ds_sundials_message, sizeof ds_sundials_message, "%s %s: %s", module, function, msg);
+}
+
+const char *DSSundialsLastMessage(void) { return ds_sundials_message; }
+
+PetscErrorCode DSSundialsCheck(int flag, const char *call, const char *file, int line)
+{
+  char *name = CVodeGetReturnFlagName(flag);
+  char  text[256];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(text, name ? name : "?", sizeof text));
+  free(name);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "SUNDIALS call %s failed at %s:%d, return code %d (as a CVODE code: %s): %s", call, file, line, flag, text, ds_sundials_message);
+}
