@@ -28,7 +28,7 @@ PetscErrorCode DSModelGetRegisteredNames(PetscInt *n, const char ***names)
   PetscFunctionBeginUser;
   PetscCall(DSModelRegisterAll());
   PetscCall(PetscFunctionListGet(DSModelList, names, &count)); /* caller frees *names with PetscFree */
-  *n = count;
+  for (*n = 0; *n < count && (*names)[*n]; (*n)++) {}                 /* PETSc 3.18 counts the NULL terminator */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,6 +1,7 @@
 /* Nutrient model: oxygen, glucose and lactate with the Bibby et al. (2005) metabolic laws.
  * Equations and sources: doc/models.md, doc/parameters.md. */
 #include "dsmodelimpl.h"
+#include "nutrient.h"
 
 enum { O2, GLC, LAC, NSP };
 enum { DIAG_PH, DIAG_PO2, NDIAG };

@@ -1,0 +1,148 @@
+#include "dstest.h"
+#include "dsmodelimpl.h"
+
+DSTestConfig ds_test;
+
+static const DSFieldInfo test_fields[] = {{"u", "mM", "test species", 1.0}};
+
+static PetscErrorCode TestSetUp(DSModel m)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt r = 0; r < DS_NUM_REGIONS; r++) m->D[r] = ds_test.D[r];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode TestReaction(DSModel m, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[])
+{
+  PetscFunctionBeginUser;
+  r[0] = -ds_test.Q - ds_test.k * u[0] + (ds_test.source ? ds_test.source(pt->x, pt->region) : 0);
+  if (J) J[0] = -ds_test.k;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode TestBoundary(DSModel m, DSFaceKind kind, const DSPoint *pt, DSBCType bc[], PetscScalar value[])
+{
+  PetscFunctionBeginUser;
+  bc[0]    = DS_BC_DIRICHLET;
+  value[0] = ds_test.exact ? ds_test.exact(pt->x) : ds_test.C0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode TestInitial(DSModel m, const DSPoint *pt, PetscScalar u[])
+{
+  PetscFunctionBeginUser;
+  u[0] = ds_test.C0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSModelCreate_TestLinear(DSModel m)
+{
+  PetscFunctionBeginUser;
+  m->nspecies     = 1;
+  m->fields       = test_fields;
+  m->ops.setup    = TestSetUp;
+  m->ops.reaction = TestReaction;
+  m->ops.boundary = TestBoundary;
+  m->ops.initial  = TestInitial;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSTestRegisterModels(void)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSModelRegisterAll());
+  PetscCall(DSModelRegister("test_linear", DSModelCreate_TestLinear));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSTestSetOptions(const char options[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsClear(NULL));
+  PetscCall(PetscOptionsInsertString(NULL, options));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, DSProblem *prob)
+{
+  PetscInt nsp;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSTestSetOptions(options));
+  PetscCall(DSMeshCreate(PETSC_COMM_WORLD, mesh));
+  PetscCall(DSMeshSetFromOptions(*mesh));
+  PetscCall(DSModelCreate(PETSC_COMM_WORLD, model));
+  PetscCall(DSModelSetFromOptions(*model));
+  PetscCall(DSModelGetNumSpecies(*model, &nsp));
+  PetscCall(DSMeshSetUp(*mesh, nsp));
+  PetscCall(DSProblemCreate(*mesh, *model, prob));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSTestDestroy(DSMesh *mesh, DSModel *model, DSProblem *prob)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSProblemDestroy(prob));
+  PetscCall(DSModelDestroy(model));
+  PetscCall(DSMeshDestroy(mesh));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Volume-weighted L2 and max errors of species 0 against exact(), and h = (V_disc / N)^(1/dim). */
+PetscErrorCode DSTestError(DSProblem prob, Vec U, PetscReal (*exact)(const PetscReal[3]), PetscReal *l2, PetscReal *linf, PetscReal *h)
+{
+  DSMesh             mesh;
+  DM                 dm;
+  const PetscScalar *u;
+  PetscInt           xs[3], xm[3], dim, nsp, c = 0, nact = 0;
+  PetscReal          loc[4] = {0, 0, 0, 0}, glob[4];
+  DSModel            model;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSProblemGetMesh(prob, &mesh));
+  PetscCall(DSProblemGetModel(prob, &model));
+  PetscCall(DSModelGetNumSpecies(model, &nsp));
+  PetscCall(DSMeshGetDimension(mesh, &dim));
+  PetscCall(DSProblemGetDM(prob, &dm));
+  PetscCall(DMDAGetCorners(dm, &xs[0], &xs[1], &xs[2], &xm[0], &xm[1], &xm[2]));
+  PetscCall(VecGetArrayRead(U, &u));
+  for (PetscInt k = xs[2]; k < xs[2] + xm[2]; k++)
+    for (PetscInt j = xs[1]; j < xs[1] + xm[1]; j++)
+      for (PetscInt i = xs[0]; i < xs[0] + xm[0]; i++, c++) {
+        DSCell cell;
+        PetscCall(DSMeshGetCell(mesh, i, j, k, &cell));
+        if (cell.region == DS_REGION_OUTSIDE) continue;
+        PetscReal e = PetscAbsReal(u[c * nsp] - exact(cell.x));
+        loc[0] += cell.volume * e * e;
+        loc[1] += cell.volume;
+        loc[2] = PetscMax(loc[2], e);
+        nact++;
+      }
+  loc[3] = nact;
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(MPIU_Allreduce(loc, glob, 2, MPIU_REAL, MPI_SUM, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(&loc[2], &glob[2], 1, MPIU_REAL, MPI_MAX, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(&loc[3], &glob[3], 1, MPIU_REAL, MPI_SUM, PETSC_COMM_WORLD));
+  *l2   = PetscSqrtReal(glob[0] / glob[1]);
+  *linf = glob[2];
+  *h    = PetscPowReal(glob[1] / glob[3], 1.0 / dim);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscReal DSTestOrder(PetscReal ec, PetscReal ef, PetscReal hc, PetscReal hf) { return PetscLogReal(ec / ef) / PetscLogReal(hc / hf); }
+
+int DSTestRun(int argc, char **argv, Suite *suite)
+{
+  SRunner *sr;
+  int      failed;
+
+  if (PetscInitialize(&argc, &argv, NULL, NULL)) return 1;
+  if (DSTestRegisterModels()) return 1;
+  sr = srunner_create(suite);
+  srunner_set_fork_status(sr, CK_NOFORK);
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  if (PetscFinalize()) return 1;
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+/* Shared helpers of discsim's Check tests: a configurable one-species linear model
+ * ("test_linear": zero/first-order uptake or a manufactured source) registered through the
+ * public model interface, and mesh/problem construction from an options string. */
+#ifndef DSTEST_H
+#define DSTEST_H
+#include <check.h>
+#include "dsmesh.h"
+#include "dsmodel.h"
+#include "dsproblem.h"
+#include "dssteady.h"
+
+typedef struct {
+  PetscReal D[DS_NUM_REGIONS]; /* mm^2/h */
+  PetscReal Q;                 /* zero-order uptake, mM/h */
+  PetscReal k;                 /* first-order uptake, 1/h */
+  PetscReal C0;                /* Dirichlet value on every supply/bone face when exact == NULL, mM */
+  PetscReal (*exact)(const PetscReal x[3]);
+  PetscReal (*source)(const PetscReal x[3], DSRegion region);
+} DSTestConfig;
+
+extern DSTestConfig ds_test;
+
+/* PETSc calls inside Check tests: a failure fails the test with PETSc's message. */
+#define TestCall(call) \
+  do { \
+    PetscErrorCode ierr_ = (call); \
+    ck_assert_msg(ierr_ == 0, "PETSc error %d in %s", (int)ierr_, #call); \
+  } while (0)
+
+PetscErrorCode DSTestRegisterModels(void);
+PetscErrorCode DSTestSetOptions(const char options[]);
+PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, DSProblem *prob);
+PetscErrorCode DSTestDestroy(DSMesh *mesh, DSModel *model, DSProblem *prob);
+PetscErrorCode DSTestError(DSProblem prob, Vec U, PetscReal (*exact)(const PetscReal[3]), PetscReal *l2, PetscReal *linf, PetscReal *h);
+PetscReal      DSTestOrder(PetscReal e_coarse, PetscReal e_fine, PetscReal h_coarse, PetscReal h_fine);
+int            DSTestRun(int argc, char **argv, Suite *suite);
+#endif

@@ -1,0 +1,221 @@
+/* Finite-volume discretisation: analytic solutions, manufactured solutions (observed order of
+ * convergence, with discontinuous diffusivity across region interfaces) and conservation. */
+#include "dstest.h"
+#include "dsintegrator.h"
+
+static PetscReal L_half, H, tcep, Rdisc, lambda, C0, Dcep, Dnp, A_amp = 1.0;
+
+static void SetUniformD(PetscReal D)
+{
+  for (PetscInt r = 0; r < DS_NUM_REGIONS; r++) ds_test.D[r] = D;
+}
+
+/* Solve the steady linear problem on the given mesh options and return the errors. */
+static void SolveAndMeasure(const char *opts, PetscReal (*exact)(const PetscReal[3]), PetscReal *l2, PetscReal *linf, PetscReal *h)
+{
+  DSMesh        mesh;
+  DSModel       model;
+  DSProblem     prob;
+  DM            dm;
+  Vec           U;
+  DSSteadyStats st;
+
+  TestCall(DSTestCreate(opts, &mesh, &model, &prob));
+  TestCall(DSProblemGetDM(prob, &dm));
+  TestCall(DMCreateGlobalVector(dm, &U));
+  TestCall(VecSet(U, ds_test.C0));
+  TestCall(DSSteadySolve(prob, U, &st));
+  TestCall(DSTestError(prob, U, exact, l2, linf, h));
+  TestCall(VecDestroy(&U));
+  TestCall(DSTestDestroy(&mesh, &model, &prob));
+}
+
+/* ---- 1D slab, uniform D: zero-order uptake C0 - Q (L^2 - x^2) / (2 D) ---- */
+static PetscReal SlabZeroOrder(const PetscReal x[3])
+{
+  PetscReal s = x[2] - L_half;
+  return C0 - ds_test.Q * (L_half * L_half - s * s) / (2 * ds_test.D[DS_REGION_NP]);
+}
+
+START_TEST(slab_zero_order)
+{
+  PetscReal e[3], einf[3], h[3];
+  const int n[3] = {50, 100, 200};
+  memset(&ds_test, 0, sizeof ds_test);
+  L_half = 5, C0 = ds_test.C0 = 4, ds_test.Q = 0.1;
+  SetUniformD(1.8); /* 5e-10 m^2/s in mm^2/h */
+  for (int i = 0; i < 3; i++) {
+    char opts[256];
+    snprintf(opts, sizeof opts, "-model test_linear -mesh_type slab -mesh_height 10 -mesh_cep_thickness 0 -mesh_nz %d", n[i]);
+    SolveAndMeasure(opts, SlabZeroOrder, &e[i], &einf[i], &h[i]);
+  }
+  PetscReal drop = ds_test.Q * L_half * L_half / (2 * 1.8);
+  printf("slab zero-order: centre drop %.4f mM; max error %.3e %.3e %.3e mM; order %.3f %.3f\n", (double)drop, (double)einf[0], (double)einf[1], (double)einf[2],
+         (double)DSTestOrder(e[0], e[1], h[0], h[1]), (double)DSTestOrder(e[1], e[2], h[1], h[2]));
+  ck_assert_double_lt(einf[2], 1e-4 * drop);
+  ck_assert_double_ge(DSTestOrder(e[1], e[2], h[1], h[2]), 1.9);
+  ck_assert_double_le(DSTestOrder(e[1], e[2], h[1], h[2]), 2.1);
+}
+END_TEST
+
+/* ---- 1D slab, first-order uptake k: C0 cosh(x / lambda) / cosh(L / lambda), lambda = sqrt(D/k) ---- */
+static PetscReal SlabFirstOrder(const PetscReal x[3])
+{
+  PetscReal s = x[2] - L_half;
+  return C0 * PetscCoshReal(s / lambda) / PetscCoshReal(L_half / lambda);
+}
+
+START_TEST(slab_first_order)
+{
+  PetscReal e[3], einf[3], h[3];
+  const int n[3] = {50, 100, 200};
+  memset(&ds_test, 0, sizeof ds_test);
+  L_half = 5, C0 = ds_test.C0 = 4, ds_test.k = 0.288;
+  SetUniformD(1.8);
+  lambda = PetscSqrtReal(1.8 / ds_test.k); /* 2.5 mm: the centre falls to 1/cosh(2) of the boundary */
+  for (int i = 0; i < 3; i++) {
+    char opts[256];
+    snprintf(opts, sizeof opts, "-model test_linear -mesh_type slab -mesh_height 10 -mesh_cep_thickness 0 -mesh_nz %d", n[i]);
+    SolveAndMeasure(opts, SlabFirstOrder, &e[i], &einf[i], &h[i]);
+  }
+  printf("slab first-order: max error %.3e %.3e %.3e mM; order %.3f %.3f\n", (double)einf[0], (double)einf[1], (double)einf[2], (double)DSTestOrder(e[0], e[1], h[0], h[1]),
+         (double)DSTestOrder(e[1], e[2], h[1], h[2]));
+  ck_assert_double_lt(einf[2], 1e-4 * C0);
+  ck_assert_double_ge(DSTestOrder(e[1], e[2], h[1], h[2]), 1.9);
+  ck_assert_double_le(DSTestOrder(e[1], e[2], h[1], h[2]), 2.1);
+}
+END_TEST
+
+/* ---- Manufactured solution across CEP | NP | CEP with discontinuous D.
+ * With flux g(z) = A cos(pi z / H) continuous, u' = g / D(z), so u is continuous with a kink at
+ * each interface and -(D u')' = A (pi/H) sin(pi z/H) is smooth. ---- */
+static PetscReal DAt(PetscReal z) { return (z < tcep || z > H - tcep) ? Dcep : Dnp; }
+
+static PetscReal Interface1D(PetscReal z)
+{
+  /* u(z) = integral_0^z g/D, piecewise: G(z) = A H/pi sin(pi z/H) */
+  PetscReal G = A_amp * H / PETSC_PI;
+  PetscReal z1 = PetscMin(z, tcep), z2 = PetscMin(PetscMax(z, tcep), H - tcep), z3 = PetscMax(z, H - tcep);
+  PetscReal u = 1.0 + G * PetscSinReal(PETSC_PI * z1 / H) / Dcep;
+  u += G * (PetscSinReal(PETSC_PI * z2 / H) - PetscSinReal(PETSC_PI * tcep / H)) / Dnp;
+  u += G * (PetscSinReal(PETSC_PI * z3 / H) - PetscSinReal(PETSC_PI * (H - tcep) / H)) / Dcep;
+  return u;
+}
+
+static PetscReal Interface1DExact(const PetscReal x[3]) { return Interface1D(x[2]); }
+
+static PetscReal Interface1DSource(const PetscReal x[3], DSRegion region) { return A_amp * PETSC_PI / H * PetscSinReal(PETSC_PI * x[2] / H); }
+
+static void CheckOrders(const char *name, int n, const PetscReal e[], const PetscReal h[])
+{
+  printf("%s: L2 errors", name);
+  for (int i = 0; i < n; i++) printf(" %.3e", (double)e[i]);
+  printf("; observed orders");
+  for (int i = 1; i < n; i++) printf(" %.3f", (double)DSTestOrder(e[i - 1], e[i], h[i - 1], h[i]));
+  printf("\n");
+  for (int i = 2; i < n; i++) {
+    ck_assert_double_ge(DSTestOrder(e[i - 1], e[i], h[i - 1], h[i]), 1.9);
+    ck_assert_double_le(DSTestOrder(e[i - 1], e[i], h[i - 1], h[i]), 2.1);
+  }
+}
+
+START_TEST(mms_slab_interface)
+{
+  PetscReal e[4], einf[4], h[4];
+  const int n[4] = {40, 80, 160, 320};
+  memset(&ds_test, 0, sizeof ds_test);
+  H = 10, tcep = 1, Dcep = 0.36, Dnp = 1.8;
+  ds_test.D[DS_REGION_CEP] = Dcep, ds_test.D[DS_REGION_NP] = Dnp;
+  ds_test.exact = Interface1DExact, ds_test.source = Interface1DSource, ds_test.C0 = 1;
+  for (int i = 0; i < 4; i++) {
+    char opts[256];
+    snprintf(opts, sizeof opts, "-model test_linear -mesh_type slab -mesh_height 10 -mesh_cep_thickness 1 -mesh_nz %d", n[i]);
+    SolveAndMeasure(opts, Interface1DExact, &e[i], &einf[i], &h[i]);
+  }
+  CheckOrders("MMS slab, D jumps 5x at the CEP/NP interfaces", 4, e, h);
+}
+END_TEST
+
+/* ---- Axisymmetric: u = Z(z) (2 + cos(pi r / R)) with Z the 1D interface profile; the CEP spans
+ * the full radius (cep_fraction 1) and D_NP = D_AF, so D jumps only across z = t and H - t. ---- */
+static PetscReal RadialPart(PetscReal r) { return 2 + PetscCosReal(PETSC_PI * r / Rdisc); }
+
+static PetscReal AxiExact(const PetscReal x[3])
+{
+  PetscReal r = PetscSqrtReal(x[0] * x[0] + x[1] * x[1]);
+  return Interface1D(x[2]) * RadialPart(r);
+}
+
+static PetscReal AxiSource(const PetscReal x[3], DSRegion region)
+{
+  PetscReal r = PetscSqrtReal(x[0] * x[0] + x[1] * x[1]), k = PETSC_PI / Rdisc;
+  /* Laplacian in r of 2 + cos(k r): -k^2 cos(k r) - k sin(k r) / r */
+  PetscReal lap_r = -k * k * PetscCosReal(k * r) - (r > 0 ? k * PetscSinReal(k * r) / r : k * k);
+  return -DAt(x[2]) * Interface1D(x[2]) * lap_r + RadialPart(r) * Interface1DSource(x, region);
+}
+
+START_TEST(mms_axisymmetric_interface)
+{
+  PetscReal e[4], einf[4], h[4];
+  const int n[4] = {16, 32, 64, 128};
+  memset(&ds_test, 0, sizeof ds_test);
+  H = 10, tcep = 1, Dcep = 0.36, Dnp = 1.8, Rdisc = 10;
+  for (PetscInt r = 0; r < DS_NUM_REGIONS; r++) ds_test.D[r] = Dnp;
+  ds_test.D[DS_REGION_CEP] = Dcep;
+  ds_test.exact = AxiExact, ds_test.source = AxiSource, ds_test.C0 = 1;
+  for (int i = 0; i < 4; i++) {
+    char opts[256];
+    snprintf(opts, sizeof opts, "-model test_linear -mesh_type axisymmetric -mesh_height 10 -mesh_radius 10 -mesh_cep_thickness 1 -mesh_np_fraction 0.6 -mesh_cep_fraction 1 -mesh_nr %d -mesh_nz %d", n[i], n[i]);
+    SolveAndMeasure(opts, AxiExact, &e[i], &einf[i], &h[i]);
+  }
+  CheckOrders("MMS axisymmetric, D jumps 5x at the CEP/disc interfaces", 4, e, h);
+}
+END_TEST
+
+/* ---- 3D elliptical disc, uniform D, stair-step Dirichlet boundary at the face centres. ---- */
+static PetscReal Exact3D(const PetscReal x[3]) { return 2 + PetscSinReal(0.2 * x[0] + 0.1) * PetscCosReal(0.15 * x[1]) * PetscSinReal(PETSC_PI * x[2] / H + 0.3); }
+
+static PetscReal Source3D(const PetscReal x[3], DSRegion region)
+{
+  PetscReal lap = -(0.2 * 0.2 + 0.15 * 0.15 + PETSC_PI * PETSC_PI / (H * H)) * (Exact3D(x) - 2);
+  return -Dnp * lap;
+}
+
+START_TEST(mms_3d)
+{
+  PetscReal e[3], einf[3], h[3];
+  const int n[3][3] = {
+    {10, 14, 8 },
+    {20, 28, 16},
+    {40, 56, 32}
+  };
+  memset(&ds_test, 0, sizeof ds_test);
+  H = 8, Dnp = 1.8;
+  SetUniformD(Dnp);
+  ds_test.exact = Exact3D, ds_test.source = Source3D, ds_test.C0 = 2;
+  for (int i = 0; i < 3; i++) {
+    char opts[256];
+    snprintf(opts, sizeof opts, "-model test_linear -mesh_type 3d -mesh_height 8 -mesh_semi_axis_ap 10 -mesh_semi_axis_lateral 14 -mesh_cep_thickness 1 -mesh_nx %d -mesh_ny %d -mesh_nz %d -steady_pc_type ilu", n[i][0], n[i][1], n[i][2]);
+    SolveAndMeasure(opts, Exact3D, &e[i], &einf[i], &h[i]);
+  }
+  printf("MMS 3D: L2 errors %.3e %.3e %.3e; observed orders %.3f %.3f\n", (double)e[0], (double)e[1], (double)e[2], (double)DSTestOrder(e[0], e[1], h[0], h[1]), (double)DSTestOrder(e[1], e[2], h[1], h[2]));
+  ck_assert_double_ge(DSTestOrder(e[1], e[2], h[1], h[2]), 1.9);
+  ck_assert_double_le(DSTestOrder(e[1], e[2], h[1], h[2]), 2.1);
+}
+END_TEST
+
+Suite *FVSuite(void)
+{
+  Suite *s  = suite_create("finite volumes");
+  TCase *tc = tcase_create("analytic and manufactured");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, slab_zero_order);
+  tcase_add_test(tc, slab_first_order);
+  tcase_add_test(tc, mms_slab_interface);
+  tcase_add_test(tc, mms_axisymmetric_interface);
+  tcase_add_test(tc, mms_3d);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(int argc, char **argv) { return DSTestRun(argc, argv, FVSuite()); }

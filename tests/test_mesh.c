@@ -1,0 +1,166 @@
+/* Meshes: exact cylindrical measures, region volumes, boundary-face kinds and areas, interfaces
+ * on faces, and the symmetry of the face geometry that conservation relies on. */
+#include "dstest.h"
+
+typedef struct {
+  PetscReal volume, region_volume[DS_NUM_REGIONS], kind_area[DS_NUM_FACE_KINDS];
+  PetscInt  ncells[DS_NUM_REGIONS];
+  PetscReal worst_face_mismatch;
+} Totals;
+
+static DSMesh CreateMesh(const char *options)
+{
+  DSMesh mesh;
+  TestCall(DSTestSetOptions(options));
+  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
+  TestCall(DSMeshSetFromOptions(mesh));
+  TestCall(DSMeshSetUp(mesh, 1));
+  return mesh;
+}
+
+static Totals Measure(DSMesh mesh)
+{
+  Totals   T;
+  PetscInt n[3];
+  memset(&T, 0, sizeof T);
+  TestCall(DSMeshGetSizes(mesh, n));
+  for (PetscInt k = 0; k < n[2]; k++)
+    for (PetscInt j = 0; j < n[1]; j++)
+      for (PetscInt i = 0; i < n[0]; i++) {
+        DSCell c;
+        TestCall(DSMeshGetCell(mesh, i, j, k, &c));
+        T.ncells[c.region]++;
+        if (c.region == DS_REGION_OUTSIDE) continue;
+        T.volume += c.volume;
+        T.region_volume[c.region] += c.volume;
+        for (PetscInt f = 0; f < c.nfaces; f++) {
+          if (c.face[f].kind != DS_FACE_INTERIOR) {
+            T.kind_area[c.face[f].kind] += c.face[f].area;
+            continue;
+          }
+          /* the neighbour must see the same face: same area, same centre, swapped distances */
+          PetscInt nb[3] = {i, j, k}, dir = f / 2;
+          DSCell   o;
+          nb[dir] += f % 2 ? 1 : -1;
+          TestCall(DSMeshGetCell(mesh, nb[0], nb[1], nb[2], &o));
+          const DSFace *g = &o.face[f ^ 1];
+          PetscReal     mismatch = PetscAbsReal(g->area - c.face[f].area) + PetscAbsReal(g->h_self - c.face[f].h_nbr) + PetscAbsReal(g->h_nbr - c.face[f].h_self);
+          T.worst_face_mismatch = PetscMax(T.worst_face_mismatch, mismatch);
+        }
+      }
+  return T;
+}
+
+START_TEST(axisymmetric_measures)
+{
+  const PetscReal H = 11, R = 20, f = 0.64, c = 0.8, t = 0.6;
+  DSMesh          mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 37 -mesh_nz 23");
+  Totals          T    = Measure(mesh);
+  ck_assert_double_eq_tol(T.volume / (PETSC_PI * R * R * H), 1, 1e-12);
+  ck_assert_double_eq_tol(T.region_volume[DS_REGION_NP] / (PETSC_PI * f * f * R * R * (H - 2 * t)), 1, 1e-12);
+  ck_assert_double_eq_tol(T.region_volume[DS_REGION_CEP] / (2 * PETSC_PI * c * c * R * R * t), 1, 1e-12);
+  ck_assert_double_eq_tol(T.kind_area[DS_BOUNDARY_AF_OUTER] / (2 * PETSC_PI * R * H), 1, 1e-12);
+  ck_assert_double_eq_tol(T.kind_area[DS_BOUNDARY_VERTEBRA] / (2 * PETSC_PI * c * c * R * R), 1, 1e-12);
+  ck_assert_double_eq_tol(T.kind_area[DS_BOUNDARY_BONE] / (2 * PETSC_PI * (1 - c * c) * R * R), 1, 1e-12);
+  ck_assert_double_eq(T.kind_area[DS_BOUNDARY_AXIS], 0);
+  ck_assert_double_lt(T.worst_face_mismatch, 1e-12);
+  ck_assert_int_eq(T.ncells[DS_REGION_OUTSIDE], 0);
+  TestCall(DSMeshDestroy(&mesh));
+}
+END_TEST
+
+START_TEST(slab_measures)
+{
+  DSMesh mesh = CreateMesh("-mesh_type slab -mesh_nz 33 -mesh_height 12 -mesh_cep_thickness 0.9");
+  Totals T    = Measure(mesh);
+  ck_assert_double_eq_tol(T.volume, 12, 1e-12);
+  ck_assert_double_eq_tol(T.region_volume[DS_REGION_CEP], 1.8, 1e-12);
+  ck_assert_double_eq_tol(T.kind_area[DS_BOUNDARY_VERTEBRA], 2, 1e-12); /* two faces of 1 mm^2 */
+  ck_assert_double_lt(T.worst_face_mismatch, 1e-12);
+  TestCall(DSMeshDestroy(&mesh));
+}
+END_TEST
+
+START_TEST(elliptical_3d_measures)
+{
+  const PetscReal a = 16.5, b = 25, H = 11, t = 0.6, f = 0.64;
+  DSMesh          mesh = CreateMesh("-mesh_type 3d -mesh_nx 66 -mesh_ny 100 -mesh_nz 22");
+  Totals          T    = Measure(mesh);
+  /* voxels approximate the ellipse: within 1 % of pi a b H at this resolution */
+  ck_assert_double_eq_tol(T.volume / (PETSC_PI * a * b * H), 1, 1e-2);
+  ck_assert_double_eq_tol(T.region_volume[DS_REGION_NP] / (PETSC_PI * f * f * a * b * (H - 2 * t)), 1, 2e-2);
+  ck_assert_int_gt(T.ncells[DS_REGION_OUTSIDE], 0);
+  ck_assert_double_gt(T.kind_area[DS_BOUNDARY_BONE], 0);
+  ck_assert_double_eq(T.kind_area[DS_BOUNDARY_AXIS], 0);
+  /* top and bottom: vertebra + bone faces cover the voxelised disc outline twice */
+  ck_assert_double_eq_tol((T.kind_area[DS_BOUNDARY_VERTEBRA] + T.kind_area[DS_BOUNDARY_BONE]) / (2 * T.volume / H), 1, 1e-12);
+  ck_assert_double_lt(T.worst_face_mismatch, 1e-12);
+  TestCall(DSMeshDestroy(&mesh));
+}
+END_TEST
+
+START_TEST(interfaces_fall_on_faces)
+{
+  DSMesh           mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 41 -mesh_nz 19");
+  const PetscReal *r, *z;
+  PetscInt         n[3];
+  TestCall(DSMeshGetSizes(mesh, n));
+  TestCall(DSMeshGetFaceCoordinates(mesh, 0, &r));
+  TestCall(DSMeshGetFaceCoordinates(mesh, 1, &z));
+  PetscReal want_r[2] = {0.64 * 20, 0.8 * 20}, want_z[2] = {0.6, 11 - 0.6};
+  for (int w = 0; w < 2; w++) {
+    PetscReal best_r = 1e9, best_z = 1e9;
+    for (PetscInt i = 0; i <= n[0]; i++) best_r = PetscMin(best_r, PetscAbsReal(r[i] - want_r[w]));
+    for (PetscInt i = 0; i <= n[1]; i++) best_z = PetscMin(best_z, PetscAbsReal(z[i] - want_z[w]));
+    ck_assert_double_lt(best_r, 1e-12);
+    ck_assert_double_lt(best_z, 1e-12);
+  }
+  TestCall(DSMeshDestroy(&mesh));
+}
+END_TEST
+
+START_TEST(locate_np_centre)
+{
+  DSMesh    mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 20 -mesh_nz 10");
+  PetscReal x[3], w[8];
+  PetscInt  nc, idx[8][3];
+  TestCall(DSMeshGetRegionCentre(mesh, DS_REGION_NP, x));
+  TestCall(DSMeshLocate(mesh, x, &nc, idx, w));
+  /* the centre z = 5.5 mm lies on the face between two cells of the axis column */
+  ck_assert_int_eq(nc, 2);
+  ck_assert_int_eq(idx[0][0], 0);
+  ck_assert_int_eq(idx[1][1], idx[0][1] + 1);
+  ck_assert_double_eq_tol(w[0] + w[1], 1, 1e-15);
+  TestCall(DSMeshDestroy(&mesh));
+}
+END_TEST
+
+START_TEST(inconsistent_geometry_is_refused)
+{
+  DSMesh         mesh;
+  PetscErrorCode ierr;
+  TestCall(DSTestSetOptions("-mesh_type axisymmetric -mesh_cep_fraction 0.5 -mesh_np_fraction 0.7"));
+  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
+  TestCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = DSMeshSetFromOptions(mesh);
+  TestCall(PetscPopErrorHandler());
+  ck_assert_int_eq(ierr, PETSC_ERR_ARG_OUTOFRANGE);
+  TestCall(DSMeshDestroy(&mesh));
+}
+END_TEST
+
+Suite *MeshSuite(void)
+{
+  Suite *s  = suite_create("mesh");
+  TCase *tc = tcase_create("geometry");
+  tcase_add_test(tc, axisymmetric_measures);
+  tcase_add_test(tc, slab_measures);
+  tcase_add_test(tc, elliptical_3d_measures);
+  tcase_add_test(tc, interfaces_fall_on_faces);
+  tcase_add_test(tc, locate_np_centre);
+  tcase_add_test(tc, inconsistent_geometry_is_refused);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(int argc, char **argv) { return DSTestRun(argc, argv, MeshSuite()); }
