@@ -16,7 +16,7 @@ struct _p_DSIntegrator {
   PetscReal      tfinal, steady_tol, rtol, atol_factor, max_step;
   PetscBool      steady;
   PetscInt       max_steps, max_order, maxl, nout;
-  PetscReal      tout[DS_MAX_OUTPUT_TIMES], eps_lin;
+  PetscReal      tout[DS_MAX_OUTPUT_TIMES], eps_lin, nonlin_coef;
   PetscBool      progress, step_monitor;
   /* state */
   Mat            J, P;         /* dF/dU at the last Jacobian evaluation; Newton matrix ig - gamma J */
@@ -47,6 +47,7 @@ PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
   ig->maxl        = 30;
   ig->eps_lin     = 1e-3; /* looser lets inexact-Newton noise stall the step size near steady state (doc/solver.md) */
   ig->progress    = PETSC_TRUE;
+  ig->nonlin_coef = 0.01; /* with eps_lin: linear accuracy 1e-5 of the error tolerance; 1e-4 stalls near steady state (doc/solver.md) */
   PetscCall(KSPCreate(ig->comm, &ig->ksp));
   PetscCall(KSPSetOptionsPrefix(ig->ksp, "newton_"));
   PetscCall(KSPSetType(ig->ksp, KSPPREONLY));
@@ -89,6 +90,8 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
   PetscCall(DSCheckIntRange("cvode_krylov_max", ig->maxl, 1, 500));
   PetscCall(PetscOptionsReal("-cvode_eps_lin", "linear solver tolerance relative to the Newton tolerance [1]", NULL, ig->eps_lin, &ig->eps_lin, NULL));
   PetscCheck(ig->eps_lin > 0 && ig->eps_lin < 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_eps_lin = %g is out of range: allowed (0, 1)", (double)ig->eps_lin);
+  PetscCall(PetscOptionsReal("-cvode_nonlin_coef", "Newton convergence tolerance in units of the local error tolerance [1]", NULL, ig->nonlin_coef, &ig->nonlin_coef, NULL));
+  PetscCheck(ig->nonlin_coef > 0 && ig->nonlin_coef <= 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_nonlin_coef = %g is out of range: allowed (0, 1]", (double)ig->nonlin_coef);
   PetscOptionsEnd();
   /* The KSP reads its -newton_ options now, so that misspelt ones are caught before the run. */
   PetscCall(KSPSetFromOptions(ig->ksp));
@@ -239,6 +242,7 @@ static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx
   DSCallSUNDIALS(CVodeSetLinearSolver(mem, *ls, NULL));
   DSCallSUNDIALS(CVodeSetPreconditioner(mem, DSPrecSetup, DSPrecSolve));
   DSCallSUNDIALS(CVodeSetEpsLin(mem, ig->eps_lin));
+  DSCallSUNDIALS(CVodeSetNonlinConvCoef(mem, ig->nonlin_coef));
   *mem_out = mem;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -19,7 +19,7 @@ typedef struct {
 } DSRunContext;
 
 /* PETSc options consumed outside the option blocks discsim reads. */
-static const char *const ds_infrastructure_options[] = {"options_left", "log_view", "malloc_dump", "malloc_debug", "memory_view", "info", "options_view", "check_pointer_intensity", "malloc_test", NULL};
+static const char *const ds_infrastructure_options[] = {"options_left", "error_traceback", "log_view", "malloc_dump", "malloc_debug", "memory_view", "info", "options_view", "check_pointer_intensity", "malloc_test", NULL};
 
 PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm)
 {
