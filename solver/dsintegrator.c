@@ -55,6 +55,21 @@ PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* PETSc's own message for an unknown type does not name the key. */
+static PetscErrorCode DSCheckTypeOption(const char key[], PetscFunctionList list)
+{
+  char      type[256];
+  PetscBool set;
+  void (*fn)(void);
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetString(NULL, NULL, key, type, sizeof type, &set));
+  if (!set) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFunctionListFind(list, type, &fn));
+  PetscCheck(fn, PETSC_COMM_WORLD, PETSC_ERR_ARG_UNKNOWN_TYPE, "input %s = %s is not a PETSc type: run discsim -help for the allowed ones", key, type);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
 {
   PetscInt  nout = DS_MAX_OUTPUT_TIMES;
@@ -93,7 +108,9 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
   PetscCall(PetscOptionsReal("-cvode_nonlin_coef", "Newton convergence tolerance in units of the local error tolerance [1]", NULL, ig->nonlin_coef, &ig->nonlin_coef, NULL));
   PetscCheck(ig->nonlin_coef > 0 && ig->nonlin_coef <= 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_nonlin_coef = %g is out of range: allowed (0, 1]", (double)ig->nonlin_coef);
   PetscOptionsEnd();
-  /* The KSP reads its -newton_ options now, so that misspelt ones are caught before the run. */
+  /* The KSP reads its -newton_ options now, so that bad ones are caught before the run. */
+  PetscCall(DSCheckTypeOption("-newton_ksp_type", KSPList));
+  PetscCall(DSCheckTypeOption("-newton_pc_type", PCList));
   PetscCall(KSPSetFromOptions(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

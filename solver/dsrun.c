@@ -23,26 +23,26 @@ static const char *const ds_infrastructure_options[] = {"options_left", "error_t
 
 PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm)
 {
-  PetscInt  n;
-  char    **names, **values;
-  PetscBool bad = PETSC_FALSE;
+  PetscInt  n, nbad = 0;
+  char    **names, **values, list[2048] = "";
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
   for (PetscInt i = 0; i < n; i++) {
     PetscBool infra = PETSC_FALSE;
+    char      item[256];
     for (PetscInt k = 0; ds_infrastructure_options[k]; k++) {
       PetscBool match;
       PetscCall(PetscStrcmp(names[i], ds_infrastructure_options[k], &match));
       infra = (PetscBool)(infra || match);
     }
     if (infra) continue;
-    PetscCall(PetscPrintf(comm, "discsim: error: unknown input key -%s%s%s (from the scenario file or the command line); run with -help to list every key\n", names[i], values[i] ? " = " : "",
-                          values[i] ? values[i] : ""));
-    bad = PETSC_TRUE;
+    PetscCall(PetscSNPrintf(item, sizeof item, "%s-%s%s%s", nbad ? ", " : "", names[i], values[i] ? " = " : "", values[i] ? values[i] : ""));
+    PetscCall(PetscStrlcat(list, item, sizeof list));
+    nbad++;
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  PetscCheck(!bad, comm, PETSC_ERR_ARG_WRONG, "unknown input keys (listed above); nothing was computed");
+  PetscCheck(!nbad, comm, PETSC_ERR_ARG_WRONG, "unknown input key%s %s (from the scenario file or the command line; misspelt?). Run discsim -help for every key. Nothing was computed", nbad > 1 ? "s" : "", list);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

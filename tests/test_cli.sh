@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Bad input: every scenario in tests/bad/ must stop with its own message (tests/bad/NAME.expected),
+# a non-zero exit, before computing, and without leaving an output file. Also: -help lists keys
+# with units, an existing result is never overwritten unless asked, and a missing file is named.
+set -u
+discsim=$1; src=$2
+source "$src/tools/env.sh"
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+pass=0; fail=0
+check() { if [ "$1" = ok ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $2"; fi; }
+
+for yaml in "$src"/tests/bad/*.yaml; do
+  name=$(basename "$yaml" .yaml)
+  expected=$(cat "$src/tests/bad/$name.expected")
+  start=$(date +%s.%N)
+  "$discsim" "$yaml" -output_file "$work/$name.exo" > out.txt 2> err.txt; rc=$?
+  secs=$(echo "$(date +%s.%N) - $start" | bc)
+  if [ $rc -ne 0 ] && grep -qF -- "$expected" err.txt && [ ! -e "$work/$name.exo" ] && [ "$(grep -c 'discsim: error' err.txt)" -ge 1 ] && ! grep -q "PETSC ERROR" err.txt; then
+    check ok; echo "ok   $name (exit $rc, ${secs}s): $(grep 'discsim: error' err.txt | tail -1)"
+  else
+    check no "$name: exit $rc, expected '$expected', got: $(cat err.txt | head -5)"
+  fi
+done
+
+# a missing scenario file
+"$discsim" "$work/nonexistent.yaml" 2> err.txt; rc=$?
+[ $rc -ne 0 ] && grep -q "cannot read the scenario file" err.txt && check ok || check no "missing scenario file: $(cat err.txt)"
+
+# -help lists keys with units and computes nothing
+"$discsim" -help > help.txt 2>&1; rc=$?
+for key in "-mesh_height <11. : 11.>: disc height (vertebra to vertebra) [mm]" "-nutrient_D_glucose_NP" "[m^2/s]" "-time_final" "[h]" "-nutrient_cells_NP" "[cells/mm^3]" "-output_file"; do
+  grep -qF -- "$key" help.txt && check ok || check no "-help does not show '$key'"
+done
+[ $rc -eq 0 ] && [ ! -e discsim.exo ] && check ok || check no "-help computed or failed (exit $rc)"
+
+# an existing result is kept, byte for byte, unless -output_overwrite
+echo "precious" > kept.exo
+"$discsim" "$src/examples/slab.yaml" -output_file kept.exo -mesh_nz 20 2> err.txt; rc=$?
+[ $rc -ne 0 ] && grep -q "refusing to overwrite" err.txt && [ "$(cat kept.exo)" = precious ] && check ok || check no "existing output was not protected"
+"$discsim" "$src/examples/slab.yaml" -output_file kept.exo -mesh_nz 20 -output_overwrite -quiet > out.txt 2>&1; rc=$?
+[ $rc -eq 0 ] && [ "$(head -c 3 kept.exo)" = CDF ] && check ok || check no "-output_overwrite did not replace the file"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Make this checkout ready to run: install the Debian 12 packages discsim needs (only those that
+# are missing: apt is skipped when all are present), then configure and build in ./build.
+# Usage: bash tools/setup.sh [--with-paraview]   (ParaView + xvfb for tools/render.py, ~1.3 GB)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(gcc meson ninja-build pkg-config libsundials-dev petsc-dev openmpi-bin libnetcdf-dev netcdf-bin check)
+[ "${1:-}" = "--with-paraview" ] && packages+=(paraview xvfb)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "discsim setup: installing missing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+else
+  echo "discsim setup: all Debian packages present"
+fi
+
+[ -f build/build.ninja ] || meson setup build --buildtype=release
+ninja -C build
