@@ -103,20 +103,34 @@ static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal bre
     a[nseg] = breaks[s], b[nseg] = breaks[s + 1], nseg++;
   }
   PetscCheck(n >= nseg, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "a direction with %" PetscInt_FMT " regions needs at least that many cells, not %" PetscInt_FMT, nseg, n);
+  /* largest remainder; ties (equal segments, e.g. the two endplates) go together or to the
+   * longest segment, so a symmetric geometry gets a symmetric grid */
+  PetscReal rem[8], L = b[nseg - 1] - a[0];
   for (PetscInt s = 0; s < nseg; s++) {
-    count[s] = PetscMax(1, (PetscInt)PetscFloorReal(0.5 + n * (b[s] - a[s]) / (b[nseg - 1] - a[0])));
+    PetscReal x = n * (b[s] - a[s]) / L;
+    count[s]    = PetscMax(1, (PetscInt)PetscFloorReal(x + 1e-9));
+    rem[s]      = x - count[s];
     total += count[s];
   }
-  while (total != n) {
-    PetscInt  best  = -1;
-    PetscReal score = 0;
-    for (PetscInt s = 0; s < nseg; s++) {
-      PetscReal width = (b[s] - a[s]) / count[s];
-      if (total > n && count[s] > 1 && (best < 0 || width < score)) best = s, score = width;
-      if (total < n && (best < 0 || width > score)) best = s, score = width;
+  while (total < n) {
+    PetscInt best = 0;
+    for (PetscInt s = 1; s < nseg; s++) {
+      PetscReal tie = 1e-9 * n;
+      if (rem[s] > rem[best] + tie || (PetscAbsReal(rem[s] - rem[best]) <= tie && b[s] - a[s] > b[best] - a[best] * (1 + 1e-12) + 0 * tie)) best = s;
     }
-    count[best] += total > n ? -1 : 1;
-    total += total > n ? -1 : 1;
+    PetscInt ties = 0;
+    for (PetscInt s = 0; s < nseg; s++) ties += PetscAbsReal(rem[s] - rem[best]) <= 1e-9 * n && PetscAbsReal((b[s] - a[s]) - (b[best] - a[best])) <= 1e-12 * L;
+    if (ties > n - total) { /* cannot serve all equal segments: give the cell to the longest one */
+      for (PetscInt s = 0; s < nseg; s++)
+        if (b[s] - a[s] > b[best] - a[best]) best = s;
+    }
+    count[best]++, rem[best] -= 1, total++;
+  }
+  while (total > n) { /* only when every segment needed its one cell */
+    PetscInt best = -1;
+    for (PetscInt s = 0; s < nseg; s++)
+      if (count[s] > 1 && (best < 0 || count[s] > count[best])) best = s;
+    count[best]--, total--;
   }
   PetscInt i = 0;
   for (PetscInt s = 0; s < nseg; s++)

@@ -2,8 +2,12 @@
  * through the build (meson.build: -include dscompat.h). */
 #ifndef DSCOMPAT_H
 #define DSCOMPAT_H
-#include <petscversion.h>
-#if PETSC_VERSION_LT(3, 19, 0)
-  #define PETSC_SUCCESS 0
+#if defined(__has_include)
+  #if __has_include(<petscversion.h>)
+    #include <petscversion.h>
+    #if PETSC_VERSION_LT(3, 19, 0)
+      #define PETSC_SUCCESS 0
+    #endif
+  #endif
 #endif
 #endif

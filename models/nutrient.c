@@ -1,5 +1,5 @@
 /* Nutrient model: oxygen, glucose and lactate with the Bibby et al. (2005) metabolic laws.
- * Equations and sources: doc/models.md, doc/parameters.md. */
+ * Equations: doc/equations.md; parameter sources: doc/parameters.md. */
 #include "dsmodelimpl.h"
 #include "nutrient.h"
 

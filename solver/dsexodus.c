@@ -1,13 +1,9 @@
 /* Exodus II output written with plain netCDF-C calls (no exodus library: Debian's PETSc is not
  * built with it). Dimension and variable names follow exodusII_int.h so that ParaView's IOSS
- * and ExodusII readers open the file; see doc/ and shared/reference/STACK.md. */
+ * and ExodusII readers open the file. */
 #include <netcdf.h>
 #include <stdio.h>
 #include "dsexodus.h"
-
-#ifndef PETSC_SUCCESS /* PETSc < 3.19 returns plain 0 */
-  #define PETSC_SUCCESS 0
-#endif
 
 #define DS_EX_NAME_LEN 32 /* maximum_name_length: names are stored in len_name = 33 chars */
 #define DS_EX_MAX_BLOCKS 3
@@ -35,7 +31,7 @@ struct _p_DSExodus {
   DSRegion  block_region[DS_EX_MAX_BLOCKS];
   PetscInt  block_size[DS_EX_MAX_BLOCKS], block_start[DS_EX_MAX_BLOCKS + 1];
   PetscInt *elem_cell; /* natural cell index ((k*ny + j)*nx + i) */
-  PetscReal *buf;      /* one block of one variable */
+  double   *buf;       /* one block of one variable */
 
   int    varid_time, varid_glo, *varid_elem; /* varid_elem[b * nfields + v] */
   size_t step;
@@ -234,79 +230,103 @@ static PetscErrorCode DSExodusDefineGlobalAtts(DSExodus ex, const char title[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Rank 0, define mode: everything about the mesh and the variables. */
-static PetscErrorCode DSExodusDefine(DSExodus ex, const DSExGrid *g, PetscInt nnodes, const char title[], int varid_coord[3], int varid_conn[], int *varid_names)
+/* Ids of the dimensions and of the variables written once, while the mesh is written. */
+typedef struct {
+  int name, time, dim, nodes, blk, evar, gvar, inblk[DS_EX_MAX_BLOCKS], npe[DS_EX_MAX_BLOCKS];
+} DSExDims;
+typedef struct {
+  int coord[3], coor_names, eb_status, eb_prop1, eb_names, conn[DS_EX_MAX_BLOCKS], name_elem_var, elem_var_tab, name_glo_var;
+} DSExVars;
+
+/* Rank 0, define mode. len_string, len_line and four are unused here but expected by readers. */
+static PetscErrorCode DSExodusDefineDims(DSExodus ex, const DSExGrid *g, PetscInt nnodes, DSExDims *d)
 {
-  int    d_string, d_name, d_line, d_four, d_time, d_dim, d_nodes, d_elem, d_blk, d_evar = -1, d_gvar = -1, d_inblk[DS_EX_MAX_BLOCKS], d_npe[DS_EX_MAX_BLOCKS];
-  int    id, dims[2];
+  int  unused;
+  char nm[64];
+
+  PetscFunctionBeginUser;
+  DSNCCall(ex, nc_def_dim(ex->ncid, "len_string", DS_EX_NAME_LEN + 1, &unused));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "len_name", DS_EX_NAME_LEN + 1, &d->name));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "len_line", 81, &unused));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "four", 4, &unused));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "time_step", NC_UNLIMITED, &d->time));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "num_dim", (size_t)g->ndim, &d->dim));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "num_nodes", (size_t)nnodes, &d->nodes));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "num_elem", (size_t)ex->block_start[ex->nblocks], &unused));
+  DSNCCall(ex, nc_def_dim(ex->ncid, "num_el_blk", (size_t)ex->nblocks, &d->blk));
+  d->evar = d->gvar = -1;
+  if (ex->nfields) DSNCCall(ex, nc_def_dim(ex->ncid, "num_elem_var", (size_t)ex->nfields, &d->evar));
+  if (ex->nglobals) DSNCCall(ex, nc_def_dim(ex->ncid, "num_glo_var", (size_t)ex->nglobals, &d->gvar));
+  for (PetscInt b = 0; b < ex->nblocks; b++) {
+    PetscCall(PetscSNPrintf(nm, sizeof nm, "num_el_in_blk%" PetscInt_FMT, b + 1));
+    DSNCCall(ex, nc_def_dim(ex->ncid, nm, (size_t)ex->block_size[b], &d->inblk[b]));
+    PetscCall(PetscSNPrintf(nm, sizeof nm, "num_nod_per_el%" PetscInt_FMT, b + 1));
+    DSNCCall(ex, nc_def_dim(ex->ncid, nm, g->ndim == 3 ? 8 : 4, &d->npe[b]));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Rank 0, define mode: coordinates, blocks and connectivity. */
+static PetscErrorCode DSExodusDefineMesh(DSExodus ex, const DSExGrid *g, const DSExDims *d, DSExVars *v)
+{
   const char *coord[3] = {"coordx", "coordy", "coordz"};
+  int         dims[2];
   char        nm[64];
 
   PetscFunctionBeginUser;
-  PetscCall(DSExodusDefineGlobalAtts(ex, title));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "len_string", DS_EX_NAME_LEN + 1, &d_string));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "len_name", DS_EX_NAME_LEN + 1, &d_name));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "len_line", 81, &d_line));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "four", 4, &d_four));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "time_step", NC_UNLIMITED, &d_time));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "num_dim", (size_t)g->ndim, &d_dim));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "num_nodes", (size_t)nnodes, &d_nodes));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "num_elem", (size_t)ex->block_start[ex->nblocks], &d_elem));
-  DSNCCall(ex, nc_def_dim(ex->ncid, "num_el_blk", (size_t)ex->nblocks, &d_blk));
-  if (ex->nfields) DSNCCall(ex, nc_def_dim(ex->ncid, "num_elem_var", (size_t)ex->nfields, &d_evar));
-  if (ex->nglobals) DSNCCall(ex, nc_def_dim(ex->ncid, "num_glo_var", (size_t)ex->nglobals, &d_gvar));
-
-  DSNCCall(ex, nc_def_var(ex->ncid, "time_whole", NC_DOUBLE, 1, &d_time, &ex->varid_time));
-  PetscCall(DSExodusPutTextAtt(ex, ex->varid_time, "units", "h"));
-  for (PetscInt d = 0; d < g->ndim; d++) DSNCCall(ex, nc_def_var(ex->ncid, coord[d], NC_DOUBLE, 1, &d_nodes, &varid_coord[d]));
-  dims[0] = d_dim, dims[1] = d_name;
-  DSNCCall(ex, nc_def_var(ex->ncid, "coor_names", NC_CHAR, 2, dims, &varid_names[0]));
-  DSNCCall(ex, nc_def_var(ex->ncid, "eb_status", NC_INT, 1, &d_blk, &varid_names[1]));
-  DSNCCall(ex, nc_def_var(ex->ncid, "eb_prop1", NC_INT, 1, &d_blk, &varid_names[2]));
-  PetscCall(DSExodusPutTextAtt(ex, varid_names[2], "name", "ID"));
-  dims[0] = d_blk;
-  DSNCCall(ex, nc_def_var(ex->ncid, "eb_names", NC_CHAR, 2, dims, &varid_names[3]));
-
+  for (PetscInt k = 0; k < g->ndim; k++) DSNCCall(ex, nc_def_var(ex->ncid, coord[k], NC_DOUBLE, 1, &d->nodes, &v->coord[k]));
+  dims[0] = d->dim, dims[1] = d->name;
+  DSNCCall(ex, nc_def_var(ex->ncid, "coor_names", NC_CHAR, 2, dims, &v->coor_names));
+  DSNCCall(ex, nc_def_var(ex->ncid, "eb_status", NC_INT, 1, &d->blk, &v->eb_status));
+  DSNCCall(ex, nc_def_var(ex->ncid, "eb_prop1", NC_INT, 1, &d->blk, &v->eb_prop1));
+  PetscCall(DSExodusPutTextAtt(ex, v->eb_prop1, "name", "ID"));
+  dims[0] = d->blk;
+  DSNCCall(ex, nc_def_var(ex->ncid, "eb_names", NC_CHAR, 2, dims, &v->eb_names));
   for (PetscInt b = 0; b < ex->nblocks; b++) {
-    PetscCall(PetscSNPrintf(nm, sizeof nm, "num_el_in_blk%" PetscInt_FMT, b + 1));
-    DSNCCall(ex, nc_def_dim(ex->ncid, nm, (size_t)ex->block_size[b], &d_inblk[b]));
-    PetscCall(PetscSNPrintf(nm, sizeof nm, "num_nod_per_el%" PetscInt_FMT, b + 1));
-    DSNCCall(ex, nc_def_dim(ex->ncid, nm, g->ndim == 3 ? 8 : 4, &d_npe[b]));
     PetscCall(PetscSNPrintf(nm, sizeof nm, "connect%" PetscInt_FMT, b + 1));
-    dims[0] = d_inblk[b], dims[1] = d_npe[b];
-    DSNCCall(ex, nc_def_var(ex->ncid, nm, NC_INT, 2, dims, &varid_conn[b]));
-    PetscCall(DSExodusPutTextAtt(ex, varid_conn[b], "elem_type", g->ndim == 3 ? "HEX8" : "QUAD4"));
+    dims[0] = d->inblk[b], dims[1] = d->npe[b];
+    DSNCCall(ex, nc_def_var(ex->ncid, nm, NC_INT, 2, dims, &v->conn[b]));
+    PetscCall(DSExodusPutTextAtt(ex, v->conn[b], "elem_type", g->ndim == 3 ? "HEX8" : "QUAD4"));
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
-  varid_names[4] = varid_names[5] = varid_names[6] = -1;
+/* Rank 0, define mode: time, element variables (every variable on every block) and globals. */
+static PetscErrorCode DSExodusDefineResults(DSExodus ex, const DSExDims *d, DSExVars *v)
+{
+  int  dims[2], id;
+  char nm[64];
+
+  PetscFunctionBeginUser;
+  DSNCCall(ex, nc_def_var(ex->ncid, "time_whole", NC_DOUBLE, 1, &d->time, &ex->varid_time));
+  PetscCall(DSExodusPutTextAtt(ex, ex->varid_time, "units", "h"));
+  v->name_elem_var = v->elem_var_tab = v->name_glo_var = ex->varid_glo = -1;
   if (ex->nfields) {
-    dims[0] = d_evar, dims[1] = d_name;
-    DSNCCall(ex, nc_def_var(ex->ncid, "name_elem_var", NC_CHAR, 2, dims, &varid_names[4]));
-    dims[0] = d_blk, dims[1] = d_evar;
-    DSNCCall(ex, nc_def_var(ex->ncid, "elem_var_tab", NC_INT, 2, dims, &varid_names[5]));
+    dims[0] = d->evar, dims[1] = d->name;
+    DSNCCall(ex, nc_def_var(ex->ncid, "name_elem_var", NC_CHAR, 2, dims, &v->name_elem_var));
+    dims[0] = d->blk, dims[1] = d->evar;
+    DSNCCall(ex, nc_def_var(ex->ncid, "elem_var_tab", NC_INT, 2, dims, &v->elem_var_tab));
   }
   PetscCall(PetscMalloc1(ex->nblocks * ex->nfields, &ex->varid_elem));
   for (PetscInt b = 0; b < ex->nblocks; b++)
-    for (PetscInt v = 0; v < ex->nfields; v++) {
-      PetscCall(PetscSNPrintf(nm, sizeof nm, "vals_elem_var%" PetscInt_FMT "eb%" PetscInt_FMT, v + 1, b + 1));
-      dims[0] = d_time, dims[1] = d_inblk[b];
+    for (PetscInt f = 0; f < ex->nfields; f++) {
+      PetscCall(PetscSNPrintf(nm, sizeof nm, "vals_elem_var%" PetscInt_FMT "eb%" PetscInt_FMT, f + 1, b + 1));
+      dims[0] = d->time, dims[1] = d->inblk[b];
       DSNCCall(ex, nc_def_var(ex->ncid, nm, NC_DOUBLE, 2, dims, &id));
-      PetscCall(DSExodusPutTextAtt(ex, id, "units", ex->vunits[v]));
-      ex->varid_elem[b * ex->nfields + v] = id;
+      PetscCall(DSExodusPutTextAtt(ex, id, "units", ex->vunits[f]));
+      ex->varid_elem[b * ex->nfields + f] = id;
     }
-  ex->varid_glo = -1;
   if (ex->nglobals) {
-    dims[0] = d_gvar, dims[1] = d_name;
-    DSNCCall(ex, nc_def_var(ex->ncid, "name_glo_var", NC_CHAR, 2, dims, &varid_names[6]));
-    dims[0] = d_time, dims[1] = d_gvar;
+    dims[0] = d->gvar, dims[1] = d->name;
+    DSNCCall(ex, nc_def_var(ex->ncid, "name_glo_var", NC_CHAR, 2, dims, &v->name_glo_var));
+    dims[0] = d->time, dims[1] = d->gvar;
     DSNCCall(ex, nc_def_var(ex->ncid, "vals_glo_var", NC_DOUBLE, 2, dims, &ex->varid_glo));
   }
-  (void)d_string, (void)d_line, (void)d_four;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Rank 0, data mode: coordinates of the used nodes. */
-static PetscErrorCode DSExodusPutCoordinates(DSExodus ex, const DSExGrid *g, const PetscInt nodeid[], PetscInt nnodes, const int varid_coord[3])
+static PetscErrorCode DSExodusPutCoordinates(DSExodus ex, const DSExGrid *g, const PetscInt nodeid[], PetscInt nnodes, const DSExVars *v)
 {
   double *x;
 
@@ -320,34 +340,34 @@ static PetscErrorCode DSExodusPutCoordinates(DSExodus ex, const DSExGrid *g, con
           PetscInt ijk[3] = {a, b, c};
           if (nodeid[p]) x[nodeid[p] - 1] = (double)g->xf[d][ijk[d]];
         }
-    DSNCCall(ex, nc_put_var_double(ex->ncid, varid_coord[d], x));
+    DSNCCall(ex, nc_put_var_double(ex->ncid, v->coord[d], x));
   }
   PetscCall(PetscFree(x));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Rank 0, data mode: names, block properties and connectivity. */
-static PetscErrorCode DSExodusPutMeshData(DSExodus ex, const DSExGrid *g, const int conn[], const int varid_conn[], const int varid_names[])
+static PetscErrorCode DSExodusPutMeshData(DSExodus ex, const DSExGrid *g, const int conn[], const DSExVars *v)
 {
   const char *axis[3] = {"x", "y", "z"};
   int         one = 1, npe = g->ndim == 3 ? 8 : 4;
 
   PetscFunctionBeginUser;
-  for (PetscInt d = 0; d < g->ndim; d++) PetscCall(DSExodusPutName(ex, varid_names[0], (size_t)d, axis[d]));
+  for (PetscInt d = 0; d < g->ndim; d++) PetscCall(DSExodusPutName(ex, v->coor_names, (size_t)d, axis[d]));
   for (PetscInt b = 0; b < ex->nblocks; b++) {
     size_t index = (size_t)b;
     int    id    = (int)ex->block_region[b]; /* NP 1, AF 2, CEP 3, whichever blocks are present */
-    DSNCCall(ex, nc_put_var1_int(ex->ncid, varid_names[1], &index, &one));
-    DSNCCall(ex, nc_put_var1_int(ex->ncid, varid_names[2], &index, &id));
-    PetscCall(DSExodusPutName(ex, varid_names[3], index, DSRegionNames[ex->block_region[b]]));
-    DSNCCall(ex, nc_put_var_int(ex->ncid, varid_conn[b], conn + (size_t)ex->block_start[b] * npe));
-    for (PetscInt v = 0; v < ex->nfields; v++) {
-      size_t start[2] = {index, (size_t)v};
-      DSNCCall(ex, nc_put_var1_int(ex->ncid, varid_names[5], start, &one));
+    DSNCCall(ex, nc_put_var1_int(ex->ncid, v->eb_status, &index, &one));
+    DSNCCall(ex, nc_put_var1_int(ex->ncid, v->eb_prop1, &index, &id));
+    PetscCall(DSExodusPutName(ex, v->eb_names, index, DSRegionNames[ex->block_region[b]]));
+    DSNCCall(ex, nc_put_var_int(ex->ncid, v->conn[b], conn + (size_t)ex->block_start[b] * npe));
+    for (PetscInt f = 0; f < ex->nfields; f++) {
+      size_t start[2] = {index, (size_t)f};
+      DSNCCall(ex, nc_put_var1_int(ex->ncid, v->elem_var_tab, start, &one));
     }
   }
-  for (PetscInt v = 0; v < ex->nfields; v++) PetscCall(DSExodusPutName(ex, varid_names[4], (size_t)v, ex->vnames[v]));
-  for (PetscInt v = 0; v < ex->nglobals; v++) PetscCall(DSExodusPutName(ex, varid_names[6], (size_t)v, ex->gnames[v]));
+  for (PetscInt f = 0; f < ex->nfields; f++) PetscCall(DSExodusPutName(ex, v->name_elem_var, (size_t)f, ex->vnames[f]));
+  for (PetscInt f = 0; f < ex->nglobals; f++) PetscCall(DSExodusPutName(ex, v->name_glo_var, (size_t)f, ex->gnames[f]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -355,8 +375,10 @@ static PetscErrorCode DSExodusPutMeshData(DSExodus ex, const DSExGrid *g, const 
 static PetscErrorCode DSExodusWriteMesh(DSExodus ex, const char title[])
 {
   DSExGrid  g;
+  DSExDims  dims;
+  DSExVars  vars;
   PetscInt *nodeid, nnodes = 0, npe;
-  int      *conn, varid_coord[3], varid_conn[DS_EX_MAX_BLOCKS], varid_names[7];
+  int      *conn;
 
   PetscFunctionBeginUser;
   PetscCall(DSExodusGetGrid(ex->mesh, &g));
@@ -366,10 +388,13 @@ static PetscErrorCode DSExodusWriteMesh(DSExodus ex, const char title[])
   PetscCheck(ex->nblocks > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "the mesh has no cells in the disc: nothing to write to '%s'", ex->path);
   PetscCall(PetscMalloc1(ex->block_start[ex->nblocks] * npe, &conn));
   PetscCall(DSExodusConnect(ex, &g, nodeid, conn));
-  PetscCall(DSExodusDefine(ex, &g, nnodes, title, varid_coord, varid_conn, varid_names));
+  PetscCall(DSExodusDefineGlobalAtts(ex, title));
+  PetscCall(DSExodusDefineDims(ex, &g, nnodes, &dims));
+  PetscCall(DSExodusDefineMesh(ex, &g, &dims, &vars));
+  PetscCall(DSExodusDefineResults(ex, &dims, &vars));
   DSNCCall(ex, nc_enddef(ex->ncid));
-  PetscCall(DSExodusPutCoordinates(ex, &g, nodeid, nnodes, varid_coord));
-  PetscCall(DSExodusPutMeshData(ex, &g, conn, varid_conn, varid_names));
+  PetscCall(DSExodusPutCoordinates(ex, &g, nodeid, nnodes, &vars));
+  PetscCall(DSExodusPutMeshData(ex, &g, conn, &vars));
   DSNCCall(ex, nc_sync(ex->ncid));
   PetscCall(PetscFree(conn));
   PetscCall(PetscFree(nodeid));

@@ -12,6 +12,7 @@ typedef struct {
   PetscReal t_reached;     /* h */
   PetscBool steady;        /* the steady-state criterion was met */
   PetscReal rate;          /* last relative rate of change, 1/h (steady mode) */
+  PetscReal steady_tol;    /* the criterion used, 1/h */
   PetscReal wall;          /* s */
 } DSIntegratorStats;
 
@@ -19,6 +20,7 @@ typedef PetscErrorCode (*DSMonitorFn)(void *ctx, PetscReal t, Vec U);
 
 PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ);
 PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator integ);
+PetscErrorCode DSIntegratorSetUp(DSIntegrator integ, Vec U);
 PetscErrorCode DSIntegratorSetMonitor(DSIntegrator integ, DSMonitorFn fn, void *ctx);
 PetscErrorCode DSIntegratorSetProgress(DSIntegrator integ, PetscBool show);
 PetscErrorCode DSIntegratorSolve(DSIntegrator integ, Vec U);

@@ -141,15 +141,15 @@ static PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode DSRunSummary(MPI_Comm comm, DSRunContext *ctx, const DSIntegratorStats *st, PetscBool steady_mode, PetscReal steady_tol)
+static PetscErrorCode DSRunSummary(MPI_Comm comm, DSRunContext *ctx, const DSIntegratorStats *st, PetscBool steady_mode)
 {
   const DSFigure *figs;
   PetscViewer     v = PETSC_VIEWER_STDOUT_(comm);
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
-  if (steady_mode && st->steady) PetscCall(PetscPrintf(comm, "steady state reached at t = %g h (%.3g d): relative rate of change %.3g 1/h < %.3g 1/h\n", (double)st->t_reached, (double)(st->t_reached / 24), (double)st->rate, (double)steady_tol));
-  else if (steady_mode) PetscCall(PetscPrintf(comm, "WARNING: steady state NOT reached by -time_final = %g h: relative rate of change still %.3g 1/h (tolerance %.3g 1/h)\n", (double)st->t_reached, (double)st->rate, (double)steady_tol));
+  if (steady_mode && st->steady) PetscCall(PetscPrintf(comm, "steady state reached at t = %g h (%.3g d): relative rate of change %.3g 1/h < %.3g 1/h\n", (double)st->t_reached, (double)(st->t_reached / 24), (double)st->rate, (double)st->steady_tol));
+  else if (steady_mode) PetscCall(PetscPrintf(comm, "WARNING: steady state NOT reached by -time_final = %g h: relative rate of change still %.3g 1/h (tolerance %.3g 1/h)\n", (double)st->t_reached, (double)st->rate, (double)st->steady_tol));
   else PetscCall(PetscPrintf(comm, "reached t = %g h (%.3g d)\n", (double)st->t_reached, (double)(st->t_reached / 24)));
   PetscCall(DSIntegratorStatsView(st, v));
   PetscCall(PetscPrintf(comm, "wall time: %.3f s\nkey figures at t = %g h:\n", st->wall, (double)ctx->t_last));
@@ -263,21 +263,20 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
   PetscCall(DSIntegratorCreate(ctx.prob, &integ));
   PetscCall(DSIntegratorSetFromOptions(integ));
   PetscCall(DSIntegratorSetProgress(integ, (PetscBool)!o.quiet));
+  PetscCall(DSProblemGetDM(ctx.prob, &dm));
+  PetscCall(DMCreateGlobalVector(dm, &U));
+  PetscCall(DSProblemInitialState(ctx.prob, U));
+  PetscCall(DSIntegratorSetUp(integ, U));
   if (help) {
     PetscCall(PetscPrintf(comm, "\n(-help: listed every key above with its unit and default; nothing computed)\n"));
   } else {
-    PetscReal tfinal, steady_tol = 0;
+    PetscReal tfinal;
     PetscCall(DSCheckUnusedOptions(comm));
     PetscCall(DSRunOpenOutputs(comm, &ctx, mesh, &o, scenario));
-    PetscCall(DSProblemGetDM(ctx.prob, &dm));
-    PetscCall(DMCreateGlobalVector(dm, &U));
-    PetscCall(DSProblemInitialState(ctx.prob, U));
     PetscCall(DSMeshGetNumActiveCells(mesh, &nactive));
     PetscCall(DSMeshGetSizes(mesh, n));
     PetscCallMPI(MPI_Comm_size(comm, &size));
     PetscCall(DSIntegratorGetFinalTime(integ, &tfinal, &steady));
-    PetscCall(PetscOptionsGetReal(NULL, NULL, "-time_steady_tol", &steady_tol, NULL));
-    if (steady_tol == 0) steady_tol = 1e-8;
     PetscCall(PetscPrintf(comm, "discsim: scenario %s, %s run to %s%g h on %d MPI rank%s\n", scenario, steady ? "steady-state" : "transient", steady ? "at most " : "", (double)tfinal, size, size > 1 ? "s" : ""));
     PetscCall(DSMeshView(mesh, PETSC_VIEWER_STDOUT_(comm)));
     PetscCall(DSModelView(ctx.model, PETSC_VIEWER_STDOUT_(comm)));
@@ -285,10 +284,10 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
     PetscCall(DSIntegratorSetMonitor(integ, DSRunMonitor, &ctx));
     PetscCall(DSIntegratorSolve(integ, U));
     PetscCall(DSIntegratorGetStats(integ, &st));
-    PetscCall(DSRunSummary(comm, &ctx, &st, steady, steady_tol));
+    PetscCall(DSRunSummary(comm, &ctx, &st, steady));
     PetscCall(PetscPrintf(comm, "wrote %s (%" PetscInt_FMT " time steps; open it in ParaView) and %s\n", o.exo, ctx.nsteps, o.csv));
-    PetscCall(VecDestroy(&U));
   }
+  PetscCall(VecDestroy(&U));
   if (ctx.csv) fclose(ctx.csv);
   PetscCall(DSExodusDestroy(&ctx.exo));
   PetscCall(VecDestroy(&ctx.out));

@@ -9,7 +9,7 @@ static const char help[] = "discsim: nutrient, oxygen and pH fields of the inter
 
 /* "discsim file.yaml -k v": the scenario is the first argument when it is not a key. It is
  * loaded after PETSc starts (so a bad file gets a clear error) and the command line is then
- * inserted again, so keys given on the command line override the scenario's. */
+ * inserted again, so keys given on the command line (and in PETSC_OPTIONS) override the scenario's. */
 static const char *DSTakeScenario(int *argc, char **argv, char name[], size_t len)
 {
   const char *path;

@@ -3,7 +3,7 @@
 # a non-zero exit, before computing, and without leaving an output file. Also: -help lists keys
 # with units, an existing result is never overwritten unless asked, and a missing file is named.
 set -u
-discsim=$1; src=$2
+discsim=$(realpath "$1"); src=$(realpath "$2")
 source "$src/tools/env.sh"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"

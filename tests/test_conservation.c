@@ -46,7 +46,7 @@ static void IdentityOn(const char *options)
   for (int s = 0; s < 3; s++) {
     PetscReal scale = PetscAbsReal(bal[s].influx) + PetscAbsReal(bal[s].reaction);
     PetscReal rel   = PetscAbsReal(sumVF[s] - bal[s].influx - bal[s].reaction) / scale;
-    printf("identity (%s) species %d: sum V dU/dt = %.6e, influx + reaction = %.6e nmol/h, relative difference %.1e\n", options, s, (double)sumVF[s], (double)(bal[s].influx + bal[s].reaction), (double)rel);
+    printf("identity (%s) species %d: sum V dU/dt = %.6e, influx + reaction = %.6e nmol/h (per mm^2 for the slab), relative difference %.1e\n", options, s, (double)sumVF[s], (double)(bal[s].influx + bal[s].reaction), (double)rel);
     ck_assert_double_lt(rel, 1e-12);
   }
   TestCall(VecDestroy(&U));

@@ -3,7 +3,7 @@
 # (0 < pO2 < 5.8 kPa, 0 < glucose < 4 mM, 6.5 < pH <= 7.4: between the capillary supply and no
 # supply), steady state must be reached, and the balance must close (influx = -reaction).
 set -u
-discsim=$1; src=$2
+discsim=$(realpath "$1"); src=$(realpath "$2")
 source "$src/tools/env.sh"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 "$discsim" "$src/examples/healthy_disc.yaml" -output_file "$work/h.exo" -quiet > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; exit 1; }

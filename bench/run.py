@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""discsim benchmarks: prints a table of solver statistics, wall time and peak memory.
+
+Usage: python3 bench/run.py [--discsim build/discsim] [--ranks N] [--quick]
+Cases: healthy_disc (axisymmetric) at 100x50, 200x100, 400x200 and disc3d near 1e5 active cells,
+each integrated to steady state. Timing lives here, never in the test suite.
+"""
+import argparse, os, re, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CASES = [
+    ("healthy_disc 100x50", "healthy_disc.yaml", ["-mesh_nr", "100", "-mesh_nz", "50"]),
+    ("healthy_disc 200x100", "healthy_disc.yaml", ["-mesh_nr", "200", "-mesh_nz", "100"]),
+    ("healthy_disc 400x200", "healthy_disc.yaml", ["-mesh_nr", "400", "-mesh_nz", "200"]),
+    ("disc3d 52x78x32", "disc3d.yaml", ["-mesh_nx", "52", "-mesh_ny", "78", "-mesh_nz", "32"]),
+]
+
+def run(cmd):
+    """Run a command; return its output, wall time (s) and peak resident memory (MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("benchmark run failed: %s\n%s" % (" ".join(cmd), out))
+    return out, wall, usage.ru_maxrss / 1024.0
+
+def field(pattern, text, cast=float):
+    m = re.search(pattern, text)
+    return cast(m.group(1)) if m else float("nan")
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--discsim", default=os.path.join(ROOT, "build", "discsim"))
+    ap.add_argument("--ranks", type=int, default=1, help="MPI ranks (mpiexec -n)")
+    ap.add_argument("--quick", action="store_true", help="skip the 400x200 case")
+    ap.add_argument("extra", nargs="*", help="extra discsim options, e.g. -newton_pc_type gamg")
+    args = ap.parse_args()
+    env_note = "as root: OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
+    if os.geteuid() == 0:
+        os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    head = ["case", "cells", "unknowns", "t_steady [h]", "steps", "RHS evals", "Newton its", "linear its", "linear/Newton", "PC set-ups", "wall [s]", "peak RSS [MiB]"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, scenario, opts in CASES:
+            if args.quick and "400x200" in name:
+                continue
+            cmd = [args.discsim, os.path.join(ROOT, "examples", scenario), *opts, "-quiet",
+                   "-output_file", os.path.join(tmp, "b.exo"), "-output_overwrite", *args.extra]
+            if args.ranks > 1:
+                cmd = ["mpiexec", "-n", str(args.ranks), "--oversubscribe"] + cmd
+            out, wall, rss = run(cmd)
+            newton = field(r"(\d+) Newton iterations", out, int)
+            linear = field(r"(\d+) linear iterations", out, int)
+            row = [name, field(r"\((\d+) cells x", out, int), field(r"unknowns: (\d+)", out, int),
+                   "%.1f" % field(r"steady state reached at t = ([\d.e+-]+) h", out),
+                   field(r"(\d+) steps", out, int), field(r"(\d+) RHS evaluations", out, int), newton, linear,
+                   "%.2f" % (linear / newton if newton else float("nan")), field(r"(\d+) preconditioner set-ups", out, int),
+                   "%.2f" % wall, "%.0f" % rss]
+            print("| " + " | ".join(str(x) for x in row) + " |", flush=True)
+    print("\nwall = whole process (start-up, set-up, integration, output); %d rank(s); %s" % (args.ranks, env_note))
+
+if __name__ == "__main__":
+    main()
