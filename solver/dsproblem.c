@@ -353,7 +353,7 @@ static PetscErrorCode DSProblemFigureAtCentre(DSProblem p, const PetscScalar *u,
 }
 
 /* The minimum and where it is. Mirror-symmetric cells tie up to round-off, so the location is the
- * lowest global cell index among values within 1e-12 of the minimum: the same on any partition. */
+ * lowest global cell index among values within 1e-8 (relative) of the minimum: the same on any partition. */
 static PetscErrorCode DSProblemFigureMinimum(DSProblem p, const PetscScalar *u, const DSFigure *fig, PetscReal *value, PetscReal where[3])
 {
   MPI_Comm  comm = PetscObjectComm((PetscObject)p->dm);
@@ -369,7 +369,7 @@ static PetscErrorCode DSProblemFigureMinimum(DSProblem p, const PetscScalar *u, 
     mine = PetscMin(mine, v);
   }
   PetscCall(MPIU_Allreduce(&mine, value, 1, MPIU_REAL, MPI_MIN, comm));
-  tol = 1e-12 * PetscMax(PetscAbsReal(*value), 1e-300);
+  tol = 1e-8 * PetscMax(PetscAbsReal(*value), 1e-300); /* below the integration accuracy */
   PetscCall(DSMeshGetSizes(p->mesh, n));
   for (PetscInt k = p->xs[2]; k < p->xs[2] + p->xm[2]; k++)
     for (PetscInt j = p->xs[1]; j < p->xs[1] + p->xm[1]; j++)
