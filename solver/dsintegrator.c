@@ -377,7 +377,7 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
       DSCallSUNDIALS(CVodeGetLastOrder(mem, &q));
       PetscCall(PetscPrintf(comm, "step t = %.6g h  dt = %.4g h  order %d  relative rate %.3g 1/h\n", (double)t, (double)h, q, (double)ig->stats.rate));
     }
-    PetscCall(DSProgressUpdate(&progress, t, ig->tfinal, DSIntegratorFraction(ig, t, rate0, ig->stats.rate)));
+    PetscCall(DSProgressUpdate(&progress, t, ig->steady ? 0 : ig->tfinal, DSIntegratorFraction(ig, t, rate0, ig->stats.rate)));
     if (done) break;
   }
   PetscCall(DSProgressEnd(&progress));

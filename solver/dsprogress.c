@@ -28,7 +28,8 @@ PetscErrorCode DSProgressUpdate(DSProgress *p, PetscReal t, PetscReal tend, Pets
   PetscFunctionBeginUser;
   if (!p->enabled || elapsed < 2.0 || now - p->last < 0.25) PetscFunctionReturn(PETSC_SUCCESS);
   if (fraction > 0) DSFormatSeconds(elapsed * (1 - fraction) / fraction, eta, sizeof eta);
-  fprintf(stderr, "\r  t = %-10.4g h of %.4g h  %5.1f %%  ETA %-10s", (double)t, (double)tend, 100 * (double)fraction, eta);
+  if (tend > 0) fprintf(stderr, "\r  t = %-10.4g h of %.4g h  %5.1f %%  ETA %-10s", (double)t, (double)tend, 100 * (double)fraction, eta);
+  else fprintf(stderr, "\r  t = %-10.4g h  towards steady state %5.1f %%  ETA %-10s", (double)t, 100 * (double)fraction, eta);
   fflush(stderr);
   p->shown = PETSC_TRUE;
   p->last  = now;
