@@ -71,25 +71,29 @@ static PetscErrorCode DSCheckTypeOption(const char key[], PetscFunctionList list
 }
 
 /* Chosen by measurement (doc/solver.md, bench/run.py): BoomerAMG keeps linear iterations per
- * Newton flat under refinement in 1D/2D; in 3D at ~1e5 cells block-Jacobi ILU(1) is 3x faster. */
-static PetscErrorCode DSIntegratorDefaultPreconditioner(DSIntegrator ig)
+ * Newton flat under refinement in 1D/2D; in 3D at ~1e5 cells block-Jacobi ILU(1) is 3x faster.
+ * Applies only when the user gave no -<prefix>pc_type. */
+PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char prefix[])
 {
   PetscBool set;
   PC        pc;
   DSMesh    mesh;
   PetscInt  dim;
+  char      key[128];
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-newton_pc_type", &set));
+  PetscCall(PetscSNPrintf(key, sizeof key, "-%spc_type", prefix));
+  PetscCall(PetscOptionsHasName(NULL, NULL, key, &set));
   if (set) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(DSProblemGetMesh(ig->prob, &mesh));
+  PetscCall(DSProblemGetMesh(prob, &mesh));
   PetscCall(DSMeshGetDimension(mesh, &dim));
-  PetscCall(KSPGetPC(ig->ksp, &pc));
+  PetscCall(KSPGetPC(ksp, &pc));
   if (dim < 3) PetscCall(PCSetType(pc, PCHYPRE));
   else {
     PetscCall(PCSetType(pc, PCBJACOBI));
-    PetscCall(PetscOptionsHasName(NULL, NULL, "-newton_sub_pc_factor_levels", &set));
-    if (!set) PetscCall(PetscOptionsSetValue(NULL, "-newton_sub_pc_factor_levels", "1"));
+    PetscCall(PetscSNPrintf(key, sizeof key, "-%ssub_pc_factor_levels", prefix));
+    PetscCall(PetscOptionsHasName(NULL, NULL, key, &set));
+    if (!set) PetscCall(PetscOptionsSetValue(NULL, key, "1"));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -135,7 +139,7 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
   /* The KSP reads its -newton_ options now, so that bad ones are caught before the run. */
   PetscCall(DSCheckTypeOption("-newton_ksp_type", KSPList));
   PetscCall(DSCheckTypeOption("-newton_pc_type", PCList));
-  PetscCall(DSIntegratorDefaultPreconditioner(ig));
+  PetscCall(DSSetDefaultPreconditioner(ig->prob, ig->ksp, "newton_"));
   PetscCall(KSPSetFromOptions(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -157,6 +161,14 @@ PetscErrorCode DSIntegratorSetUp(DSIntegrator ig, Vec U)
   PetscCall(MatShift(ig->P, 1.0));
   PetscCall(KSPSetOperators(ig->ksp, ig->P, ig->P));
   PetscCall(KSPSetUp(ig->ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorSetSteady(DSIntegrator ig, PetscBool steady, PetscReal tol)
+{
+  PetscFunctionBeginUser;
+  ig->steady = steady;
+  if (tol > 0) ig->steady_tol = tol;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -3,6 +3,7 @@
  * preconditioner. Runs to a final time or to steady state and calls a monitor at output times. */
 #ifndef DSINTEGRATOR_H
 #define DSINTEGRATOR_H
+#include <petscksp.h>
 #include "dsproblem.h"
 
 typedef struct _p_DSIntegrator *DSIntegrator;
@@ -21,6 +22,7 @@ typedef PetscErrorCode (*DSMonitorFn)(void *ctx, PetscReal t, Vec U);
 PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ);
 PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator integ);
 PetscErrorCode DSIntegratorSetUp(DSIntegrator integ, Vec U);
+PetscErrorCode DSIntegratorSetSteady(DSIntegrator integ, PetscBool steady, PetscReal tol);
 PetscErrorCode DSIntegratorSetMonitor(DSIntegrator integ, DSMonitorFn fn, void *ctx);
 PetscErrorCode DSIntegratorSetProgress(DSIntegrator integ, PetscBool show);
 PetscErrorCode DSIntegratorSolve(DSIntegrator integ, Vec U);
@@ -28,4 +30,5 @@ PetscErrorCode DSIntegratorGetStats(DSIntegrator integ, DSIntegratorStats *stats
 PetscErrorCode DSIntegratorGetFinalTime(DSIntegrator integ, PetscReal *tfinal, PetscBool *steady);
 PetscErrorCode DSIntegratorStatsView(const DSIntegratorStats *stats, PetscViewer viewer);
 PetscErrorCode DSIntegratorDestroy(DSIntegrator *integ);
+PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char prefix[]);
 #endif

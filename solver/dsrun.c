@@ -2,6 +2,7 @@
 #include "dsrun.h"
 #include "dsintegrator.h"
 #include "dsexodus.h"
+#include "dssteady.h"
 
 #define DS_MAX_GLOBALS 128
 
@@ -141,18 +142,13 @@ static PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode DSRunSummary(MPI_Comm comm, DSRunContext *ctx, const DSIntegratorStats *st, PetscBool steady_mode)
+static PetscErrorCode DSRunPrintFigures(MPI_Comm comm, DSRunContext *ctx)
 {
   const DSFigure *figs;
-  PetscViewer     v = PETSC_VIEWER_STDOUT_(comm);
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
-  if (steady_mode && st->steady) PetscCall(PetscPrintf(comm, "steady state reached at t = %g h (%.3g d): relative rate of change %.3g 1/h < %.3g 1/h\n", (double)st->t_reached, (double)(st->t_reached / 24), (double)st->rate, (double)st->steady_tol));
-  else if (steady_mode) PetscCall(PetscPrintf(comm, "WARNING: steady state NOT reached by -time_final = %g h: relative rate of change still %.3g 1/h (tolerance %.3g 1/h)\n", (double)st->t_reached, (double)st->rate, (double)st->steady_tol));
-  else PetscCall(PetscPrintf(comm, "reached t = %g h (%.3g d)\n", (double)st->t_reached, (double)(st->t_reached / 24)));
-  PetscCall(DSIntegratorStatsView(st, v));
-  PetscCall(PetscPrintf(comm, "wall time: %.3f s\nkey figures at t = %g h:\n", st->wall, (double)ctx->t_last));
+  PetscCall(PetscPrintf(comm, "key figures at t = %g h:\n", (double)ctx->t_last));
   for (PetscInt f = 0; f < ctx->nfig; f++) {
     PetscBool unitless;
     PetscCall(PetscStrcmp(figs[f].unit, "1", &unitless));
@@ -163,16 +159,68 @@ static PetscErrorCode DSRunSummary(MPI_Comm comm, DSRunContext *ctx, const DSInt
   PetscCall(PetscPrintf(comm, "balance (per species: stored, boundary influx, net reaction; influx + reaction = rate of change of the total):\n"));
   for (PetscInt s = 0; s < ctx->nsp; s++) {
     const DSFieldInfo *info;
+    PetscInt           g = ctx->nglobals - 3 * (ctx->nsp - s);
     PetscCall(DSModelGetField(ctx->model, s, &info));
-    PetscCall(PetscPrintf(comm, "  %-10s stored %12.5g %s  influx %12.5g %s  reaction %12.5g %s\n", info->name, (double)ctx->balance[s].stored, ctx->gunit[ctx->nglobals - 3 * (ctx->nsp - s)], (double)ctx->balance[s].influx,
-                          ctx->gunit[ctx->nglobals - 3 * (ctx->nsp - s) + 1], (double)ctx->balance[s].reaction, ctx->gunit[ctx->nglobals - 3 * (ctx->nsp - s) + 2]));
+    PetscCall(PetscPrintf(comm, "  %-10s stored %12.5g %s  influx %12.5g %s  reaction %12.5g %s\n", info->name, (double)ctx->balance[s].stored, ctx->gunit[g], (double)ctx->balance[s].influx, ctx->gunit[g + 1],
+                          (double)ctx->balance[s].reaction, ctx->gunit[g + 2]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode DSRunSummary(MPI_Comm comm, DSRunContext *ctx, const DSIntegratorStats *st, PetscBool steady_mode)
+{
+  PetscViewer v = PETSC_VIEWER_STDOUT_(comm);
+
+  PetscFunctionBeginUser;
+  if (steady_mode && st->steady) PetscCall(PetscPrintf(comm, "steady state reached at t = %g h (%.3g d): relative rate of change %.3g 1/h < %.3g 1/h\n", (double)st->t_reached, (double)(st->t_reached / 24), (double)st->rate, (double)st->steady_tol));
+  else if (steady_mode) PetscCall(PetscPrintf(comm, "WARNING: steady state NOT reached by -time_final = %g h: relative rate of change still %.3g 1/h (tolerance %.3g 1/h)\n", (double)st->t_reached, (double)st->rate, (double)st->steady_tol));
+  else PetscCall(PetscPrintf(comm, "reached t = %g h (%.3g d)\n", (double)st->t_reached, (double)(st->t_reached / 24)));
+  PetscCall(DSIntegratorStatsView(st, v));
+  PetscCall(PetscPrintf(comm, "wall time: %.3f s\n", st->wall));
+  PetscCall(DSRunPrintFigures(comm, ctx));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Newton on the steady equations; when it fails from the initial state, march in time (pseudo-
+ * transient continuation) until the relative rate is below 1e-3 1/h and try Newton again. */
+static PetscErrorCode DSRunSteadyNewton(MPI_Comm comm, DSRunContext *ctx, DSSteady steady, DSIntegrator integ, Vec U)
+{
+  DSSteadyStats     st;
+  DSIntegratorStats ist;
+  Vec               U0;
+  double            start = MPI_Wtime();
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(U, &U0));
+  PetscCall(VecCopy(U, U0));
+  PetscCall(DSSteadySolve(steady, U, &st));
+  if (st.reason <= 0) {
+    PetscCall(PetscPrintf(comm, "Newton from the initial state did not converge (%s after %" PetscInt_FMT " iterations): time-marching to a relative rate of 1e-3 1/h, then Newton again\n", SNESConvergedReasons[st.reason], st.newton_iters));
+    PetscCall(VecCopy(U0, U));
+    PetscCall(DSIntegratorSetSteady(integ, PETSC_TRUE, 1e-3));
+    PetscCall(DSIntegratorSetMonitor(integ, NULL, NULL));
+    PetscCall(DSIntegratorSolve(integ, U));
+    PetscCall(DSIntegratorGetStats(integ, &ist));
+    PetscCall(PetscPrintf(comm, "time-marching: t = %g h, relative rate %.3g 1/h; ", (double)ist.t_reached, (double)ist.rate));
+    PetscCall(DSIntegratorStatsView(&ist, PETSC_VIEWER_STDOUT_(comm)));
+    PetscCall(DSSteadySolve(steady, U, &st));
+    PetscCheck(st.reason > 0, comm, PETSC_ERR_NOT_CONVERGED, "steady Newton solve failed even after time-marching: %s after %" PetscInt_FMT " iterations, |F| = %g mM/h. Use -time_steady_method cvode", SNESConvergedReasons[st.reason], st.newton_iters, (double)st.residual);
+  }
+  PetscCall(VecDestroy(&U0));
+  PetscCall(DSRunMonitor(ctx, 0, U));
+  PetscCall(PetscPrintf(comm, "steady state by Newton (SNES): %" PetscInt_FMT " Newton iterations, %" PetscInt_FMT " linear iterations, |F| = %.3g mM/h (%s); written as the single output step, t = 0 h\n", st.newton_iters, st.linear_iters, (double)st.residual, SNESConvergedReasons[st.reason]));
+  PetscCall(PetscPrintf(comm, "wall time: %.3f s\n", MPI_Wtime() - start));
+  PetscCall(DSRunPrintFigures(comm, ctx));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+typedef enum { DS_STEADY_CVODE = 0, DS_STEADY_NEWTON = 1 } DSSteadyMethod;
+static const char *const DSSteadyMethods[] = {"cvode", "newton", "DSSteadyMethod", "DS_STEADY_", NULL};
+
 typedef struct {
-  char      exo[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN];
-  PetscBool overwrite, quiet, csv_set, markdown;
+  char           exo[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN];
+  PetscBool      overwrite, quiet, csv_set, markdown;
+  DSSteadyMethod method;
 } DSRunOptions;
 
 static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSRunOptions *o)
@@ -185,6 +233,7 @@ static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSR
   PetscCall(PetscOptionsString("-output_csv", "CSV of the key figures over time (default: the result file with .csv) [path]", NULL, o->csv, o->csv, sizeof o->csv, &o->csv_set));
   PetscCall(PetscOptionsBool("-output_overwrite", "replace existing output files [bool]", NULL, o->overwrite, &o->overwrite, NULL));
   PetscCall(PetscOptionsBool("-quiet", "no progress display [bool]", NULL, o->quiet, &o->quiet, NULL));
+  PetscCall(PetscOptionsEnum("-time_steady_method", "cvode: integrate in time until steady (-time_steady); newton: solve the steady equations directly (SNES, options -steady_), falling back to time-marching when Newton fails", NULL, DSSteadyMethods, (PetscEnum)o->method, (PetscEnum *)&o->method, NULL));
   PetscCall(PetscOptionsBool("-parameters_markdown", "print the parameter tables (Markdown) and exit [bool]", NULL, o->markdown, &o->markdown, NULL));
   PetscOptionsEnd();
   if (!o->csv_set) {
@@ -237,7 +286,8 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
   DSRunOptions o;
   Vec          U;
   DM           dm;
-  PetscBool    help, steady;
+  PetscBool    help, steady_mode;
+  DSSteady     steady = NULL;
   PetscInt     nactive, n[3];
   PetscMPIInt  size;
   DSIntegratorStats st;
@@ -267,6 +317,7 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
   PetscCall(DMCreateGlobalVector(dm, &U));
   PetscCall(DSProblemInitialState(ctx.prob, U));
   PetscCall(DSIntegratorSetUp(integ, U));
+  if (o.method == DS_STEADY_NEWTON) PetscCall(DSSteadyCreate(ctx.prob, U, &steady));
   if (help) {
     PetscCall(PetscPrintf(comm, "\n(-help: listed every key above with its unit and default; nothing computed)\n"));
   } else {
@@ -276,15 +327,20 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
     PetscCall(DSMeshGetNumActiveCells(mesh, &nactive));
     PetscCall(DSMeshGetSizes(mesh, n));
     PetscCallMPI(MPI_Comm_size(comm, &size));
-    PetscCall(DSIntegratorGetFinalTime(integ, &tfinal, &steady));
-    PetscCall(PetscPrintf(comm, "discsim: scenario %s, %s run to %s%g h on %d MPI rank%s\n", scenario, steady ? "steady-state" : "transient", steady ? "at most " : "", (double)tfinal, size, size > 1 ? "s" : ""));
+    PetscCall(DSIntegratorGetFinalTime(integ, &tfinal, &steady_mode));
+    steady_mode = (PetscBool)(steady_mode || o.method == DS_STEADY_NEWTON);
+    if (o.method == DS_STEADY_NEWTON) PetscCall(PetscPrintf(comm, "discsim: scenario %s, steady state by Newton on %d MPI rank%s\n", scenario, size, size > 1 ? "s" : ""));
+    else PetscCall(PetscPrintf(comm, "discsim: scenario %s, %s run to %s%g h on %d MPI rank%s\n", scenario, steady_mode ? "steady-state" : "transient", steady_mode ? "at most " : "", (double)tfinal, size, size > 1 ? "s" : ""));
     PetscCall(DSMeshView(mesh, PETSC_VIEWER_STDOUT_(comm)));
     PetscCall(DSModelView(ctx.model, PETSC_VIEWER_STDOUT_(comm)));
     PetscCall(PetscPrintf(comm, "unknowns: %" PetscInt_FMT " (%" PetscInt_FMT " cells x %" PetscInt_FMT " species)\n", nactive * ctx.nsp, nactive, ctx.nsp));
-    PetscCall(DSIntegratorSetMonitor(integ, DSRunMonitor, &ctx));
-    PetscCall(DSIntegratorSolve(integ, U));
-    PetscCall(DSIntegratorGetStats(integ, &st));
-    PetscCall(DSRunSummary(comm, &ctx, &st, steady));
+    if (o.method == DS_STEADY_NEWTON) PetscCall(DSRunSteadyNewton(comm, &ctx, steady, integ, U));
+    else {
+      PetscCall(DSIntegratorSetMonitor(integ, DSRunMonitor, &ctx));
+      PetscCall(DSIntegratorSolve(integ, U));
+      PetscCall(DSIntegratorGetStats(integ, &st));
+      PetscCall(DSRunSummary(comm, &ctx, &st, steady_mode));
+    }
     PetscCall(PetscPrintf(comm, "wrote %s (%" PetscInt_FMT " time steps; open it in ParaView) and %s\n", o.exo, ctx.nsteps, o.csv));
   }
   PetscCall(VecDestroy(&U));
@@ -292,6 +348,7 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
   PetscCall(DSExodusDestroy(&ctx.exo));
   PetscCall(VecDestroy(&ctx.out));
   PetscCall(DSIntegratorDestroy(&integ));
+  PetscCall(DSSteadyDestroy(&steady));
   PetscCall(DSProblemDestroy(&ctx.prob));
   PetscCall(DSModelDestroy(&ctx.model));
   PetscCall(DSMeshDestroy(&mesh));

@@ -1,4 +1,12 @@
 #include "dssteady.h"
+#include "dsintegrator.h"
+
+struct _p_DSSteady {
+  DSProblem prob;
+  SNES      snes;
+  Mat       J;
+  Vec       F;
+};
 
 static PetscErrorCode DSSteadyResidual(SNES snes, Vec U, Vec F, void *ctx)
 {
@@ -14,37 +22,72 @@ static PetscErrorCode DSSteadyJacobian(SNES snes, Vec U, Mat J, Mat P, void *ctx
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode DSSteadySolve(DSProblem prob, Vec U, DSSteadyStats *stats)
+PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady)
 {
-  SNES snes;
-  KSP  ksp;
-  Mat  J;
-  Vec  F;
-  DM   dm;
+  DSSteady s;
+  KSP      ksp;
+  DM       dm;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscNew(&s));
+  s->prob = prob;
   PetscCall(DSProblemGetDM(prob, &dm));
-  PetscCall(SNESCreate(PetscObjectComm((PetscObject)dm), &snes));
-  PetscCall(SNESSetOptionsPrefix(snes, "steady_"));
-  PetscCall(VecDuplicate(U, &F));
-  PetscCall(DSProblemCreateMatrix(prob, &J));
-  PetscCall(SNESSetFunction(snes, F, DSSteadyResidual, prob));
-  PetscCall(SNESSetJacobian(snes, J, J, DSSteadyJacobian, prob));
-  PetscCall(SNESSetTolerances(snes, 1e-50, 1e-12, 1e-14, 100, 10000));
-  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(SNESCreate(PetscObjectComm((PetscObject)dm), &s->snes));
+  PetscCall(SNESSetOptionsPrefix(s->snes, "steady_"));
+  PetscCall(VecDuplicate(U, &s->F));
+  PetscCall(DSProblemCreateMatrix(prob, &s->J));
+  PetscCall(SNESSetFunction(s->snes, s->F, DSSteadyResidual, prob));
+  PetscCall(SNESSetJacobian(s->snes, s->J, s->J, DSSteadyJacobian, prob));
+  PetscCall(SNESSetTolerances(s->snes, 1e-10, 1e-10, 1e-14, 100, 10000)); /* |F| in mM/h: 1e-10 is far below any rate in the disc */
+  PetscCall(SNESGetKSP(s->snes, &ksp));
   PetscCall(KSPSetType(ksp, KSPGMRES));
   PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 2000));
-  PetscCall(SNESSetFromOptions(snes));
-  PetscCall(SNESSolve(snes, NULL, U));
-  PetscCall(SNESGetConvergedReason(snes, &stats->reason));
-  PetscCall(SNESGetIterationNumber(snes, &stats->newton_iters));
-  PetscCall(SNESGetLinearSolveIterations(snes, &stats->linear_iters));
-  PetscCall(DSProblemComputeRHS(prob, 0, U, F));
-  PetscCall(VecNorm(F, NORM_2, &stats->residual));
-  PetscCheck(stats->reason > 0, PetscObjectComm((PetscObject)dm), PETSC_ERR_NOT_CONVERGED, "steady Newton solve did not converge: %s after %" PetscInt_FMT " iterations, |F| = %g",
+  PetscCall(DSSetDefaultPreconditioner(prob, ksp, "steady_"));
+  PetscCall(SNESSetFromOptions(s->snes));
+  PetscCall(DSProblemComputeJacobian(prob, 0, U, s->J));
+  PetscCall(KSPSetOperators(ksp, s->J, s->J));
+  PetscCall(KSPSetUp(ksp));
+  *steady = s;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSSteadySolve(DSSteady s, Vec U, DSSteadyStats *stats)
+{
+  double start = MPI_Wtime();
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESSolve(s->snes, NULL, U));
+  stats->wall = MPI_Wtime() - start;
+  PetscCall(SNESGetConvergedReason(s->snes, &stats->reason));
+  PetscCall(SNESGetIterationNumber(s->snes, &stats->newton_iters));
+  PetscCall(SNESGetLinearSolveIterations(s->snes, &stats->linear_iters));
+  PetscCall(DSProblemComputeRHS(s->prob, 0, U, s->F));
+  PetscCall(VecNorm(s->F, NORM_2, &stats->residual));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSSteadyDestroy(DSSteady *s)
+{
+  PetscFunctionBeginUser;
+  if (!*s) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(SNESDestroy(&(*s)->snes));
+  PetscCall(MatDestroy(&(*s)->J));
+  PetscCall(VecDestroy(&(*s)->F));
+  PetscCall(PetscFree(*s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSSteadySolveOrError(DSProblem prob, Vec U, DSSteadyStats *stats)
+{
+  DSSteady s;
+  DM       dm;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSSteadyCreate(prob, U, &s));
+  PetscCall(DSSteadySolve(s, U, stats));
+  PetscCall(DSSteadyDestroy(&s));
+  PetscCall(DSProblemGetDM(prob, &dm));
+  PetscCheck(stats->reason > 0, PetscObjectComm((PetscObject)dm), PETSC_ERR_NOT_CONVERGED, "steady Newton solve did not converge: %s after %" PetscInt_FMT " iterations, |F| = %g mM/h",
              SNESConvergedReasons[stats->reason], stats->newton_iters, (double)stats->residual);
-  PetscCall(VecDestroy(&F));
-  PetscCall(MatDestroy(&J));
-  PetscCall(SNESDestroy(&snes));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

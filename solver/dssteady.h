@@ -1,15 +1,25 @@
-/* DSSteadySolve: the steady state F(U) = 0 of a DSProblem by Newton-Krylov (PETSc SNES) with the
- * problem's analytic Jacobian. Options prefix -steady_ (e.g. -steady_snes_rtol, -steady_pc_type). */
+/* DSSteady: the steady state F(U) = 0 of a DSProblem by Newton-Krylov (PETSc SNES, line search)
+ * with the problem's analytic Jacobian. Options prefix -steady_ (e.g. -steady_snes_rtol,
+ * -steady_pc_type); the default preconditioner is the integrator's (DSSetDefaultPreconditioner). */
 #ifndef DSSTEADY_H
 #define DSSTEADY_H
 #include <petscsnes.h>
 #include "dsproblem.h"
 
+typedef struct _p_DSSteady *DSSteady;
+
 typedef struct {
   PetscInt            newton_iters, linear_iters;
-  PetscReal           residual; /* final 2-norm of F, unit/h */
-  SNESConvergedReason reason;
+  PetscReal           residual; /* final 2-norm of F, mM/h */
+  SNESConvergedReason reason;   /* > 0: converged */
+  PetscReal           wall;     /* s */
 } DSSteadyStats;
 
-PetscErrorCode DSSteadySolve(DSProblem prob, Vec U, DSSteadyStats *stats);
+/* Reads every -steady_ option and builds the preconditioner at U (so misspelt keys are caught). */
+PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady);
+/* Solves in place from U; non-convergence is reported in stats->reason, not raised. */
+PetscErrorCode DSSteadySolve(DSSteady steady, Vec U, DSSteadyStats *stats);
+PetscErrorCode DSSteadyDestroy(DSSteady *steady);
+/* Create, solve, destroy; an error when Newton does not converge. */
+PetscErrorCode DSSteadySolveOrError(DSProblem prob, Vec U, DSSteadyStats *stats);
 #endif

@@ -76,7 +76,7 @@ START_TEST(steady_influx_equals_consumption)
   TestCall(DSProblemGetDM(prob, &dm));
   TestCall(DMCreateGlobalVector(dm, &U));
   TestCall(DSProblemInitialState(prob, U));
-  TestCall(DSSteadySolve(prob, U, &st));
+  TestCall(DSSteadySolveOrError(prob, U, &st));
   TestCall(DSProblemComputeBalance(prob, 0, U, bal));
   for (int s = 0; s < 3; s++) {
     PetscReal rel = PetscAbsReal(bal[s].influx + bal[s].reaction) / PetscAbsReal(bal[s].influx);

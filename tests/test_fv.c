@@ -24,7 +24,7 @@ static void SolveAndMeasure(const char *opts, PetscReal (*exact)(const PetscReal
   TestCall(DSProblemGetDM(prob, &dm));
   TestCall(DMCreateGlobalVector(dm, &U));
   TestCall(VecSet(U, ds_test.C0));
-  TestCall(DSSteadySolve(prob, U, &st));
+  TestCall(DSSteadySolveOrError(prob, U, &st));
   TestCall(DSTestError(prob, U, exact, l2, linf, h));
   TestCall(VecDestroy(&U));
   TestCall(DSTestDestroy(&mesh, &model, &prob));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The same binary under mpiexec: healthy_disc on 2 ranks equals the serial run. With an exact,
+# The same binary under mpiexec: healthy_disc on 2 and 4 ranks equals the serial run. With an exact,
 # partition-independent preconditioner (LU by MUMPS) the two runs take the same steps, so every
 # field and global variable at every output time must agree to 1e-8 relative. With the default
 # preconditioner (ILU serially, block Jacobi in parallel) the paths differ within the integration
@@ -16,8 +16,10 @@ no() { fail=$((fail+1)); echo "FAIL $1"; }
 
 "$discsim" "$src/examples/healthy_disc.yaml" $exact -output_file s.exo > s.txt 2>&1 || { cat s.txt; exit 1; }
 mpiexec -n 2 "$discsim" "$src/examples/healthy_disc.yaml" $exact -output_file p.exo > p.txt 2>&1 || { cat p.txt; exit 1; }
-grep -E "solver:" s.txt p.txt
+mpiexec -n 4 "$discsim" "$src/examples/healthy_disc.yaml" $exact -output_file p4.exo > p4.txt 2>&1 || { cat p4.txt; exit 1; }
+grep -E "solver:" s.txt p.txt p4.txt
 "$compare" s.exo p.exo 1e-8 && ok "2 ranks = serial to 1e-8 (exact preconditioner), every variable and time" || no "2 ranks differ from serial"
+"$compare" s.exo p4.exo 1e-8 > /dev/null && ok "4 ranks (oversubscribed) = serial to 1e-8" || no "4 ranks differ from serial"
 [ "$(grep -c 'steady state reached' p.txt)" = 1 ] && [ "$(grep -c '^wrote' p.txt)" = 1 ] && ok "summary printed once" || no "summary printed $(grep -c 'steady state reached' p.txt) times"
 [ "$(wc -l < p.csv)" = "$(wc -l < s.csv)" ] && ok "CSV complete" || no "CSV rows differ"
 
