@@ -9,11 +9,17 @@ import argparse, os, re, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+NEWTON = ["-time_steady_method", "newton"]
 CASES = [
     ("healthy_disc 100x50", "healthy_disc.yaml", ["-mesh_nr", "100", "-mesh_nz", "50"]),
     ("healthy_disc 200x100", "healthy_disc.yaml", ["-mesh_nr", "200", "-mesh_nz", "100"]),
     ("healthy_disc 400x200", "healthy_disc.yaml", ["-mesh_nr", "400", "-mesh_nz", "200"]),
+    ("healthy_disc 100x50 newton", "healthy_disc.yaml", ["-mesh_nr", "100", "-mesh_nz", "50"] + NEWTON),
+    ("healthy_disc 200x100 newton", "healthy_disc.yaml", ["-mesh_nr", "200", "-mesh_nz", "100"] + NEWTON),
+    ("healthy_disc 400x200 newton", "healthy_disc.yaml", ["-mesh_nr", "400", "-mesh_nz", "200"] + NEWTON),
     ("disc3d 52x78x32", "disc3d.yaml", ["-mesh_nx", "52", "-mesh_ny", "78", "-mesh_nz", "32"]),
+    ("disc3d 52x78x32 newton", "disc3d.yaml", ["-mesh_nx", "52", "-mesh_ny", "78", "-mesh_nz", "32"] + NEWTON),
+    ("disc3d 104x156x78 newton", "disc3d.yaml", ["-mesh_nx", "104", "-mesh_ny", "156", "-mesh_nz", "78"] + NEWTON),
 ]
 
 def run(cmd):
@@ -35,31 +41,40 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--discsim", default=os.path.join(ROOT, "build", "discsim"))
     ap.add_argument("--ranks", type=int, default=1, help="MPI ranks (mpiexec -n)")
-    ap.add_argument("--quick", action="store_true", help="skip the 400x200 case")
+    ap.add_argument("--quick", action="store_true", help="skip the 400x200 and 10^6-cell cases")
+    ap.add_argument("--case", default="", help="run only cases whose name contains this text")
     ap.add_argument("extra", nargs="*", help="extra discsim options, e.g. -newton_pc_type gamg")
     args = ap.parse_args()
     env_note = "as root: OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
     if os.geteuid() == 0:
         os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    head = ["case", "cells", "unknowns", "t_steady [h]", "steps", "RHS evals", "Newton its", "linear its", "linear/Newton", "PC set-ups", "wall [s]", "peak RSS [MiB]"]
+    head = ["case", "cells", "unknowns", "simulated [h]", "steps", "RHS evals", "Newton its", "linear its", "linear/Newton", "PC set-ups", "wall [s]", "peak RSS [MiB]", "ns/cell/step"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     with tempfile.TemporaryDirectory() as tmp:
         for name, scenario, opts in CASES:
-            if args.quick and "400x200" in name:
+            if args.quick and ("400x200" in name or "104x156" in name):
+                continue
+            if args.case not in name:
                 continue
             cmd = [args.discsim, os.path.join(ROOT, "examples", scenario), *opts, "-quiet",
                    "-output_file", os.path.join(tmp, "b.exo"), "-output_overwrite", *args.extra]
             if args.ranks > 1:
                 cmd = ["mpiexec", "-n", str(args.ranks), "--oversubscribe"] + cmd
             out, wall, rss = run(cmd)
+            if "by Newton (SNES)" in out:
+                out = out.replace("solver:", "")
             newton = field(r"(\d+) Newton iterations", out, int)
-            linear = field(r"(\d+) linear iterations", out, int)
+            if "by Newton (SNES)" in out:
+                newton = field(r"SNES\): (\d+) Newton iterations", out, int)
+            linear = field(r"(\d+) linear iterations", out, int) if "by Newton (SNES)" not in out else field(r"Newton iterations, (\d+) linear iterations", out, int)
             row = [name, field(r"\((\d+) cells x", out, int), field(r"unknowns: (\d+)", out, int),
-                   "%.1f" % field(r"steady state reached at t = ([\d.e+-]+) h", out),
+                   ("Newton" if "by Newton (SNES)" in out else "%.1f" % field(r"steady state reached at t = ([\d.e+-]+) h", out)),
                    field(r"(\d+) steps", out, int), field(r"(\d+) RHS evaluations", out, int), newton, linear,
                    "%.2f" % (linear / newton if newton else float("nan")), field(r"(\d+) preconditioner set-ups", out, int),
                    "%.2f" % wall, "%.0f" % rss]
+            cells, steps = row[1], (newton if "by Newton (SNES)" in out else row[4])
+            row.append("%.0f" % (1e9 * wall / (cells * steps)) if steps == steps and steps else "nan")
             print("| " + " | ".join(str(x) for x in row) + " |", flush=True)
     print("\nwall = whole process (start-up, set-up, integration, output); %d rank(s); %s" % (args.ranks, env_note))
 

@@ -139,7 +139,6 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
   /* The KSP reads its -newton_ options now, so that bad ones are caught before the run. */
   PetscCall(DSCheckTypeOption("-newton_ksp_type", KSPList));
   PetscCall(DSCheckTypeOption("-newton_pc_type", PCList));
-  PetscCall(DSSetDefaultPreconditioner(ig->prob, ig->ksp, "newton_"));
   PetscCall(KSPSetFromOptions(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -160,6 +159,9 @@ PetscErrorCode DSIntegratorSetUp(DSIntegrator ig, Vec U)
   PetscCall(MatScale(ig->P, -1e-3));
   PetscCall(MatShift(ig->P, 1.0));
   PetscCall(KSPSetOperators(ig->ksp, ig->P, ig->P));
+  /* the default (and its sub-options) only now, when this KSP is really used */
+  PetscCall(DSSetDefaultPreconditioner(ig->prob, ig->ksp, "newton_"));
+  PetscCall(KSPSetFromOptions(ig->ksp));
   PetscCall(KSPSetUp(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -316,8 +316,10 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
   PetscCall(DSProblemGetDM(ctx.prob, &dm));
   PetscCall(DMCreateGlobalVector(dm, &U));
   PetscCall(DSProblemInitialState(ctx.prob, U));
-  PetscCall(DSIntegratorSetUp(integ, U));
+  /* each solver reads its options and builds its preconditioner now: bad keys are caught before
+   * the run; in Newton mode the integrator's matrices are built only if the fallback needs them */
   if (o.method == DS_STEADY_NEWTON) PetscCall(DSSteadyCreate(ctx.prob, U, &steady));
+  else PetscCall(DSIntegratorSetUp(integ, U));
   if (help) {
     PetscCall(PetscPrintf(comm, "\n(-help: listed every key above with its unit and default; nothing computed)\n"));
   } else {
