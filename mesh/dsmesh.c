@@ -1,6 +1,7 @@
 #include "dsmeshimpl.h"
 
-const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "DSMeshType", "DS_MESH_", NULL};
+const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "well_mixed", "DSMeshType", "DS_MESH_", NULL};
+static const char *const DSWellMixedRegions[] = {"outside", "NP", "AF", "CEP", "DSRegion", "DS_REGION_", NULL};
 
 /* Defaults for an adult human lumbar disc; sources in doc/parameters.md. */
 static const DSParam default_geometry[DS_GEOM_N] = {
@@ -23,6 +24,7 @@ PetscErrorCode DSMeshCreate(MPI_Comm comm, DSMesh *mesh)
   (*mesh)->n[0] = 100;
   (*mesh)->n[1] = 50;
   (*mesh)->n[2] = 1;
+  (*mesh)->well_mixed_region = DS_REGION_NP;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -38,6 +40,7 @@ static PetscErrorCode DSMeshDefaultSizes(DSMesh mesh)
   PetscFunctionBeginUser;
   switch (mesh->type) {
   case DS_MESH_SLAB: mesh->n[0] = 100, mesh->n[1] = mesh->n[2] = 1; break;
+  case DS_MESH_WELL_MIXED: mesh->n[0] = mesh->n[1] = mesh->n[2] = 1; break;
   case DS_MESH_AXISYMMETRIC: mesh->n[0] = 100, mesh->n[1] = 50, mesh->n[2] = 1; break;
   case DS_MESH_3D: mesh->n[0] = 40, mesh->n[1] = 60, mesh->n[2] = 20; break;
   }
@@ -67,6 +70,12 @@ PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
   if (set) PetscCall(DSMeshDefaultSizes(mesh));
   switch (mesh->type) {
   case DS_MESH_SLAB: PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[0])); break;
+  case DS_MESH_WELL_MIXED: {
+    PetscEnum r = (PetscEnum)mesh->well_mixed_region;
+    PetscCall(PetscOptionsEnum("-mesh_well_mixed_region", "region of the well-mixed cell: NP, AF or CEP", NULL, DSWellMixedRegions, r, &r, NULL));
+    PetscCheck(r != (PetscEnum)DS_REGION_OUTSIDE, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -mesh_well_mixed_region = outside is not allowed: NP, AF or CEP");
+    mesh->well_mixed_region = (DSRegion)r;
+  } break;
   case DS_MESH_AXISYMMETRIC:
     PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nr", "cells along the radius [1]", &mesh->n[0]));
     PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[1]));
@@ -148,6 +157,10 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
 
   PetscFunctionBeginUser;
   for (PetscInt d = 0; d < mesh->dim; d++) PetscCall(PetscMalloc1(mesh->n[d] + 1, &mesh->xf[d]));
+  if (mesh->type == DS_MESH_WELL_MIXED) {
+    mesh->xf[0][0] = 0, mesh->xf[0][1] = H;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(DSMeshPiecewiseFaces(3, zb, mesh->n[zdir], mesh->xf[zdir]));
   if (mesh->type == DS_MESH_AXISYMMETRIC) {
     PetscReal R = g[DS_GEOM_RADIUS].value, rb[4] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R};
@@ -164,14 +177,14 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
 static void DSMeshPhysical(DSMesh mesh, const PetscReal s[3], PetscReal x[3])
 {
   x[0] = s[0], x[1] = s[1], x[2] = s[2];
-  if (mesh->type == DS_MESH_SLAB) x[0] = 0, x[1] = 0, x[2] = s[0];
+  if (mesh->type == DS_MESH_SLAB || mesh->type == DS_MESH_WELL_MIXED) x[0] = 0, x[1] = 0, x[2] = s[0];
   if (mesh->type == DS_MESH_AXISYMMETRIC) x[1] = 0, x[2] = s[1];
 }
 
 /* Squared elliptical radius of (x, y) relative to the disc outline scaled by 'fraction'. */
 static PetscReal DSMeshEllipticRadius2(DSMesh mesh, const PetscReal x[3], PetscReal fraction)
 {
-  if (mesh->type == DS_MESH_SLAB) return 0;
+  if (mesh->type == DS_MESH_SLAB || mesh->type == DS_MESH_WELL_MIXED) return 0;
   if (mesh->type == DS_MESH_AXISYMMETRIC) {
     PetscReal R = fraction * mesh->geom[DS_GEOM_RADIUS].value;
     return (x[0] * x[0] + x[1] * x[1]) / (R * R);
@@ -186,6 +199,7 @@ static DSRegion DSMeshRegionAt(DSMesh mesh, const PetscReal x[3])
   PetscReal      H = g[DS_GEOM_HEIGHT].value, t = g[DS_GEOM_CEP_THICKNESS].value;
   PetscBool      in_endplate_layer = (PetscBool)(x[2] < t || x[2] > H - t);
 
+  if (mesh->type == DS_MESH_WELL_MIXED) return mesh->well_mixed_region;
   if (mesh->type == DS_MESH_SLAB) return in_endplate_layer ? DS_REGION_CEP : DS_REGION_NP;
   if (DSMeshEllipticRadius2(mesh, x, 1.0) > 1.0) return DS_REGION_OUTSIDE;
   if (in_endplate_layer) return DSMeshEllipticRadius2(mesh, x, g[DS_GEOM_CEP_FRACTION].value) < 1.0 ? DS_REGION_CEP : DS_REGION_AF;
@@ -220,6 +234,7 @@ PetscErrorCode DSMeshGetRegion(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, 
 static DSFaceKind DSMeshBoundaryKind(DSMesh mesh, PetscInt dir, PetscInt side, const PetscReal xcentre[3])
 {
   PetscInt zdir = mesh->dim - 1;
+  if (mesh->type == DS_MESH_WELL_MIXED) return DS_BOUNDARY_BONE; /* closed: no exchange */
   if (dir == zdir) {
     if (mesh->type == DS_MESH_SLAB) return DS_BOUNDARY_VERTEBRA;
     return DSMeshEllipticRadius2(mesh, xcentre, mesh->geom[DS_GEOM_CEP_FRACTION].value) < 1.0 ? DS_BOUNDARY_VERTEBRA : DS_BOUNDARY_BONE;
@@ -283,11 +298,11 @@ PetscErrorCode DSMeshSetUp(DSMesh mesh, PetscInt dof)
 
   PetscFunctionBeginUser;
   PetscCheck(!mesh->setup, mesh->comm, PETSC_ERR_ORDER, "DSMeshSetUp() called twice");
-  mesh->dim = mesh->type == DS_MESH_SLAB ? 1 : mesh->type == DS_MESH_AXISYMMETRIC ? 2 : 3;
+  mesh->dim = (mesh->type == DS_MESH_SLAB || mesh->type == DS_MESH_WELL_MIXED) ? 1 : mesh->type == DS_MESH_AXISYMMETRIC ? 2 : 3;
   for (PetscInt d = mesh->dim; d < 3; d++) mesh->n[d] = 1;
   PetscCall(DSMeshBuildFaces(mesh));
   switch (mesh->dim) {
-  case 1: PetscCall(DMDACreate1d(mesh->comm, DM_BOUNDARY_NONE, mesh->n[0], dof, 1, NULL, &mesh->dm)); break;
+  case 1: PetscCall(DMDACreate1d(mesh->comm, DM_BOUNDARY_NONE, mesh->n[0], dof, mesh->type == DS_MESH_WELL_MIXED ? 0 : 1, NULL, &mesh->dm)); break; /* one cell: no neighbours */
   case 2: PetscCall(DMDACreate2d(mesh->comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, mesh->n[0], mesh->n[1], PETSC_DECIDE, PETSC_DECIDE, dof, 1, NULL, NULL, &mesh->dm)); break;
   case 3:
     PetscCall(DMDACreate3d(mesh->comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, mesh->n[0], mesh->n[1], mesh->n[2], PETSC_DECIDE, PETSC_DECIDE,
@@ -378,7 +393,8 @@ PetscErrorCode DSMeshLocate(DSMesh mesh, const PetscReal x[3], PetscInt *ncells,
 
   PetscFunctionBeginUser;
   switch (mesh->type) {
-  case DS_MESH_SLAB: s[0] = x[2]; break;
+  case DS_MESH_SLAB:
+  case DS_MESH_WELL_MIXED: s[0] = x[2]; break;
   case DS_MESH_AXISYMMETRIC: s[0] = PetscSqrtReal(x[0] * x[0] + x[1] * x[1]), s[1] = x[2]; break;
   case DS_MESH_3D: s[0] = x[0], s[1] = x[1], s[2] = x[2]; break;
   }
@@ -411,6 +427,7 @@ PetscErrorCode DSMeshGetRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3
   PetscFunctionBeginUser;
   x[0] = x[1] = 0, x[2] = 0.5 * H;
   if (region == DS_REGION_CEP) x[2] = 0.5 * g[DS_GEOM_CEP_THICKNESS].value;
+  if (mesh->type == DS_MESH_WELL_MIXED) PetscFunctionReturn(PETSC_SUCCESS); /* one cell: its centre */
   if (region == DS_REGION_AF && mesh->type != DS_MESH_SLAB) {
     PetscReal outer = mesh->type == DS_MESH_3D ? g[DS_GEOM_SEMI_AP].value : g[DS_GEOM_RADIUS].value;
     x[0] = 0.5 * (1 + g[DS_GEOM_NP_FRACTION].value) * outer;

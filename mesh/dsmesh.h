@@ -11,7 +11,9 @@
 
 typedef struct _p_DSMesh *DSMesh;
 
-typedef enum { DS_MESH_SLAB = 0, DS_MESH_AXISYMMETRIC = 1, DS_MESH_3D = 2 } DSMeshType;
+/* DS_MESH_WELL_MIXED: a single cell (1 mm^2 x height) of one region with no exchange through any
+ * face: the kinetics without gradients, as a well-mixed culture. Laid out like the slab. */
+typedef enum { DS_MESH_SLAB = 0, DS_MESH_AXISYMMETRIC = 1, DS_MESH_3D = 2, DS_MESH_WELL_MIXED = 3 } DSMeshType;
 extern const char *const DSMeshTypes[];
 
 #define DS_MAX_FACES 6

@@ -15,5 +15,6 @@ struct _p_DSMesh {
   DM         dm;
   PetscInt   nactive;
   PetscBool  setup;
+  DSRegion   well_mixed_region;
 };
 #endif

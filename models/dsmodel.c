@@ -158,6 +158,42 @@ PetscErrorCode DSModelGetDiffusivity(DSModel model, DSRegion region, PetscReal D
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The unit of an amount of a species (its unit x mm^3): mM -> nmol, X/mm^3 -> X; per mm^2 of
+ * cross-section for 1D meshes; per hour for rates. */
+PetscErrorCode DSModelGetAmountUnit(DSModel model, PetscInt species, PetscBool per_area, PetscBool rate, char out[], size_t len)
+{
+  const char *unit = model->fields[species].unit;
+  char        base[64];
+  size_t      n = strlen(unit);
+
+  PetscFunctionBeginUser;
+  if (!strcmp(unit, "mM")) PetscCall(PetscStrncpy(base, "nmol", sizeof base));
+  else if (n > 5 && !strcmp(unit + n - 5, "/mm^3")) {
+    PetscCall(PetscStrncpy(base, unit, sizeof base));
+    base[n - 5] = 0;
+  } else PetscCall(PetscSNPrintf(base, sizeof base, "%s mm^3", unit));
+  if (per_area && rate) PetscCall(PetscSNPrintf(out, len, "%s/(mm^2 h)", base));
+  else if (per_area) PetscCall(PetscSNPrintf(out, len, "%s/mm^2", base));
+  else if (rate) PetscCall(PetscSNPrintf(out, len, "%s/h", base));
+  else PetscCall(PetscStrncpy(out, base, len));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetEvents(DSModel model, PetscInt *n, const DSEvent **events)
+{
+  PetscFunctionBeginUser;
+  *n      = model->nevents;
+  *events = model->events;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetBoundarySink(DSModel model, PetscInt species, PetscInt *sink)
+{
+  PetscFunctionBeginUser;
+  *sink = model->boundary_sink ? model->boundary_sink[species] : -1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSModelReaction(DSModel model, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[])
 {
   PetscFunctionBeginUser;

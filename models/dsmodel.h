@@ -29,20 +29,42 @@ typedef struct {
 
 typedef enum { DS_BC_NOFLUX = 0, DS_BC_DIRICHLET = 1 } DSBCType;
 
-typedef enum { DS_FIGURE_AT_CENTRE = 0, DS_FIGURE_MINIMUM = 1 } DSFigureKind;
+typedef enum {
+  DS_FIGURE_AT_CENTRE      = 0, /* value at the centre of 'region' */
+  DS_FIGURE_MINIMUM        = 1, /* minimum over the disc, with its location */
+  DS_FIGURE_INTEGRAL       = 2, /* integral over 'region' (DS_REGION_OUTSIDE: the whole disc), unit x mm^3 */
+  DS_FIGURE_MEAN           = 3, /* volume average over 'region' (DS_REGION_OUTSIDE: the whole disc) */
+  DS_FIGURE_FRACTION_BELOW = 4  /* volume fraction of 'region' where the field < threshold, unit 1 */
+} DSFigureKind;
 
-/* A key figure: a field's value at the centre of a region, or its disc-wide minimum. */
+/* A key figure the solver computes at every output time, writes as a global variable and prints. */
 typedef struct {
   const char  *name; /* e.g. "pO2_NP_centre" */
-  const char  *unit;
+  const char  *unit; /* of the figure (for an integral: the field's unit x mm^3, e.g. "cells") */
   PetscInt     field; /* species index, or nspecies + diagnostic index */
   DSFigureKind kind;
-  DSRegion     region; /* for DS_FIGURE_AT_CENTRE */
+  DSRegion     region;
+  PetscReal    threshold;      /* DS_FIGURE_FRACTION_BELOW: in the field's unit */
+  PetscInt     persistence_of; /* DS_FIGURE_INTEGRAL: >= 0 reports when the figure falls below fractions
+                                  of the amount last injected into this species (events); -1: never */
 } DSFigure;
+
+/* An injection: 'amount' (species unit x mm^3: cells, particles, nmol) of one species, spread
+ * uniformly over the disc cells whose centres lie within 'radius' of 'centre' (the nearest cell
+ * when none does), at 'time'. The integrator stops there, adds it and restarts. */
+typedef struct {
+  PetscReal time;      /* h */
+  PetscInt  species;
+  PetscReal amount;    /* species unit x mm^3 */
+  PetscReal centre[3]; /* mm, in the mesh's physical coordinates (dsmesh.h) */
+  PetscReal radius;    /* mm */
+  char      label[64]; /* shown in the run log, e.g. "BMSC cells" */
+} DSEvent;
 
 /* Conversion of user units to discsim's internal ones. */
 #define DS_M2_PER_S_TO_MM2_PER_H 3.6e9
 #define DS_HOURS_PER_DAY         24.0
+#define DS_MAX_SPECIES           32
 
 PetscErrorCode DSModelRegister(const char name[], PetscErrorCode (*create)(DSModel));
 PetscErrorCode DSModelRegisterAll(void);
@@ -61,6 +83,9 @@ PetscErrorCode DSModelGetNumDiagnostics(DSModel model, PetscInt *n);
 PetscErrorCode DSModelGetField(DSModel model, PetscInt field, const DSFieldInfo **info);
 PetscErrorCode DSModelGetFigures(DSModel model, PetscInt *n, const DSFigure **figures);
 PetscErrorCode DSModelGetDiffusivity(DSModel model, DSRegion region, PetscReal D[]);
+PetscErrorCode DSModelGetEvents(DSModel model, PetscInt *n, const DSEvent **events);
+PetscErrorCode DSModelGetAmountUnit(DSModel model, PetscInt species, PetscBool per_area, PetscBool rate, char out[], size_t len);
+PetscErrorCode DSModelGetBoundarySink(DSModel model, PetscInt species, PetscInt *sink);
 
 PetscErrorCode DSModelReaction(DSModel model, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[]);
 PetscErrorCode DSModelBoundary(DSModel model, DSFaceKind kind, const DSPoint *pt, DSBCType bc[], PetscScalar value[]);

@@ -12,6 +12,10 @@ typedef struct {
   PetscErrorCode (*diagnostics)(DSModel, const DSPoint *, const PetscScalar[], PetscScalar[]);
   PetscErrorCode (*destroy)(DSModel);
 } DSModelOps;
+/* Optional parts of a model (set in the create or setup function; zero/NULL = absent):
+ *  - events, nevents: injections (DSEvent), sorted by time;
+ *  - boundary_sink[s]: species that receives species s's outflux through Dirichlet boundary
+ *    faces (in the boundary cell), or -1: exact bookkeeping of what leaves the disc. */
 
 struct _p_DSModel {
   MPI_Comm           comm;
@@ -20,7 +24,10 @@ struct _p_DSModel {
   const DSFieldInfo *fields;     /* nspecies species followed by ndiag diagnostics */
   const DSFigure    *figures;
   DSParam           *params;     /* owned copy; the implementation reads values from here */
-  PetscReal         *D;          /* DS_NUM_REGIONS x nspecies, mm^2/h, filled by setup */
+  PetscReal         *D;          /* DS_NUM_REGIONS x nspecies, mm^2/h, filled by setup; 0: does not diffuse */
+  PetscInt           nevents;
+  const DSEvent     *events;
+  const PetscInt    *boundary_sink;
   PetscBool          setup;
   DSModelOps         ops;
   void              *data;

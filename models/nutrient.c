@@ -53,13 +53,13 @@ static const DSFieldInfo nutrient_fields[NSP + NDIAG] = {
 };
 
 static const DSFigure nutrient_figures[] = {
-  {"pO2_NP_centre", "kPa", NSP + DIAG_PO2, DS_FIGURE_AT_CENTRE, DS_REGION_NP},
-  {"glucose_NP_centre", "mM", GLC, DS_FIGURE_AT_CENTRE, DS_REGION_NP},
-  {"lactate_NP_centre", "mM", LAC, DS_FIGURE_AT_CENTRE, DS_REGION_NP},
-  {"pH_NP_centre", "1", NSP + DIAG_PH, DS_FIGURE_AT_CENTRE, DS_REGION_NP},
-  {"pO2_min", "kPa", NSP + DIAG_PO2, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE},
-  {"glucose_min", "mM", GLC, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE},
-  {"pH_min", "1", NSP + DIAG_PH, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE},
+  {"pO2_NP_centre", "kPa", NSP + DIAG_PO2, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1},
+  {"glucose_NP_centre", "mM", GLC, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1},
+  {"lactate_NP_centre", "mM", LAC, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1},
+  {"pH_NP_centre", "1", NSP + DIAG_PH, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1},
+  {"pO2_min", "kPa", NSP + DIAG_PO2, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1},
+  {"glucose_min", "mM", GLC, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1},
+  {"pH_min", "1", NSP + DIAG_PH, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1},
 };
 
 /* Bibby et al. 2005 laws (rates in nmol per 10^6 cells per hour; p in kPa). Exposed for tests. */

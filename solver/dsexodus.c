@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "dsexodus.h"
 
-#define DS_EX_NAME_LEN 32 /* maximum_name_length: names are stored in len_name = 33 chars */
+#define DS_EX_NAME_LEN 64 /* maximum_name_length (Exodus allows up to 256): names are stored in len_name = 65 chars */
 #define DS_EX_MAX_BLOCKS 3
 
 /* Turn a netCDF status into a PETSc error that names the file and the failing call. */
@@ -60,7 +60,7 @@ static PetscErrorCode DSExodusGetGrid(DSMesh mesh, DSExGrid *g)
   PetscCall(DSMeshGetSizes(mesh, n));
   g->m[0] = g->m[1] = g->m[2] = 1;
   g->xf[2]                    = NULL;
-  if (type == DS_MESH_SLAB) {
+  if (type == DS_MESH_SLAB || type == DS_MESH_WELL_MIXED) {
     g->ndim  = 2;
     g->xf[0] = ds_ex_strip;
     g->m[1]  = n[0];

@@ -23,8 +23,11 @@ struct _p_DSIntegrator {
   KSP            ksp;
   Vec            Yout, dYdt;
   PetscErrorCode cb_error;     /* PETSc error raised inside a SUNDIALS callback */
-  DSMonitorFn    monitor;
-  void          *monitor_ctx;
+  DSMonitorFn    monitor, step_fn;
+  void          *monitor_ctx, *step_ctx;
+  PetscInt       next_event;
+  PetscBool      verbose_events;
+  PetscReal      injected[DS_MAX_SPECIES], last_injection_time[DS_MAX_SPECIES], last_injection_amount[DS_MAX_SPECIES]; /* per species */
   DSIntegratorStats stats;
 };
 
@@ -47,7 +50,8 @@ PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
   ig->maxl        = 30;
   ig->eps_lin     = 1e-3; /* looser lets inexact-Newton noise stall the step size near steady state (doc/solver.md) */
   ig->progress    = PETSC_TRUE;
-  ig->nonlin_coef = 0.01; /* with eps_lin: linear accuracy 1e-5 of the error tolerance; 1e-4 stalls near steady state (doc/solver.md) */
+  ig->nonlin_coef = 0.01;
+  ig->verbose_events = PETSC_TRUE; /* with eps_lin: linear accuracy 1e-5 of the error tolerance; 1e-4 stalls near steady state (doc/solver.md) */
   PetscCall(KSPCreate(ig->comm, &ig->ksp));
   PetscCall(KSPSetOptionsPrefix(ig->ksp, "newton_"));
   PetscCall(KSPSetType(ig->ksp, KSPPREONLY));
@@ -241,7 +245,7 @@ static int DSPrecSolve(realtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vector
 /* max over species of |dU/dt|_inf / |U|_inf, in 1/h */
 static PetscErrorCode DSIntegratorRelativeRate(DSIntegrator ig, Vec U, Vec dUdt, PetscReal *rate)
 {
-  PetscReal nu[16], nd[16];
+  PetscReal nu[DS_MAX_SPECIES], nd[DS_MAX_SPECIES];
   PetscInt  nsp;
   DSModel   model;
 
@@ -259,21 +263,29 @@ static PetscErrorCode DSIntegratorRelativeRate(DSIntegrator ig, Vec U, Vec dUdt,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode DSIntegratorCollectStats(DSIntegrator ig, void *mem)
+/* CVODE's counters restart at every CVodeReInit (injections): add each segment's to the totals. */
+static PetscErrorCode DSIntegratorAccumulateStats(DSIntegrator ig, void *mem)
 {
-  long v;
+  long v[10];
 
   PetscFunctionBeginUser;
-  DSCallSUNDIALS(CVodeGetNumSteps(mem, &ig->stats.steps));
-  DSCallSUNDIALS(CVodeGetNumRhsEvals(mem, &ig->stats.rhs_evals));
-  DSCallSUNDIALS(CVodeGetNumLinRhsEvals(mem, &v));
-  ig->stats.rhs_evals += v;
-  DSCallSUNDIALS(CVodeGetNumNonlinSolvIters(mem, &ig->stats.newton_iters));
-  DSCallSUNDIALS(CVodeGetNumNonlinSolvConvFails(mem, &ig->stats.newton_fails));
-  DSCallSUNDIALS(CVodeGetNumLinIters(mem, &ig->stats.linear_iters));
-  DSCallSUNDIALS(CVodeGetNumPrecEvals(mem, &ig->stats.prec_setups));
-  DSCallSUNDIALS(CVodeGetNumPrecSolves(mem, &ig->stats.prec_solves));
-  DSCallSUNDIALS(CVodeGetNumErrTestFails(mem, &ig->stats.error_test_fails));
+  DSCallSUNDIALS(CVodeGetNumSteps(mem, &v[0]));
+  DSCallSUNDIALS(CVodeGetNumRhsEvals(mem, &v[1]));
+  DSCallSUNDIALS(CVodeGetNumLinRhsEvals(mem, &v[2]));
+  DSCallSUNDIALS(CVodeGetNumNonlinSolvIters(mem, &v[3]));
+  DSCallSUNDIALS(CVodeGetNumNonlinSolvConvFails(mem, &v[4]));
+  DSCallSUNDIALS(CVodeGetNumLinIters(mem, &v[5]));
+  DSCallSUNDIALS(CVodeGetNumPrecEvals(mem, &v[6]));
+  DSCallSUNDIALS(CVodeGetNumPrecSolves(mem, &v[7]));
+  DSCallSUNDIALS(CVodeGetNumErrTestFails(mem, &v[8]));
+  ig->stats.steps += v[0];
+  ig->stats.rhs_evals += v[1] + v[2];
+  ig->stats.newton_iters += v[3];
+  ig->stats.newton_fails += v[4];
+  ig->stats.linear_iters += v[5];
+  ig->stats.prec_setups += v[6];
+  ig->stats.prec_solves += v[7];
+  ig->stats.error_test_fails += v[8];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -311,7 +323,6 @@ static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx
   DSCallSUNDIALS(CVodeSetMaxNumSteps(mem, ig->max_steps));
   DSCallSUNDIALS(CVodeSetMaxOrd(mem, ig->max_order));
   if (ig->max_step > 0) DSCallSUNDIALS(CVodeSetMaxStep(mem, ig->max_step));
-  DSCallSUNDIALS(CVodeSetStopTime(mem, ig->tfinal));
   *ls = SUNLinSol_SPGMR(y, SUN_PREC_LEFT, ig->maxl, sunctx);
   PetscCheck(*ls, ig->comm, PETSC_ERR_LIB, "SUNLinSol_SPGMR failed");
   DSCallSUNDIALS(CVodeSetLinearSolver(mem, *ls, NULL));
@@ -337,6 +348,44 @@ static PetscReal DSIntegratorFraction(DSIntegrator ig, PetscReal t, PetscReal ra
   return PetscMin(PetscMax(f, 0), 1);
 }
 
+/* Applies every injection due at time t (in order) and records it. */
+static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
+{
+  DSModel            model;
+  const DSEvent     *ev;
+  const DSFieldInfo *info;
+  PetscInt           nev;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSProblemGetModel(ig->prob, &model));
+  PetscCall(DSModelGetEvents(model, &nev, &ev));
+  for (; ig->next_event < nev && ev[ig->next_event].time <= t + 1e-12 * PetscMax(1, t); ig->next_event++) {
+    const DSEvent *e = &ev[ig->next_event];
+    PetscReal      volume;
+    char           amount_unit[64];
+    PetscCall(DSProblemInject(ig->prob, e, U, &volume));
+    PetscCall(DSModelGetAmountUnit(model, e->species, PETSC_FALSE, PETSC_FALSE, amount_unit, sizeof amount_unit));
+    PetscCall(DSModelGetField(model, e->species, &info));
+    ig->injected[e->species] += e->amount;
+    ig->last_injection_time[e->species]   = t;
+    ig->last_injection_amount[e->species] = e->amount;
+    if (ig->verbose_events)
+      PetscCall(PetscPrintf(ig->comm, "t = %g h: injected %s: %g %s of %s into %.4g mm^3 around (%.2f, %.2f, %.2f) mm\n", (double)t, e->label, (double)e->amount, amount_unit, info->name, (double)volume,
+                            (double)e->centre[0], (double)e->centre[1], (double)e->centre[2]));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscReal DSIntegratorNextStop(DSIntegrator ig)
+{
+  DSModel        model;
+  const DSEvent *ev;
+  PetscInt       nev;
+
+  if (DSProblemGetModel(ig->prob, &model) || DSModelGetEvents(model, &nev, &ev)) return ig->tfinal;
+  return ig->next_event < nev ? PetscMin(ev[ig->next_event].time, ig->tfinal) : ig->tfinal;
+}
+
 PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
 {
   SUNContext      sunctx;
@@ -344,24 +393,33 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
   SUNLinearSolver ls = NULL;
   void           *mem;
   MPI_Comm        comm = ig->comm;
-  PetscReal       t = 0, rate0 = -1, start = MPI_Wtime();
-  PetscInt        iout = 0;
+  PetscReal       t = 0, rate0 = -1, start = MPI_Wtime(), tstop;
+  PetscInt        iout = 0, nev;
   DSProgress      progress;
+  DSModel         model;
+  const DSEvent  *ev;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&ig->stats, sizeof ig->stats));
   ig->stats.steady_tol = ig->steady_tol;
   if (!ig->J) PetscCall(DSIntegratorSetUp(ig, U));
+  PetscCall(DSProblemGetModel(ig->prob, &model));
+  PetscCall(DSModelGetEvents(model, &nev, &ev));
+  ig->next_event = 0;
+  PetscCall(DSIntegratorInject(ig, 0, U));
   DSCallSUNDIALS(SUNContext_Create(&comm, &sunctx));
   y    = N_VMake_Petsc(U, sunctx);
   yout = N_VMake_Petsc(ig->Yout, sunctx);
   dky  = N_VMake_Petsc(ig->dYdt, sunctx);
   PetscCall(DSIntegratorCreateCVODE(ig, sunctx, y, &mem, &ls, &atol, &constraints));
+  tstop = DSIntegratorNextStop(ig);
+  DSCallSUNDIALS(CVodeSetStopTime(mem, tstop));
   PetscCall(DSProgressStart(&progress, comm, ig->progress));
   PetscCall(DSIntegratorMonitor(ig, 0, U));
+  if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, 0, U));
   while (iout < ig->nout && ig->tout[iout] <= 0) iout++;
   for (;;) {
-    int flag = CVode(mem, ig->tfinal, y, &t, CV_ONE_STEP);
+    int flag = CVode(mem, tstop, y, &t, CV_ONE_STEP);
     if (flag < 0) {
       PetscCall(DSProgressEnd(&progress));
       PetscCall(DSIntegratorFailure(ig, flag, t));
@@ -370,15 +428,25 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
       DSCallSUNDIALS(CVodeGetDky(mem, ig->tout[iout], 0, yout));
       PetscCall(DSIntegratorMonitor(ig, ig->tout[iout], ig->Yout));
     }
+    if (flag == CV_TSTOP_RETURN && tstop < ig->tfinal) { /* an injection: apply it and restart cleanly */
+      PetscCall(DSIntegratorAccumulateStats(ig, mem));
+      PetscCall(DSIntegratorInject(ig, t, U));
+      DSCallSUNDIALS(CVodeReInit(mem, t, y));
+      tstop = DSIntegratorNextStop(ig);
+      DSCallSUNDIALS(CVodeSetStopTime(mem, tstop));
+      if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, t, U));
+      continue;
+    }
+    if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, t, U));
     PetscBool done = (PetscBool)(flag == CV_TSTOP_RETURN || t >= ig->tfinal);
     long      nsteps;
     DSCallSUNDIALS(CVodeGetNumSteps(mem, &nsteps));
-    if (!done && nsteps >= ig->max_steps) { /* CVODE's own limit counts per call, and we call it per step */
+    if (!done && ig->stats.steps + nsteps >= ig->max_steps) { /* CVODE's own limit counts per call, and we call it per step */
       PetscCall(DSProgressEnd(&progress));
       SETERRQ(comm, PETSC_ERR_NOT_CONVERGED, "time integration stopped at t = %g h after -cvode_max_steps = %" PetscInt_FMT " steps (aiming for %g h): raise -cvode_max_steps or loosen -cvode_rtol", (double)t,
               ig->max_steps, (double)ig->tfinal);
     }
-    if (ig->steady) {
+    if (ig->steady && ig->next_event >= nev) { /* steady state only after the last injection */
       DSCallSUNDIALS(CVodeGetDky(mem, t, 1, dky));
       PetscCall(DSIntegratorRelativeRate(ig, U, ig->dYdt, &ig->stats.rate));
       if (rate0 < 0) rate0 = ig->stats.rate;
@@ -397,7 +465,7 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
   PetscCall(DSProgressEnd(&progress));
   if (iout == 0 || ig->tout[iout - 1] < t) PetscCall(DSIntegratorMonitor(ig, t, U));
   ig->stats.t_reached = t;
-  PetscCall(DSIntegratorCollectStats(ig, mem));
+  PetscCall(DSIntegratorAccumulateStats(ig, mem));
   ig->stats.wall = MPI_Wtime() - start;
   CVodeFree(&mem);
   SUNLinSolFree(ls);
@@ -412,6 +480,23 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
   N_VDestroy(dky);
   N_VDestroy(y);
   SUNContext_Free(&sunctx);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorSetStepFunction(DSIntegrator ig, DSMonitorFn fn, void *ctx)
+{
+  PetscFunctionBeginUser;
+  ig->step_fn  = fn;
+  ig->step_ctx = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorGetInjected(DSIntegrator ig, PetscInt species, PetscReal *total, PetscReal *last_time, PetscReal *last_amount)
+{
+  PetscFunctionBeginUser;
+  if (total) *total = ig->injected[species];
+  if (last_time) *last_time = ig->last_injection_time[species];
+  if (last_amount) *last_amount = ig->last_injection_amount[species];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -25,6 +25,10 @@ PetscErrorCode DSIntegratorSetUp(DSIntegrator integ, Vec U);
 PetscErrorCode DSIntegratorSetSteady(DSIntegrator integ, PetscBool steady, PetscReal tol);
 PetscErrorCode DSIntegratorSetMonitor(DSIntegrator integ, DSMonitorFn fn, void *ctx);
 PetscErrorCode DSIntegratorSetProgress(DSIntegrator integ, PetscBool show);
+/* called after every accepted step and after every injection (for quantities tracked finely in time) */
+PetscErrorCode DSIntegratorSetStepFunction(DSIntegrator integ, DSMonitorFn fn, void *ctx);
+/* total injected into a species so far, and the time and amount of the last injection into it */
+PetscErrorCode DSIntegratorGetInjected(DSIntegrator integ, PetscInt species, PetscReal *total, PetscReal *last_time, PetscReal *last_amount);
 PetscErrorCode DSIntegratorSolve(DSIntegrator integ, Vec U);
 PetscErrorCode DSIntegratorGetStats(DSIntegrator integ, DSIntegratorStats *stats);
 PetscErrorCode DSIntegratorGetFinalTime(DSIntegrator integ, PetscReal *tfinal, PetscBool *steady);

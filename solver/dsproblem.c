@@ -9,8 +9,8 @@ static PetscInt DSProblemLocalIndex(DSProblem p, PetscInt i, PetscInt j, PetscIn
 static PetscErrorCode DSProblemSetUpCellFaces(DSProblem p, const DSCell *cell, PetscInt c, PetscInt *b)
 {
   PetscInt  nsp = p->nsp;
-  PetscReal Dself[16], Dnbr[16];
-  DSBCType  bc[16];
+  PetscReal Dself[DS_MAX_SPECIES], Dnbr[DS_MAX_SPECIES];
+  DSBCType  bc[DS_MAX_SPECIES];
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetDiffusivity(p->model, cell->region, Dself));
@@ -19,7 +19,7 @@ static PetscErrorCode DSProblemSetUpCellFaces(DSProblem p, const DSCell *cell, P
     PetscReal    *T    = p->T + (c * p->nfaces + f) * nsp;
     if (face->kind == DS_FACE_INTERIOR) {
       PetscCall(DSModelGetDiffusivity(p->model, face->nbr_region, Dnbr));
-      for (PetscInt s = 0; s < nsp; s++) T[s] = face->area / (face->h_self / Dself[s] + face->h_nbr / Dnbr[s]);
+      for (PetscInt s = 0; s < nsp; s++) T[s] = (Dself[s] > 0 && Dnbr[s] > 0) ? face->area / (face->h_self / Dself[s] + face->h_nbr / Dnbr[s]) : 0;
       continue;
     }
     DSPoint fp = {cell->region, {face->x[0], face->x[1], face->x[2]}, 0};
@@ -69,7 +69,7 @@ PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob)
   PetscCall(DSModelGetNumDiagnostics(model, &ndiag));
   PetscCall(DMDAGetInfo(p->dm, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
   PetscCheck(dof == p->nsp, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "mesh has %" PetscInt_FMT " fields per cell, model %" PetscInt_FMT " species", dof, p->nsp);
-  PetscCheck(p->nsp <= 16, PETSC_COMM_SELF, PETSC_ERR_SUP, "at most 16 species per model");
+  PetscCheck(p->nsp <= DS_MAX_SPECIES, PETSC_COMM_SELF, PETSC_ERR_SUP, "at most %d species per model", DS_MAX_SPECIES);
   PetscCall(DSModelSetUp(model));
   PetscCall(DSMeshGetDimension(mesh, &p->nfaces));
   p->nfaces *= 2;
@@ -81,6 +81,16 @@ PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob)
   PetscCall(PetscCalloc2(p->ncells * p->nfaces * p->nsp, &p->T, p->ncells * p->nfaces, &p->boundary));
   PetscCall(PetscMalloc1(p->nsp * (p->nsp + 2) + ndiag, &p->work));
   PetscCall(DSProblemSetUpCells(p));
+  PetscCall(PetscMalloc2(p->nsp, &p->sink, p->nsp, &p->diffuses));
+  for (PetscInt s = 0; s < p->nsp; s++) {
+    PetscCall(DSModelGetBoundarySink(model, s, &p->sink[s]));
+    p->diffuses[s] = PETSC_FALSE;
+  }
+  for (PetscInt r = 1; r < DS_NUM_REGIONS; r++) {
+    PetscReal D[DS_MAX_SPECIES];
+    PetscCall(DSModelGetDiffusivity(model, (DSRegion)r, D));
+    for (PetscInt s = 0; s < p->nsp; s++) p->diffuses[s] = (PetscBool)(p->diffuses[s] || D[s] > 0);
+  }
   PetscCall(DMCreateLocalVector(p->dm, &p->Ulocal));
   PetscCall(DMDACreateCompatibleDMDA(p->dm, p->nsp + ndiag, &p->dmout));
   *prob = p;
@@ -95,6 +105,7 @@ PetscErrorCode DSProblemDestroy(DSProblem *prob)
   PetscCall(PetscFree2((*prob)->T, (*prob)->boundary));
   PetscCall(PetscFree((*prob)->ubnd));
   PetscCall(PetscFree((*prob)->work));
+  PetscCall(PetscFree2((*prob)->sink, (*prob)->diffuses));
   PetscCall(VecDestroy(&(*prob)->Ulocal));
   PetscCall(DMDestroy(&(*prob)->dmout));
   PetscCall(PetscFree(*prob));
@@ -137,7 +148,7 @@ PetscErrorCode DSProblemCreateMatrix(DSProblem prob, Mat *J)
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc2(n * n, &dfill, n * n, &ofill));
   for (PetscInt r = 0; r < n; r++) {
-    ofill[r * n + r] = 1;
+    ofill[r * n + r] = prob->diffuses[r] ? 1 : 0;
     for (PetscInt c = 0; c < n; c++) dfill[r * n + c] = 1;
   }
   PetscCall(DMDASetBlockFills(prob->dm, dfill, ofill));
@@ -209,7 +220,10 @@ PetscErrorCode DSProblemComputeRHS(DSProblem p, PetscReal t, Vec U, Vec F)
     p->point[c].t = t;
     PetscCall(DSModelReaction(p->model, &p->point[c], ul + L * nsp, out, NULL));
     DSProblemCellFlux(p, c, L, ul, &b, flux, bflux);
-    for (PetscInt s = 0; s < nsp; s++) out[s] += flux[s] / p->volume[c];
+    for (PetscInt s = 0; s < nsp; s++) {
+      out[s] += flux[s] / p->volume[c];
+      if (p->sink[s] >= 0) out[p->sink[s]] -= bflux[s] / p->volume[c]; /* what leaves is kept */
+    }
   }
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(p->Ulocal, &ul));
@@ -220,8 +234,8 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
 {
   const PetscScalar *ul;
   PetscInt           nsp = p->nsp, nf = p->nfaces;
-  PetscScalar       *R = p->work, *Jb = p->work + nsp, vals[16 + DS_MAX_FACES];
-  MatStencil         row, cols[16 + DS_MAX_FACES];
+  PetscScalar       *R = p->work, *Jb = p->work + nsp, vals[DS_MAX_SPECIES + DS_MAX_FACES];
+  MatStencil         row, cols[DS_MAX_SPECIES + DS_MAX_FACES];
 
   PetscFunctionBeginUser;
   PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
@@ -245,10 +259,15 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
         cols[ncols].c = q;
         vals[ncols++] = inside ? Jb[s * nsp + q] : (q == s ? -1.0 : 0.0);
       }
+      for (PetscInt q = 0; inside && q < nsp; q++) { /* row s accumulates species q's boundary outflux */
+        if (p->sink[q] != s) continue;
+        for (PetscInt f = 0; f < nf; f++)
+          if (p->boundary[c * nf + f]) vals[q] += p->T[(c * nf + f) * nsp + q] * invV;
+      }
       for (PetscInt f = 0; inside && f < nf; f++) {
         PetscReal T = p->T[(c * nf + f) * nsp + s] * invV;
         vals[s] -= T;
-        if (p->boundary[c * nf + f]) continue;
+        if (p->boundary[c * nf + f] || !p->diffuses[s]) continue; /* no coupling (and no preallocation) */
         PetscInt nb[3] = {idx[0], idx[1], idx[2]};
         nb[f / 2] += f % 2 ? 1 : -1;
         cols[ncols].i = nb[0], cols[ncols].j = nb[1], cols[ncols].k = nb[2], cols[ncols].c = s;
@@ -268,7 +287,7 @@ PetscErrorCode DSProblemComputeBalance(DSProblem p, PetscReal t, Vec U, DSBalanc
   const PetscScalar *ul;
   PetscInt           nsp = p->nsp, b = 0;
   PetscScalar       *flux = p->work, *bflux = p->work + nsp, *r = p->work + 2 * nsp;
-  PetscReal          local[3 * 16] = {0}, global[3 * 16];
+  PetscReal          local[3 * DS_MAX_SPECIES] = {0}, global[3 * DS_MAX_SPECIES];
 
   PetscFunctionBeginUser;
   PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
@@ -284,6 +303,7 @@ PetscErrorCode DSProblemComputeBalance(DSProblem p, PetscReal t, Vec U, DSBalanc
       local[3 * s + 0] += p->volume[c] * ul[L * nsp + s];
       local[3 * s + 1] += bflux[s];
       local[3 * s + 2] += p->volume[c] * r[s];
+      if (p->sink[s] >= 0) local[3 * p->sink[s] + 1] -= bflux[s]; /* the sink's 'influx' is what left through the boundary */
     }
   }
   PetscCall(VecRestoreArrayRead(p->Ulocal, &ul));
@@ -385,21 +405,95 @@ static PetscErrorCode DSProblemFigureMinimum(DSProblem p, const PetscScalar *u, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode DSProblemComputeFigures(DSProblem p, PetscReal t, Vec U, PetscReal value[], PetscReal where[][3])
+/* Integral, mean or volume fraction below a threshold of a field over a region (OUTSIDE: all). */
+static PetscErrorCode DSProblemFigureOverRegion(DSProblem p, const PetscScalar *u, const DSFigure *fig, PetscReal *value)
+{
+  PetscReal loc[2] = {0, 0}, glob[2];
+
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < p->ncells; c++) {
+    PetscReal v = 0;
+    DSRegion  r = p->point[c].region;
+    if (r == DS_REGION_OUTSIDE || (fig->region != DS_REGION_OUTSIDE && r != fig->region)) continue;
+    PetscCall(DSProblemFieldValue(p, c, u, fig->field, &v));
+    if (fig->kind == DS_FIGURE_FRACTION_BELOW) v = v < fig->threshold ? 1.0 : 0.0;
+    loc[0] += p->volume[c] * v;
+    loc[1] += p->volume[c];
+  }
+  PetscCall(MPIU_Allreduce(loc, glob, 2, MPIU_REAL, MPI_SUM, PetscObjectComm((PetscObject)p->dm)));
+  *value = fig->kind == DS_FIGURE_INTEGRAL ? glob[0] : (glob[1] > 0 ? glob[0] / glob[1] : 0);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemComputeFigure(DSProblem p, PetscReal t, Vec U, const DSFigure *fig, PetscReal *value, PetscReal where[3])
 {
   const PetscScalar *u;
-  const DSFigure    *figs;
-  PetscInt           nfig;
+
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < p->ncells; c++) p->point[c].t = t;
+  PetscCall(VecGetArrayRead(U, &u));
+  where[0] = where[1] = where[2] = 0;
+  switch (fig->kind) {
+  case DS_FIGURE_AT_CENTRE: PetscCall(DSProblemFigureAtCentre(p, u, fig, value, where)); break;
+  case DS_FIGURE_MINIMUM: PetscCall(DSProblemFigureMinimum(p, u, fig, value, where)); break;
+  default: PetscCall(DSProblemFigureOverRegion(p, u, fig, value)); break;
+  }
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemComputeFigures(DSProblem p, PetscReal t, Vec U, PetscReal value[], PetscReal where[][3])
+{
+  const DSFigure *figs;
+  PetscInt        nfig;
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetFigures(p->model, &nfig, &figs));
-  for (PetscInt c = 0; c < p->ncells; c++) p->point[c].t = t;
-  PetscCall(VecGetArrayRead(U, &u));
-  for (PetscInt f = 0; f < nfig; f++) {
-    if (figs[f].kind == DS_FIGURE_AT_CENTRE) PetscCall(DSProblemFigureAtCentre(p, u, &figs[f], &value[f], where[f]));
-    else PetscCall(DSProblemFigureMinimum(p, u, &figs[f], &value[f], where[f]));
+  for (PetscInt f = 0; f < nfig; f++) PetscCall(DSProblemComputeFigure(p, t, U, &figs[f], &value[f], where[f]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Adds ev->amount of species ev->species uniformly (per volume) over the disc cells whose centre
+ * lies within ev->radius of ev->centre, or into the nearest cell when none does. */
+PetscErrorCode DSProblemInject(DSProblem p, const DSEvent *ev, Vec U, PetscReal *volume)
+{
+  MPI_Comm     comm = PetscObjectComm((PetscObject)p->dm);
+  PetscScalar *u;
+  PetscReal    loc = 0, r2 = ev->radius * ev->radius;
+  PetscInt     nearest = -1;
+  PetscMPIInt  rank;
+  struct {
+    double d;
+    int    rank;
+  } mine = {PETSC_MAX_REAL, 0}, best;
+
+  PetscFunctionBeginUser;
+  PetscCheck(ev->species >= 0 && ev->species < p->nsp, comm, PETSC_ERR_ARG_OUTOFRANGE, "injection '%s' into species %" PetscInt_FMT ": the model has %" PetscInt_FMT, ev->label, ev->species, p->nsp);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  for (PetscInt c = 0; c < p->ncells; c++) {
+    PetscReal d2 = 0;
+    if (p->point[c].region == DS_REGION_OUTSIDE) continue;
+    for (PetscInt k = 0; k < 3; k++) d2 += (p->point[c].x[k] - ev->centre[k]) * (p->point[c].x[k] - ev->centre[k]);
+    if (d2 <= r2) loc += p->volume[c];
+    if (d2 < mine.d) mine.d = d2, nearest = c;
   }
-  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(MPIU_Allreduce(&loc, volume, 1, MPIU_REAL, MPI_SUM, comm));
+  mine.rank = rank;
+  PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPI_DOUBLE_INT, MPI_MINLOC, comm));
+  PetscCall(VecGetArray(U, &u));
+  if (*volume > 0) {
+    for (PetscInt c = 0; c < p->ncells; c++) {
+      PetscReal d2 = 0;
+      if (p->point[c].region == DS_REGION_OUTSIDE) continue;
+      for (PetscInt k = 0; k < 3; k++) d2 += (p->point[c].x[k] - ev->centre[k]) * (p->point[c].x[k] - ev->centre[k]);
+      if (d2 <= r2) u[c * p->nsp + ev->species] += ev->amount / *volume;
+    }
+  } else {
+    PetscReal v = (rank == best.rank) ? p->volume[nearest] : 0;
+    PetscCall(MPIU_Allreduce(&v, volume, 1, MPIU_REAL, MPI_SUM, comm));
+    if (rank == best.rank) u[nearest * p->nsp + ev->species] += ev->amount / *volume;
+  }
+  PetscCall(VecRestoreArray(U, &u));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

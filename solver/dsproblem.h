@@ -31,5 +31,7 @@ PetscErrorCode DSProblemComputeBalance(DSProblem prob, PetscReal t, Vec U, DSBal
 PetscErrorCode DSProblemGetOutputDM(DSProblem prob, DM *dmout);
 PetscErrorCode DSProblemComputeOutputFields(DSProblem prob, PetscReal t, Vec U, Vec out);
 PetscErrorCode DSProblemComputeFigures(DSProblem prob, PetscReal t, Vec U, PetscReal value[], PetscReal where[][3]);
+PetscErrorCode DSProblemComputeFigure(DSProblem prob, PetscReal t, Vec U, const DSFigure *fig, PetscReal *value, PetscReal where[3]);
+PetscErrorCode DSProblemInject(DSProblem prob, const DSEvent *ev, Vec U, PetscReal *volume);
 PetscErrorCode DSProblemGetAbsoluteTolerances(DSProblem prob, PetscReal factor, Vec atol);
 #endif

@@ -20,5 +20,7 @@ struct _p_DSProblem {
   PetscInt     nbfaces;
   Vec          Ulocal;
   PetscScalar *work;       /* nsp*(nsp+2) scratch */
+  PetscInt    *sink;       /* per species: accumulator receiving its boundary outflux, or -1 */
+  PetscBool   *diffuses;   /* per species: D > 0 in some region */
 };
 #endif

@@ -6,16 +6,31 @@
 
 #define DS_MAX_GLOBALS 128
 
+/* Dose persistence of one figure: after the last injection into its reference species, when does
+ * it fall below a fraction of that dose, and below half of it (the effective half-life)? */
+typedef struct {
+  PetscInt  figure;
+  PetscReal inj_time, dose;          /* of the last injection seen, h and amount */
+  PetscReal t_prev, r_prev;          /* previous step: time, figure / dose */
+  PetscReal t_fraction, t_half;      /* h after the injection; -1 until reached */
+} DSPersistence;
+
 typedef struct {
   DSProblem   prob;
+  DSIntegrator integ;
+  DSPersistence persist[8];
+  PetscInt    npersist;
+  PetscReal   persistence_fraction;
   DSModel     model;
   DSExodus    exo;
   FILE       *csv;
   Vec         out;
   PetscInt    nfig, nsp, nglobals, nsteps;
   PetscReal   glob[DS_MAX_GLOBALS], fig[DS_MAX_GLOBALS], where[DS_MAX_GLOBALS][3], t_last;
-  DSBalance   balance[16];
+  DSBalance   balance[DS_MAX_SPECIES];
   const char *gname[DS_MAX_GLOBALS], *gunit[DS_MAX_GLOBALS];
+  char        ustore[DS_MAX_SPECIES][2][64];
+  PetscBool   has_injections[DS_MAX_SPECIES];
   char        gstore[DS_MAX_GLOBALS][64];
 } DSRunContext;
 
@@ -47,12 +62,18 @@ PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Rank 0 looks and tells the others: rank 0 may already have created the file. */
 static PetscErrorCode DSRunRefuseExisting(MPI_Comm comm, const char path[], PetscBool overwrite)
 {
   struct stat st;
+  PetscMPIInt rank;
+  int         exists = 0;
 
   PetscFunctionBeginUser;
-  PetscCheck(overwrite || stat(path, &st) != 0, comm, PETSC_ERR_FILE_OPEN, "output file '%s' exists: refusing to overwrite it (pass -output_overwrite to replace it, or choose -output_file)", path);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) exists = stat(path, &st) == 0;
+  PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, comm));
+  PetscCheck(overwrite || !exists, comm, PETSC_ERR_FILE_OPEN, "output file '%s' exists: refusing to overwrite it (pass -output_overwrite to replace it, or choose -output_file)", path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -67,11 +88,14 @@ static PetscErrorCode DSRunAddGlobal(DSRunContext *ctx, const char *name, const 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Global variables: the model's key figures, the location of each minimum, and per species the
- * amount stored, the boundary influx and the net reaction (the conservation balance). */
+/* Global variables: the model's key figures, the location of each minimum, dose persistence, and
+ * per species the amount stored, the boundary influx, the net reaction (the conservation balance)
+ * and, for species that receive injections, the amount injected so far. */
 static PetscErrorCode DSRunDeclareGlobals(DSRunContext *ctx, PetscBool per_area)
 {
   const DSFigure *figs;
+  const DSEvent  *ev;
+  PetscInt        nev;
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
@@ -82,13 +106,34 @@ static PetscErrorCode DSRunDeclareGlobals(DSRunContext *ctx, PetscBool per_area)
       PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_y", "mm"));
       PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_z", "mm"));
     }
+    if (figs[f].kind == DS_FIGURE_INTEGRAL && figs[f].persistence_of >= 0 && ctx->npersist < 8) {
+      char suffix[64];
+      PetscCall(PetscSNPrintf(suffix, sizeof suffix, "_below_%g_of_dose_after", (double)ctx->persistence_fraction));
+      PetscCall(DSRunAddGlobal(ctx, figs[f].name, suffix, "h"));
+      PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_half_life", "h"));
+      ctx->persist[ctx->npersist].figure   = f;
+      ctx->persist[ctx->npersist].inj_time = -1;
+      ctx->npersist++;
+    }
+  }
+  PetscCall(DSModelGetEvents(ctx->model, &nev, &ev));
+  for (PetscInt s = 0; s < ctx->nsp; s++) {
+    const DSFieldInfo *info;
+    PetscBool          injected = PETSC_FALSE;
+    PetscCall(DSModelGetField(ctx->model, s, &info));
+    PetscCall(DSModelGetAmountUnit(ctx->model, s, per_area, PETSC_FALSE, ctx->ustore[s][0], sizeof ctx->ustore[s][0]));
+    PetscCall(DSModelGetAmountUnit(ctx->model, s, per_area, PETSC_TRUE, ctx->ustore[s][1], sizeof ctx->ustore[s][1]));
+    PetscCall(DSRunAddGlobal(ctx, info->name, "_stored", ctx->ustore[s][0]));
+    PetscCall(DSRunAddGlobal(ctx, info->name, "_influx", ctx->ustore[s][1]));
+    PetscCall(DSRunAddGlobal(ctx, info->name, "_reaction", ctx->ustore[s][1]));
+    for (PetscInt e = 0; e < nev; e++) injected = (PetscBool)(injected || ev[e].species == s);
+    ctx->has_injections[s] = injected;
   }
   for (PetscInt s = 0; s < ctx->nsp; s++) {
     const DSFieldInfo *info;
+    if (!ctx->has_injections[s]) continue;
     PetscCall(DSModelGetField(ctx->model, s, &info));
-    PetscCall(DSRunAddGlobal(ctx, info->name, "_stored", per_area ? "nmol/mm^2" : "nmol"));
-    PetscCall(DSRunAddGlobal(ctx, info->name, "_influx", per_area ? "nmol/(mm^2 h)" : "nmol/h"));
-    PetscCall(DSRunAddGlobal(ctx, info->name, "_reaction", per_area ? "nmol/(mm^2 h)" : "nmol/h"));
+    PetscCall(DSRunAddGlobal(ctx, info->name, "_injected", ctx->ustore[s][0]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -119,26 +164,66 @@ static PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
   PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
   PetscCall(DSProblemComputeFigures(ctx->prob, t, U, ctx->fig, ctx->where));
   PetscCall(DSProblemComputeBalance(ctx->prob, t, U, ctx->balance));
-  for (PetscInt f = 0; f < ctx->nfig; f++) {
+  for (PetscInt f = 0, k = 0; f < ctx->nfig; f++) {
     ctx->glob[g++] = ctx->fig[f];
     if (figs[f].kind == DS_FIGURE_MINIMUM)
       for (PetscInt d = 0; d < 3; d++) ctx->glob[g++] = ctx->where[f][d];
+    if (k < ctx->npersist && ctx->persist[k].figure == f) {
+      ctx->glob[g++] = ctx->persist[k].t_fraction;
+      ctx->glob[g++] = ctx->persist[k].t_half;
+      k++;
+    }
   }
   for (PetscInt s = 0; s < ctx->nsp; s++) {
     ctx->glob[g++] = ctx->balance[s].stored;
     ctx->glob[g++] = ctx->balance[s].influx;
     ctx->glob[g++] = ctx->balance[s].reaction;
   }
+  for (PetscInt s = 0; s < ctx->nsp; s++)
+    if (ctx->has_injections[s]) PetscCall(DSIntegratorGetInjected(ctx->integ, s, &ctx->glob[g++], NULL, NULL));
   PetscCall(DSProblemComputeOutputFields(ctx->prob, t, U, ctx->out));
   PetscCall(DSExodusWriteStep(ctx->exo, t, ctx->out, ctx->glob));
   if (ctx->csv) {
-    fprintf(ctx->csv, "%.10g", (double)t);
-    for (PetscInt q = 0; q < ctx->nglobals; q++) fprintf(ctx->csv, ",%.10g", (double)ctx->glob[q]);
+    fprintf(ctx->csv, "%.17g", (double)t); /* round-trip exact: the bookkeeping is checked to round-off */
+    for (PetscInt q = 0; q < ctx->nglobals; q++) fprintf(ctx->csv, ",%.17g", (double)ctx->glob[q]);
     fprintf(ctx->csv, "\n");
     fflush(ctx->csv);
   }
   ctx->nsteps++;
   ctx->t_last = t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After every step: crossing times of the persistence figures, interpolated log-linearly. */
+static PetscErrorCode DSRunTrackPersistence(void *vctx, PetscReal t, Vec U)
+{
+  DSRunContext   *ctx = (DSRunContext *)vctx;
+  const DSFigure *figs;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
+  for (PetscInt k = 0; k < ctx->npersist; k++) {
+    DSPersistence  *P = &ctx->persist[k];
+    const DSFigure *fig = &figs[P->figure];
+    PetscReal       value, where[3], inj_time, dose, r;
+    PetscCall(DSIntegratorGetInjected(ctx->integ, fig->persistence_of, NULL, &inj_time, &dose));
+    if (dose <= 0) continue;
+    PetscCall(DSProblemComputeFigure(ctx->prob, t, U, fig, &value, where));
+    r = value / dose;
+    if (inj_time != P->inj_time) { /* a new dose: start again */
+      P->inj_time = inj_time, P->dose = dose, P->t_fraction = -1, P->t_half = -1;
+      P->t_prev = t, P->r_prev = r;
+      continue;
+    }
+    const PetscReal targets[2] = {ctx->persistence_fraction, 0.5};
+    PetscReal      *found[2]   = {&P->t_fraction, &P->t_half};
+    for (PetscInt q = 0; q < 2; q++) {
+      if (*found[q] >= 0 || r >= targets[q] || P->r_prev < targets[q]) continue;
+      PetscReal w = (P->r_prev > 0 && r > 0) ? PetscLogReal(P->r_prev / targets[q]) / PetscLogReal(P->r_prev / r) : 1;
+      *found[q]   = P->t_prev + w * (t - P->t_prev) - P->inj_time;
+    }
+    P->t_prev = t, P->r_prev = r;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -156,13 +241,21 @@ static PetscErrorCode DSRunPrintFigures(MPI_Comm comm, DSRunContext *ctx)
     if (figs[f].kind == DS_FIGURE_MINIMUM) PetscCall(PetscPrintf(comm, "  at (x, y, z) = (%.2f, %.2f, %.2f) mm", (double)ctx->where[f][0], (double)ctx->where[f][1], (double)ctx->where[f][2]));
     PetscCall(PetscPrintf(comm, "\n"));
   }
+  for (PetscInt k = 0; k < ctx->npersist; k++) {
+    DSPersistence *P = &ctx->persist[k];
+    if (P->inj_time < 0) continue;
+    PetscCall(PetscPrintf(comm, "  persistence of %s after the dose at t = %g h: ", figs[P->figure].name, (double)P->inj_time));
+    if (P->t_fraction >= 0) PetscCall(PetscPrintf(comm, "below %g of the dose after %.4g h", (double)ctx->persistence_fraction, (double)P->t_fraction));
+    else PetscCall(PetscPrintf(comm, "not below %g of the dose by the end", (double)ctx->persistence_fraction));
+    if (P->t_half >= 0) PetscCall(PetscPrintf(comm, "; effective half-life %.4g h\n", (double)P->t_half));
+    else PetscCall(PetscPrintf(comm, "; not yet at half the dose\n"));
+  }
   PetscCall(PetscPrintf(comm, "balance (per species: stored, boundary influx, net reaction; influx + reaction = rate of change of the total):\n"));
   for (PetscInt s = 0; s < ctx->nsp; s++) {
     const DSFieldInfo *info;
-    PetscInt           g = ctx->nglobals - 3 * (ctx->nsp - s);
     PetscCall(DSModelGetField(ctx->model, s, &info));
-    PetscCall(PetscPrintf(comm, "  %-10s stored %12.5g %s  influx %12.5g %s  reaction %12.5g %s\n", info->name, (double)ctx->balance[s].stored, ctx->gunit[g], (double)ctx->balance[s].influx, ctx->gunit[g + 1],
-                          (double)ctx->balance[s].reaction, ctx->gunit[g + 2]));
+    PetscCall(PetscPrintf(comm, "  %-10s stored %12.5g %s  influx %12.5g %s  reaction %12.5g %s\n", info->name, (double)ctx->balance[s].stored, ctx->ustore[s][0], (double)ctx->balance[s].influx, ctx->ustore[s][1],
+                          (double)ctx->balance[s].reaction, ctx->ustore[s][1]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -221,6 +314,7 @@ typedef struct {
   char           exo[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN];
   PetscBool      overwrite, quiet, csv_set, markdown;
   DSSteadyMethod method;
+  PetscReal      persistence_fraction;
 } DSRunOptions;
 
 static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSRunOptions *o)
@@ -234,6 +328,9 @@ static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSR
   PetscCall(PetscOptionsBool("-output_overwrite", "replace existing output files [bool]", NULL, o->overwrite, &o->overwrite, NULL));
   PetscCall(PetscOptionsBool("-quiet", "no progress display [bool]", NULL, o->quiet, &o->quiet, NULL));
   PetscCall(PetscOptionsEnum("-time_steady_method", "cvode: integrate in time until steady (-time_steady); newton: solve the steady equations directly (SNES, options -steady_), falling back to time-marching when Newton fails", NULL, DSSteadyMethods, (PetscEnum)o->method, (PetscEnum *)&o->method, NULL));
+  o->persistence_fraction = 0.1;
+  PetscCall(PetscOptionsReal("-output_persistence_fraction", "report when a dose-tracked amount falls below this fraction of the last dose [1]", NULL, o->persistence_fraction, &o->persistence_fraction, NULL));
+  PetscCheck(o->persistence_fraction > 0 && o->persistence_fraction < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_persistence_fraction = %g is out of range: allowed (0, 1)", (double)o->persistence_fraction);
   PetscCall(PetscOptionsBool("-parameters_markdown", "print the parameter tables (Markdown) and exit [bool]", NULL, o->markdown, &o->markdown, NULL));
   PetscOptionsEnd();
   if (!o->csv_set) {
@@ -265,7 +362,8 @@ static PetscErrorCode DSRunOpenOutputs(MPI_Comm comm, DSRunContext *ctx, DSMesh 
     names[f] = info->name, units[f] = info->unit;
   }
   PetscCall(DSMeshGetType(mesh, &type));
-  PetscCall(DSRunDeclareGlobals(ctx, (PetscBool)(type == DS_MESH_SLAB)));
+  ctx->persistence_fraction = o->persistence_fraction;
+  PetscCall(DSRunDeclareGlobals(ctx, (PetscBool)(type == DS_MESH_SLAB || type == DS_MESH_WELL_MIXED)));
   PetscCall(DSExodusCreate(mesh, o->exo, o->overwrite, scenario, nfields, names, units, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->exo));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
@@ -311,6 +409,7 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
   PetscCall(DSMeshSetUp(mesh, ctx.nsp));
   PetscCall(DSProblemCreate(mesh, ctx.model, &ctx.prob));
   PetscCall(DSIntegratorCreate(ctx.prob, &integ));
+  ctx.integ = integ;
   PetscCall(DSIntegratorSetFromOptions(integ));
   PetscCall(DSIntegratorSetProgress(integ, (PetscBool)!o.quiet));
   PetscCall(DSProblemGetDM(ctx.prob, &dm));
@@ -339,6 +438,7 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
     if (o.method == DS_STEADY_NEWTON) PetscCall(DSRunSteadyNewton(comm, &ctx, steady, integ, U));
     else {
       PetscCall(DSIntegratorSetMonitor(integ, DSRunMonitor, &ctx));
+      if (ctx.npersist) PetscCall(DSIntegratorSetStepFunction(integ, DSRunTrackPersistence, &ctx));
       PetscCall(DSIntegratorSolve(integ, U));
       PetscCall(DSIntegratorGetStats(integ, &st));
       PetscCall(DSRunSummary(comm, &ctx, &st, steady_mode));

@@ -1,5 +1,6 @@
 #include "dstest.h"
 #include "dsmodelimpl.h"
+#include "dsrun.h"
 
 DSTestConfig ds_test;
 
@@ -47,10 +48,103 @@ static PetscErrorCode DSModelCreate_TestLinear(DSModel m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* ---- test_decay: u (diffusing, Dirichlet 0 outside, no flux at bone), decayed, lost ---- */
+static const DSFieldInfo decay_fields[] = {{"u", "mM", "decaying species", 1.0}, {"decayed", "mM", "what decayed", 1.0}, {"lost", "mM", "what left through the boundary", 1.0}};
+static const DSFigure    decay_figures[] = {
+  {"u_total", "nmol", 0, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, 0},
+  {"decayed_total", "nmol", 1, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1},
+  {"lost_total", "nmol", 2, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1},
+  {"u_NP_mean", "mM", 0, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1},
+  {"u_NP_fraction_below_1", "1", 0, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, 1.0, -1},
+};
+static const PetscInt decay_sink[] = {2, -1, -1};
+
+static PetscErrorCode DecaySetUp(DSModel m)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt r = 0; r < DS_NUM_REGIONS; r++) m->D[r * 3] = ds_test.D[r];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DecayReaction(DSModel m, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[])
+{
+  PetscFunctionBeginUser;
+  r[0] = -ds_test.k * u[0], r[1] = ds_test.k * u[0], r[2] = 0;
+  if (J) {
+    for (PetscInt i = 0; i < 9; i++) J[i] = 0;
+    J[0] = -ds_test.k, J[3] = ds_test.k;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DecayBoundary(DSModel m, DSFaceKind kind, const DSPoint *pt, DSBCType bc[], PetscScalar value[])
+{
+  PetscFunctionBeginUser;
+  if (kind == DS_BOUNDARY_VERTEBRA || kind == DS_BOUNDARY_AF_OUTER) bc[0] = DS_BC_DIRICHLET, value[0] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DecayInitial(DSModel m, const DSPoint *pt, PetscScalar u[])
+{
+  PetscFunctionBeginUser;
+  u[0] = u[1] = u[2] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSModelCreate_TestDecay(DSModel m)
+{
+  PetscFunctionBeginUser;
+  m->nspecies      = 3;
+  m->fields        = decay_fields;
+  m->figures       = decay_figures;
+  m->nfigures      = 5;
+  m->boundary_sink = decay_sink;
+  m->events        = ds_test.events;
+  m->nevents       = ds_test.nevents;
+  m->ops.setup     = DecaySetUp;
+  m->ops.reaction  = DecayReaction;
+  m->ops.boundary  = DecayBoundary;
+  m->ops.initial   = DecayInitial;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSTestRunProgram(const char options[], const char csv[], char header[], size_t hlen, char last[], size_t llen)
+{
+  FILE *f;
+  char  line[65536];
+
+  PetscFunctionBeginUser;
+  PetscCall(DSTestSetOptions(options));
+  PetscCall(DSRunFromOptions(PETSC_COMM_WORLD, "test"));
+  f = fopen(csv, "r");
+  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "no CSV %s", csv);
+  header[0] = last[0] = 0;
+  if (fgets(line, sizeof line, f)) PetscCall(PetscStrncpy(header, line, hlen));
+  while (fgets(line, sizeof line, f)) PetscCall(PetscStrncpy(last, line, llen));
+  fclose(f);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The value in 'row' under the CSV column whose name starts with 'column' (followed by ' [' or ','). */
+PetscReal DSTestCSVValue(const char header[], const char row[], const char column[])
+{
+  char        h[65536], r[65536], *hs, *rs;
+  const char *hv = strtok_r(strcpy(h, header), ",\n", &hs);
+  const char *rv = strtok_r(strcpy(r, row), ",\n", &rs);
+  size_t      n  = strlen(column);
+  while (hv && rv) {
+    if (!strncmp(hv, column, n) && (hv[n] == 0 || hv[n] == ' ')) return atof(rv);
+    hv = strtok_r(NULL, ",\n", &hs);
+    rv = strtok_r(NULL, ",\n", &rs);
+  }
+  return NAN;
+}
+
 PetscErrorCode DSTestRegisterModels(void)
 {
   PetscFunctionBeginUser;
   PetscCall(DSModelRegisterAll());
+  PetscCall(DSModelRegister("test_decay", DSModelCreate_TestDecay));
   PetscCall(DSModelRegister("test_linear", DSModelCreate_TestLinear));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -16,6 +16,9 @@ typedef struct {
   PetscReal C0;                /* Dirichlet value on every supply/bone face when exact == NULL, mM */
   PetscReal (*exact)(const PetscReal x[3]);
   PetscReal (*source)(const PetscReal x[3], DSRegion region);
+  /* test_decay model: u decays (rate k, 1/h) into 'decayed'; u's boundary outflux goes to 'lost' */
+  PetscInt  nevents;
+  DSEvent   events[8];
 } DSTestConfig;
 
 extern DSTestConfig ds_test;
@@ -34,4 +37,7 @@ PetscErrorCode DSTestDestroy(DSMesh *mesh, DSModel *model, DSProblem *prob);
 PetscErrorCode DSTestError(DSProblem prob, Vec U, PetscReal (*exact)(const PetscReal[3]), PetscReal *l2, PetscReal *linf, PetscReal *h);
 PetscReal      DSTestOrder(PetscReal e_coarse, PetscReal e_fine, PetscReal h_coarse, PetscReal h_fine);
 int            DSTestRun(int argc, char **argv, Suite *suite);
+/* runs the discsim program's driver (as `discsim`) in-process with these options; returns the CSV's last row */
+PetscErrorCode DSTestRunProgram(const char options[], const char csv[], char header[], size_t hlen, char last[], size_t llen);
+PetscReal      DSTestCSVValue(const char header[], const char row[], const char column[]);
 #endif

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME_LEN 33 /* len_name */
+#define NAME_LEN 257 /* up to Exodus' longest names; the file's len_name says how many are used */
 #define SAME      0
 #define DIFFERENT 1
 #define UNREADABLE 2
@@ -23,6 +23,7 @@ typedef struct {
   int         nc;
   size_t      nsteps, nblk, nvar, nglo;
   double     *time;
+  size_t      len_name;
   char      (*blkname)[NAME_LEN], (*varname)[NAME_LEN], (*gloname)[NAME_LEN];
   size_t     *blksize;
 } ExoFile;
@@ -62,7 +63,7 @@ static int ReadNames(ExoFile *f, const char var[], size_t n, char (*names)[NAME_
   if (!n) return 0;
   if (Failed(nc_inq_varid(f->nc, var, &id), f, var)) return 1;
   for (size_t i = 0; i < n; i++) {
-    size_t start[2] = {i, 0}, count[2] = {1, NAME_LEN - 1};
+    size_t start[2] = {i, 0}, count[2] = {1, f->len_name};
     if (Failed(nc_get_vara_text(f->nc, id, start, count, names[i]), f, var)) return 1;
     names[i][NAME_LEN - 1] = '\0';
   }
@@ -78,6 +79,8 @@ static int ReadHeader(ExoFile *f)
     f->nc = -1;
     return 1;
   }
+  if (DimLen(f, "len_name", 0, &f->len_name)) return 1;
+  if (f->len_name >= NAME_LEN) f->len_name = NAME_LEN - 1;
   if (DimLen(f, "time_step", 0, &f->nsteps) || DimLen(f, "num_el_blk", 0, &f->nblk) || DimLen(f, "num_elem_var", 1, &f->nvar) || DimLen(f, "num_glo_var", 1, &f->nglo)) return 1;
   f->time    = Alloc(f->nsteps, sizeof *f->time);
   f->blkname = Alloc(f->nblk, sizeof *f->blkname);

@@ -52,7 +52,8 @@ static double Global(PetscInt step) { return 42.0 + step; }
 static void FileCoordinates(DSMeshType type, const PetscReal x[3], double X[3])
 {
   switch (type) {
-  case DS_MESH_SLAB: X[0] = 0.5, X[1] = x[2], X[2] = 0; break;
+  case DS_MESH_SLAB:
+  case DS_MESH_WELL_MIXED: X[0] = 0.5, X[1] = x[2], X[2] = 0; break;
   case DS_MESH_AXISYMMETRIC: X[0] = x[0], X[1] = x[2], X[2] = 0; break;
   case DS_MESH_3D: X[0] = x[0], X[1] = x[1], X[2] = x[2]; break;
   }
@@ -118,7 +119,7 @@ static int DimLen(int nc, const char name[])
 static void GetNameRow(int nc, const char var[], int row, char out[64])
 {
   int    id;
-  size_t start[2] = {(size_t)row, 0}, count[2] = {1, 33};
+  size_t start[2] = {(size_t)row, 0}, count[2] = {1, 63}; /* the test's names are short; keep the terminator */
   memset(out, 0, 64);
   CK_NC(nc_inq_varid(nc, var, &id));
   CK_NC(nc_get_vara_text(nc, id, start, count, out));
@@ -158,7 +159,7 @@ static void CheckHeader(int nc, int ndim, int nsteps)
   CK_NC(nc_get_att_int(nc, NC_GLOBAL, "floating_point_word_size", &wordsize));
   ck_assert_int_eq(wordsize, 8);
   ck_assert_int_eq(DimLen(nc, "num_dim"), ndim);
-  ck_assert_int_eq(DimLen(nc, "len_name"), 33);
+  ck_assert_int_eq(DimLen(nc, "len_name"), 65);
   ck_assert_int_eq(DimLen(nc, "time_step"), nsteps);
 }
 
