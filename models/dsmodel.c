@@ -4,6 +4,7 @@ static PetscFunctionList DSModelList     = NULL;
 static PetscBool         DSModelsAreRegistered = PETSC_FALSE;
 
 PetscErrorCode DSModelCreate_Nutrient(DSModel);
+PetscErrorCode DSModelCreate_Biology(DSModel);
 
 PetscErrorCode DSModelRegister(const char name[], PetscErrorCode (*create)(DSModel))
 {
@@ -18,6 +19,7 @@ PetscErrorCode DSModelRegisterAll(void)
   if (DSModelsAreRegistered) PetscFunctionReturn(PETSC_SUCCESS);
   DSModelsAreRegistered = PETSC_TRUE;
   PetscCall(DSModelRegister("nutrient", DSModelCreate_Nutrient));
+  PetscCall(DSModelRegister("biology", DSModelCreate_Biology));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,0 +1,19 @@
+/* Laws of the "biology" model (models/biology.c), exposed for tests. Units: glucose in mM,
+ * rates per day as published (the model converts to 1/h), volumes in uL (= mm^3). */
+#ifndef BIOLOGY_H
+#define BIOLOGY_H
+#include <petscsys.h>
+
+#define DS_HOURS_PER_YEAR 8766.0 /* 365.25 d */
+
+/* Glucose death law of the Zhu 2012 lineage, in 1/day (<= 0):
+ * alpha = -a (G_th - G+)/(G+ + K) for G+ = max(G, 0) < G_th, and exactly 0 for G >= G_th. */
+PetscReal DSBioGlucoseDeathRate(PetscReal G, PetscReal G_th, PetscReal K, PetscReal a_per_day);
+/* Acid death, in 1/day (<= 0): -k (pH_th - pH) for pH < pH_th, exactly 0 for pH >= pH_th. */
+PetscReal DSBioAcidDeathRate(PetscReal pH, PetscReal pH_th, PetscReal k_per_day_per_pH);
+/* C1 switch: 0 for x <= th - w, 3s^2 - 2s^3 with s = (x - th + w)/w in between, exactly 1 for x >= th.
+ * *dsdx (may be NULL) is its derivative. */
+PetscReal DSBioSwitch(PetscReal x, PetscReal th, PetscReal w, PetscReal *dsdx);
+/* Radius (mm) of a sphere of volume V uL (1 uL = 1 mm^3): (3 V / 4 pi)^(1/3). */
+PetscReal DSBioSphereRadius(PetscReal volume_uL);
+#endif

@@ -1,0 +1,427 @@
+/* The "biology" model (models/biology.c): death thresholds, matrix homeostasis and turnover
+ * constants (Sivan 2006/2008), exact exosome bookkeeping, cargo decay, expansion of the injection
+ * schedule, quasi-positivity, metabolism against the nutrient model, presets, and the analytic
+ * Jacobian at wide random states (low glucose, acid, all MSC types, cargo). Expected values are
+ * computed here from the published constants, not from the model's internals. */
+#include <string.h>
+#include "dstest.h"
+#include "nutrient.h"
+#include "biology.h"
+
+#define ALPHA    0.010268 /* mM/kPa */
+#define LN2      0.69314718055994530942
+#define HOURS_YR (365.25 * 24)
+
+static DSModel CreateModel(const char *options)
+{
+  DSModel m;
+  TestCall(DSTestSetOptions(options));
+  TestCall(DSModelCreate(PETSC_COMM_WORLD, &m));
+  TestCall(DSModelSetFromOptions(m));
+  TestCall(DSModelSetUp(m));
+  return m;
+}
+
+static PetscInt Species(DSModel m, const char *name)
+{
+  PetscInt n;
+  TestCall(DSModelGetNumSpecies(m, &n));
+  for (PetscInt s = 0; s < n; s++) {
+    const DSFieldInfo *info;
+    TestCall(DSModelGetField(m, s, &info));
+    if (!strcmp(info->name, name)) return s;
+  }
+  return -1;
+}
+
+static PetscReal Uniform(unsigned *seed, PetscReal lo, PetscReal hi) { return lo + (hi - lo) * (rand_r(seed) / (PetscReal)RAND_MAX); }
+
+/* the healthy state of a region from the model's initial condition, with the given glucose and pH */
+static void HealthyState(DSModel m, DSRegion region, PetscReal G, PetscReal pH, PetscScalar u[])
+{
+  DSPoint pt = {region, {0, 0, 5.5}, 0};
+  TestCall(DSModelInitial(m, &pt, u));
+  u[Species(m, "oxygen")]  = 2.0 * ALPHA;
+  u[Species(m, "glucose")] = G;
+  u[Species(m, "lactate")] = (7.4 - pH) * 11.11;
+}
+
+static const char *MSC_ALL = "-injection1_what bmsc -injection1_dose 1e6 -injection2_what amsc -injection2_dose 1e6 -injection3_what npmsc -injection3_dose 1e6 "
+                             "-injection4_what exo_bmsc -injection4_dose 1e10";
+
+START_TEST(death_switches_at_thresholds)
+{
+  char        opts[512];
+  snprintf(opts, sizeof opts, "-model biology -bio_NPMSC_proliferation_rate 0 %s", MSC_ALL);
+  DSModel     m = CreateModel(opts);
+  DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
+  PetscScalar u[16], r[16];
+  PetscInt    NAT = Species(m, "cells_native"), NPM = Species(m, "cells_NPMSC"), GLC = Species(m, "glucose"), LAC = Species(m, "lactate"), EXI = Species(m, "exo_internal");
+  ck_assert_int_ge(NPM, 0);
+
+  /* glucose: threshold 0.5 mM, Zhu law alpha = -2 (0.5 - G)/(G + 0.5) per day (K = 0.5 mM) */
+  HealthyState(m, DS_REGION_NP, 2, 7.1, u);
+  u[NPM] = 1000;
+  const PetscReal above[] = {0.5 + 1e-12, 0.5, 0.5 + 1e-6, 3.0};
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(above); i++) {
+    u[GLC] = above[i];
+    TestCall(DSModelReaction(m, &pt, u, r, NULL));
+    ck_assert_msg(r[NAT] == 0, "native death at G = %.15g mM >= threshold: %g", (double)above[i], (double)r[NAT]);
+  }
+  const PetscReal below[] = {0.5 - 1e-9, 0.4, 0.1, 0.0};
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(below); i++) {
+    PetscReal G = below[i], expect = 4000 * (-2.0 * (0.5 - G) / (G + 0.5)) / 24.0;
+    u[GLC] = G;
+    TestCall(DSModelReaction(m, &pt, u, r, NULL));
+    ck_assert_double_lt(r[NAT], 0);
+    ck_assert_double_eq_tol(r[NAT], expect, 1e-12 * PetscAbsReal(expect) + 1e-300);
+    ck_assert_double_eq_tol(r[NPM], 1000 * (-2.0 * (0.5 - G) / (G + 0.5)) / 24.0, 1e-12 * PetscAbsReal(expect) + 1e-300); /* NPMSC: same glucose threshold */
+  }
+  ck_assert_double_eq(DSBioGlucoseDeathRate(0.5, 0.5, 0.5, 2), 0);
+  ck_assert_double_eq_tol(DSBioGlucoseDeathRate(0.0, 0.5, 0.5, 2), -2.0, 1e-15);
+
+  /* pH: natives 6.78, NPMSC 6.5 (acid tolerant); acid death k (pH_th - pH) per day, k = 1 (native), 0.5 (NPMSC) */
+  u[GLC] = 2;
+  const PetscReal pHs[] = {6.78 + 1e-9, 6.7, 6.5 + 1e-9, 6.3};
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(pHs); i++) {
+    u[LAC] = (7.4 - pHs[i]) * 11.11;
+    PetscReal pH = DSBibbyPH(u[LAC]);
+    TestCall(DSModelReaction(m, &pt, u, r, NULL));
+    PetscReal nat = pH >= 6.78 ? 0 : 4000 * (-1.0 * (6.78 - pH)) / 24.0, npm = pH >= 6.5 ? 0 : 1000 * (-0.5 * (6.5 - pH)) / 24.0;
+    if (nat == 0) ck_assert_msg(r[NAT] == 0, "native death at pH %.12g: %g", (double)pH, (double)r[NAT]);
+    else ck_assert_double_eq_tol(r[NAT], nat, 1e-12 * PetscAbsReal(nat));
+    if (npm == 0) ck_assert_msg(r[NPM] == 0, "NPMSC death at pH %.12g: %g", (double)pH, (double)r[NPM]);
+    else ck_assert_double_eq_tol(r[NPM], npm, 1e-12 * PetscAbsReal(npm));
+  }
+  /* cargo at EC50 halves the largest reduction: BMSC exosomes Emax_death = 0.5, so death x 0.75 */
+  u[LAC] = (7.4 - 6.5) * 11.11;
+  u[EXI] = 1e6;
+  PetscReal pH = DSBibbyPH(u[LAC]);
+  TestCall(DSModelReaction(m, &pt, u, r, NULL));
+  ck_assert_double_eq_tol(r[NAT], 0.75 * 4000 * (-(6.78 - pH)) / 24.0, 1e-12 * 4000);
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
+START_TEST(matrix_homeostasis_and_turnover)
+{
+  DSModel         m = CreateModel("-model biology");
+  PetscScalar     u[16], r[16];
+  PetscInt        AGG = Species(m, "aggrecan"), COL = Species(m, "collagen2"), MMP = Species(m, "mmp"), NAT = Species(m, "cells_native"), CYT = Species(m, "cytokine");
+  const DSRegion  regions[3] = {DS_REGION_NP, DS_REGION_AF, DS_REGION_CEP};
+  const PetscReal rho[3] = {4000, 9000, 15000}, agg_years[3] = {12, 11.2, 12};
+  const PetscReal kA_NP = LN2 / (12 * HOURS_YR);
+
+  for (int ir = 0; ir < 3; ir++) {
+    DSPoint pt = {regions[ir], {0, 0, 5.5}, 0};
+    for (PetscReal G = 1.5; G <= 4.0; G += 0.5)
+      for (PetscReal pH = 6.97; pH <= 7.33 + 1e-9; pH += 0.09) {
+        HealthyState(m, regions[ir], G, pH, u);
+        ck_assert_double_eq(u[NAT], rho[ir]);
+        ck_assert_double_eq(u[AGG], 1);
+        ck_assert_double_eq(u[COL], 1);
+        ck_assert_double_eq(u[MMP], 1);
+        ck_assert_double_eq(u[CYT], 0);
+        TestCall(DSModelReaction(m, &pt, u, r, NULL));
+        ck_assert_msg(PetscAbsReal(r[AGG]) <= 1e-15 * kA_NP, "aggrecan not stationary in %s at G %g pH %g: %g", DSRegionNames[regions[ir]], (double)G, (double)pH, (double)r[AGG]);
+        ck_assert_msg(PetscAbsReal(r[COL]) <= 1e-15 * kA_NP, "collagen2 not stationary: %g", (double)r[COL]);
+        ck_assert_msg(PetscAbsReal(r[MMP]) <= 1e-15, "mmp not stationary: %g", (double)r[MMP]);
+        ck_assert_msg(r[NAT] == 0 && r[CYT] == 0, "cells or cytokine not stationary: %g %g", (double)r[NAT], (double)r[CYT]);
+      }
+    /* synthesis off (no cells), MMP at 1: the effective first-order decay is ln 2 / half-life */
+    HealthyState(m, regions[ir], 3, 7.1, u);
+    u[NAT] = 0, u[AGG] = 0.7, u[COL] = 0.9;
+    TestCall(DSModelReaction(m, &pt, u, r, NULL));
+    ck_assert_double_eq_tol(-r[AGG] / u[AGG], LN2 / (agg_years[ir] * HOURS_YR), 1e-12 * kA_NP);
+    ck_assert_double_eq_tol(-r[COL] / u[COL], LN2 / (95 * HOURS_YR), 1e-12 * kA_NP);
+    /* MMP relaxes to 0 with its 24 h half-life when nothing produces it */
+    ck_assert_double_eq_tol(-r[MMP] / u[MMP], LN2 / 24, 1e-14);
+  }
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
+START_TEST(exosome_transfers_conserve)
+{
+  char     opts[512];
+  unsigned seed = 99;
+  snprintf(opts, sizeof opts, "-model biology %s", MSC_ALL);
+  DSModel  m = CreateModel(opts);
+  PetscInt nsp, EXF = Species(m, "exo_free"), EXI = Species(m, "exo_internal"), EXD = Species(m, "exo_degraded"), EXC = Species(m, "exo_cleared"), EXL = Species(m, "exo_leaked");
+  PetscInt sink;
+  TestCall(DSModelGetNumSpecies(m, &nsp));
+  ck_assert_int_eq(nsp, 16);
+  TestCall(DSModelGetBoundarySink(m, EXF, &sink));
+  ck_assert_int_eq(sink, EXL);
+  for (PetscInt s = 0; s < nsp; s++)
+    if (s != EXF) {
+      TestCall(DSModelGetBoundarySink(m, s, &sink));
+      ck_assert_int_eq(sink, -1);
+    }
+  PetscReal worst = 0;
+  for (int trial = 0; trial < 500; trial++) {
+    DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
+    PetscScalar u[16], r[16];
+    for (PetscInt s = 0; s < nsp; s++) {
+      const DSFieldInfo *info;
+      TestCall(DSModelGetField(m, s, &info));
+      u[s] = Uniform(&seed, 0, 3) * info->scale;
+    }
+    u[EXF] *= Uniform(&seed, 0, 1000);
+    TestCall(DSModelReaction(m, &pt, u, r, NULL));
+    PetscReal sum = r[EXF] + r[EXI] + r[EXD] + r[EXC] + r[EXL];
+    PetscReal mag = PetscAbsReal(r[EXF]) + PetscAbsReal(r[EXI]) + PetscAbsReal(r[EXD]) + PetscAbsReal(r[EXC]);
+    ck_assert_double_eq(r[EXL], 0);
+    worst = PetscMax(worst, PetscAbsReal(sum) / (mag + 1e-300));
+  }
+  printf("exosome transfers: worst |sum of rates| / sum |rates| = %.2e\n", (double)worst);
+  ck_assert_double_le(worst, 1e-15);
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
+START_TEST(cargo_decays_with_its_half_life)
+{
+  const PetscReal halves[] = {24, 11, 34};
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(halves); i++) {
+    char opts[128];
+    if (i) snprintf(opts, sizeof opts, "-model biology -bio_exo_cargo_half_life %g", (double)halves[i]);
+    else snprintf(opts, sizeof opts, "-model biology"); /* the default: 24 h */
+    DSModel     m = CreateModel(opts);
+    DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
+    PetscScalar u[16], r[16];
+    PetscInt    EXF = Species(m, "exo_free"), EXI = Species(m, "exo_internal"), EXD = Species(m, "exo_degraded");
+    HealthyState(m, DS_REGION_NP, 3, 7.1, u);
+    u[EXF] = 0, u[EXI] = 3.7e7;
+    TestCall(DSModelReaction(m, &pt, u, r, NULL));
+    ck_assert_double_eq_tol(-r[EXI] / u[EXI], LN2 / halves[i], 1e-14);
+    ck_assert_double_eq_tol(r[EXD], -r[EXI], 1e-14 * PetscAbsReal(r[EXI]));
+    TestCall(DSModelDestroy(&m));
+  }
+}
+END_TEST
+
+static char ds_last_error[2048];
+static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  if (p == PETSC_ERROR_INITIAL) snprintf(ds_last_error, sizeof ds_last_error, "%s", mess ? mess : "");
+  return n;
+}
+
+/* Sets the model up from options that must fail; returns the error code, message in ds_last_error. */
+static PetscErrorCode FailingModel(const char *options)
+{
+  DSModel        m;
+  PetscErrorCode ierr;
+  ds_last_error[0] = 0;
+  TestCall(DSTestSetOptions(options));
+  TestCall(DSModelCreate(PETSC_COMM_WORLD, &m));
+  TestCall(PetscPushErrorHandler(RecordError, NULL));
+  ierr = DSModelSetFromOptions(m);
+  TestCall(PetscPopErrorHandler());
+  TestCall(DSModelDestroy(&m));
+  return ierr;
+}
+
+START_TEST(schedule_expands)
+{
+  DSModel        m = CreateModel("-model biology -mesh_height 12 -bio_particles_per_ug 2e9 "
+                                 "-injection1_what bmsc -injection1_time 24 -injection1_dose 1e6 -injection1_volume 100 -injection1_repeat_every 168 -injection1_repeat_count 2 "
+                                 "-injection2_what exo_amsc -injection2_time 10 -injection2_dose_ug 5 -injection2_radius 1.5 -injection2_centre 1,0,4");
+  PetscInt       n, BM = Species(m, "cells_BMSC"), EXF = Species(m, "exo_free");
+  const DSEvent *ev;
+  ck_assert_int_ge(BM, 0);
+  ck_assert_int_eq(Species(m, "cells_AMSC"), -1); /* only injected types become species */
+  ck_assert_int_eq(Species(m, "cells_NPMSC"), -1);
+  TestCall(DSModelGetEvents(m, &n, &ev));
+  ck_assert_int_eq(n, 4);
+  const PetscReal times[4] = {10, 24, 192, 360};
+  for (int i = 0; i < 4; i++) {
+    ck_assert_double_eq_tol(ev[i].time, times[i], 1e-12);
+    if (i == 0) {
+      ck_assert_int_eq(ev[i].species, EXF);
+      ck_assert_double_eq_tol(ev[i].amount, 1e10, 1);
+      ck_assert_double_eq_tol(ev[i].radius, 1.5, 1e-15);
+      ck_assert_double_eq(ev[i].centre[0], 1);
+      ck_assert_double_eq(ev[i].centre[1], 0);
+      ck_assert_double_eq(ev[i].centre[2], 4);
+    } else {
+      ck_assert_int_eq(ev[i].species, BM);
+      ck_assert_double_eq(ev[i].amount, 1e6);
+      ck_assert_double_eq_tol(ev[i].radius, 2.8794119114849, 1e-12); /* (3 x 100 / 4 pi)^(1/3) mm */
+      ck_assert_double_eq(ev[i].centre[0], 0);
+      ck_assert_double_eq(ev[i].centre[2], 6); /* NP centre: height / 2 */
+    }
+  }
+  ck_assert_double_eq_tol(DSBioSphereRadius(4.0 / 3.0 * PETSC_PI), 1.0, 1e-14);
+  /* the dose-tracked figures point at exo_free */
+  PetscInt        nf, npersist = 0;
+  const DSFigure *figs;
+  TestCall(DSModelGetFigures(m, &nf, &figs));
+  for (PetscInt f = 0; f < nf; f++)
+    if (figs[f].persistence_of >= 0) {
+      ck_assert_int_eq(figs[f].persistence_of, EXF);
+      ck_assert_int_eq(figs[f].kind, DS_FIGURE_INTEGRAL);
+      npersist++;
+    }
+  ck_assert_int_eq(npersist, 2);
+  TestCall(DSModelDestroy(&m));
+
+  /* refusals name the key */
+  PetscErrorCode ierr = FailingModel("-model biology -injection3_what stem_cells -injection3_dose 1");
+  ck_assert_int_ne(ierr, 0);
+  ck_assert_msg(strstr(ds_last_error, "-injection3_what = stem_cells") && strstr(ds_last_error, "exo_plmsc"), "message: %s", ds_last_error);
+  ierr = FailingModel("-model biology -injection2_what npmsc -injection2_time 5");
+  ck_assert_int_ne(ierr, 0);
+  ck_assert_msg(strstr(ds_last_error, "-injection2_dose"), "message: %s", ds_last_error);
+  ierr = FailingModel("-model biology -injection1_what amsc -injection1_dose_ug 3");
+  ck_assert_int_ne(ierr, 0);
+  ck_assert_msg(strstr(ds_last_error, "-injection1_dose_ug"), "message: %s", ds_last_error);
+  ierr = FailingModel("-model biology -injection5_time 5");
+  ck_assert_int_ne(ierr, 0);
+  ck_assert_msg(strstr(ds_last_error, "-injection5_what"), "message: %s", ds_last_error);
+  ierr = FailingModel("-model biology -injection1_what exo_bmsc -injection1_dose 1e9 -injection1_repeat_count 3");
+  ck_assert_int_ne(ierr, 0);
+  ck_assert_msg(strstr(ds_last_error, "-injection1_repeat_every"), "message: %s", ds_last_error);
+}
+END_TEST
+
+START_TEST(quasi_positivity)
+{
+  char     opts[512];
+  unsigned seed = 2024;
+  snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -bio_native_proliferation_rate 0.1 %s", MSC_ALL);
+  DSModel  m = CreateModel(opts);
+  PetscInt nsp, LAC = Species(m, "lactate");
+  TestCall(DSModelGetNumSpecies(m, &nsp));
+  for (PetscInt s = 0; s < nsp; s++)
+    for (int trial = 0; trial < 300; trial++) {
+      DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
+      PetscScalar u[16], r[16];
+      for (PetscInt c = 0; c < nsp; c++) {
+        const DSFieldInfo *info;
+        TestCall(DSModelGetField(m, c, &info));
+        u[c] = Uniform(&seed, 0, 3) * info->scale;
+        if (trial % 5 == 0) u[c] *= 10; /* crowded, inflamed, acid states too */
+      }
+      u[LAC] = Uniform(&seed, 0, 40); /* down to pH 3.8 */
+      u[s]   = 0;
+      TestCall(DSModelReaction(m, &pt, u, r, NULL));
+      ck_assert_msg(r[s] >= 0, "species %" PetscInt_FMT " at zero has rate %g", s, (double)r[s]);
+    }
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
+START_TEST(metabolism_matches_nutrient_model)
+{
+  /* natives at 4000/mm^3 plus 2000 BMSCs (factors 1.5): rates = nutrient(4000) + 1.5 nutrient(2000) */
+  DSModel     bio = CreateModel("-model biology -injection1_what bmsc -injection1_dose 1e6");
+  DSModel     n4  = CreateModel("-model nutrient");
+  DSModel     n2  = CreateModel("-model nutrient -nutrient_cells_NP 2000");
+  DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
+  PetscScalar u[16], r[16], v[3], r4[3], r2[3];
+  PetscInt    BM = Species(bio, "cells_BMSC");
+  HealthyState(bio, DS_REGION_NP, 1.3, 6.9, u);
+  u[0] = 1.7 * ALPHA;
+  for (int i = 0; i < 3; i++) v[i] = u[i];
+  u[BM] = 0;
+  TestCall(DSModelReaction(bio, &pt, u, r, NULL));
+  TestCall(DSModelReaction(n4, &pt, v, r4, NULL));
+  for (int i = 0; i < 3; i++) ck_assert_double_eq_tol(r[i], r4[i], 1e-14 * PetscAbsReal(r4[i]));
+  u[BM] = 2000;
+  TestCall(DSModelReaction(bio, &pt, u, r, NULL));
+  TestCall(DSModelReaction(n2, &pt, v, r2, NULL));
+  for (int i = 0; i < 3; i++) ck_assert_double_eq_tol(r[i], r4[i] + 1.5 * r2[i], 1e-13 * PetscAbsReal(r4[i]));
+  TestCall(DSModelDestroy(&bio));
+  TestCall(DSModelDestroy(&n4));
+  TestCall(DSModelDestroy(&n2));
+}
+END_TEST
+
+START_TEST(presets_set_defaults_keys_override)
+{
+  DSModel     m = CreateModel("-model biology -bio_preset degenerate");
+  DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
+  PetscScalar u[16];
+  PetscReal   D[16], Dh[16];
+  TestCall(DSModelInitial(m, &pt, u));
+  ck_assert_double_eq_tol(u[Species(m, "cells_native")], 1600, 1e-9); /* 40 % of 4000 (Zhu 2017) */
+  ck_assert_double_eq_tol(u[Species(m, "aggrecan")], 0.6, 1e-15);
+  ck_assert_double_eq_tol(u[Species(m, "cytokine")], 1.0, 1e-3);
+  TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, D));
+  ck_assert_double_eq_tol(D[Species(m, "glucose")], 0.543 * 3e-10 * 3.6e9, 1e-15);
+  ck_assert_double_eq_tol(D[Species(m, "exo_free")], 0.543 * 3e-14 * 3.6e9, 1e-18);
+  ck_assert_double_eq(D[Species(m, "cells_native")], 0);
+  ck_assert_double_eq(D[Species(m, "aggrecan")], 0);
+  TestCall(DSModelDestroy(&m));
+  m = CreateModel("-model biology -bio_preset degenerate -bio_viable_fraction 0.8 -bio_CEP_diffusivity_factor 1");
+  TestCall(DSModelInitial(m, &pt, u));
+  ck_assert_double_eq_tol(u[Species(m, "cells_native")], 3200, 1e-9);
+  TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, D));
+  TestCall(DSModelDestroy(&m));
+  m = CreateModel("-model biology");
+  TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, Dh));
+  ck_assert_double_eq(D[Species(m, "glucose")], Dh[Species(m, "glucose")]);
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
+/* Away from the switch points (|x - kink| > 1e-3) the analytic block must match centred differences,
+ * at states the generic test does not reach: starvation, acid, crowding, all MSC types, cargo. */
+START_TEST(jacobian_at_wide_states)
+{
+  char     opts[512];
+  unsigned seed = 31;
+  snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -bio_native_proliferation_rate 0.2 -bio_BMSC_proliferation_rate 0.5 %s", MSC_ALL);
+  DSModel         m = CreateModel(opts);
+  PetscInt        nsp, GLC = Species(m, "glucose"), LAC = Species(m, "lactate");
+  const PetscReal Gk[] = {0.5, 0.25, 0}, pHk[] = {6.78, 6.68, 6.8, 6.7, 6.5, 6.4, 4.95};
+  PetscReal       worst = 0;
+  int             used = 0;
+  TestCall(DSModelGetNumSpecies(m, &nsp));
+  for (int trial = 0; trial < 2000 && used < 600; trial++) {
+    DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
+    PetscScalar u[16];
+    PetscReal   err;
+    PetscBool   near = PETSC_FALSE;
+    for (PetscInt s = 0; s < nsp; s++) {
+      const DSFieldInfo *info;
+      TestCall(DSModelGetField(m, s, &info));
+      u[s] = Uniform(&seed, 0.01, 3) * info->scale;
+    }
+    u[GLC] = Uniform(&seed, 0.01, 1.5);
+    u[LAC] = Uniform(&seed, 0, 30);
+    PetscReal pH = DSBibbyPH(u[LAC]);
+    for (size_t k = 0; k < PETSC_STATIC_ARRAY_LENGTH(Gk); k++) near = (PetscBool)(near || PetscAbsReal(u[GLC] - Gk[k]) < 1e-3);
+    for (size_t k = 0; k < PETSC_STATIC_ARRAY_LENGTH(pHk); k++) near = (PetscBool)(near || PetscAbsReal(pH - pHk[k]) < 1e-3);
+    if (near) continue;
+    used++;
+    TestCall(DSModelCheckJacobian(m, &pt, u, &err));
+    worst = PetscMax(worst, err);
+  }
+  printf("biology with 3 MSC types: worst relative Jacobian error at %d wide states %.2e\n", used, (double)worst);
+  ck_assert_int_ge(used, 500);
+  ck_assert_double_lt(worst, 1e-5);
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
+Suite *BiologySuite(void)
+{
+  Suite *s  = suite_create("biology");
+  TCase *tc = tcase_create("model");
+  tcase_add_test(tc, death_switches_at_thresholds);
+  tcase_add_test(tc, matrix_homeostasis_and_turnover);
+  tcase_add_test(tc, exosome_transfers_conserve);
+  tcase_add_test(tc, cargo_decays_with_its_half_life);
+  tcase_add_test(tc, schedule_expands);
+  tcase_add_test(tc, quasi_positivity);
+  tcase_add_test(tc, metabolism_matches_nutrient_model);
+  tcase_add_test(tc, presets_set_defaults_keys_override);
+  tcase_add_test(tc, jacobian_at_wide_states);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(int argc, char **argv) { return DSTestRun(argc, argv, BiologySuite()); }
