@@ -170,6 +170,7 @@ PetscErrorCode DSModelGetAmountUnit(DSModel model, PetscInt species, PetscBool p
 
   PetscFunctionBeginUser;
   if (!strcmp(unit, "mM")) PetscCall(PetscStrncpy(base, "nmol", sizeof base));
+  else if (!strcmp(unit, "1")) PetscCall(PetscStrncpy(base, "mm^3", sizeof base)); /* a relative content integrated over volume */
   else if (n > 5 && !strcmp(unit + n - 5, "/mm^3")) {
     PetscCall(PetscStrncpy(base, unit, sizeof base));
     base[n - 5] = 0;

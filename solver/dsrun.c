@@ -6,13 +6,16 @@
 
 #define DS_MAX_GLOBALS 128
 
-/* Dose persistence of one figure: after the last injection into its reference species, when does
- * it fall below a fraction of that dose, and below half of it (the effective half-life)? */
+/* Dose persistence of one figure after the last injection into its reference species: when it
+ * falls below a fraction of that dose (h after the injection), and its effective half-life: the
+ * time from its peak to half the peak (for an amount that starts at the dose, the time to half
+ * the dose; for internalised cargo, which rises first, the decay after uptake). */
 typedef struct {
   PetscInt  figure;
   PetscReal inj_time, dose;          /* of the last injection seen, h and amount */
   PetscReal t_prev, r_prev;          /* previous step: time, figure / dose */
-  PetscReal t_fraction, t_half;      /* h after the injection; -1 until reached */
+  PetscReal t_peak, r_peak;          /* the maximum since the injection */
+  PetscReal t_fraction, t_half;      /* h; -1 until reached */
 } DSPersistence;
 
 typedef struct {
@@ -212,15 +215,17 @@ static PetscErrorCode DSRunTrackPersistence(void *vctx, PetscReal t, Vec U)
     r = value / dose;
     if (inj_time != P->inj_time) { /* a new dose: start again */
       P->inj_time = inj_time, P->dose = dose, P->t_fraction = -1, P->t_half = -1;
-      P->t_prev = t, P->r_prev = r;
+      P->t_prev = P->t_peak = t, P->r_prev = P->r_peak = r;
       continue;
     }
-    const PetscReal targets[2] = {ctx->persistence_fraction, 0.5};
+    if (r > P->r_peak && P->t_half < 0) P->t_peak = t, P->r_peak = r;
+    const PetscReal targets[2] = {ctx->persistence_fraction, 0.5 * P->r_peak};
+    const PetscReal origin[2]  = {P->inj_time, P->t_peak};
     PetscReal      *found[2]   = {&P->t_fraction, &P->t_half};
     for (PetscInt q = 0; q < 2; q++) {
       if (*found[q] >= 0 || r >= targets[q] || P->r_prev < targets[q]) continue;
       PetscReal w = (P->r_prev > 0 && r > 0) ? PetscLogReal(P->r_prev / targets[q]) / PetscLogReal(P->r_prev / r) : 1;
-      *found[q]   = P->t_prev + w * (t - P->t_prev) - P->inj_time;
+      *found[q]   = P->t_prev + w * (t - P->t_prev) - origin[q];
     }
     P->t_prev = t, P->r_prev = r;
   }
@@ -237,24 +242,25 @@ static PetscErrorCode DSRunPrintFigures(MPI_Comm comm, DSRunContext *ctx)
   for (PetscInt f = 0; f < ctx->nfig; f++) {
     PetscBool unitless;
     PetscCall(PetscStrcmp(figs[f].unit, "1", &unitless));
-    PetscCall(PetscPrintf(comm, "  %-20s %10.4f %-4s", figs[f].name, (double)ctx->fig[f], unitless ? "" : figs[f].unit));
+    PetscCall(PetscPrintf(comm, "  %-28s %12.6g %-9s", figs[f].name, (double)ctx->fig[f], unitless ? "" : figs[f].unit));
     if (figs[f].kind == DS_FIGURE_MINIMUM) PetscCall(PetscPrintf(comm, "  at (x, y, z) = (%.2f, %.2f, %.2f) mm", (double)ctx->where[f][0], (double)ctx->where[f][1], (double)ctx->where[f][2]));
     PetscCall(PetscPrintf(comm, "\n"));
   }
   for (PetscInt k = 0; k < ctx->npersist; k++) {
     DSPersistence *P = &ctx->persist[k];
     if (P->inj_time < 0) continue;
-    PetscCall(PetscPrintf(comm, "  persistence of %s after the dose at t = %g h: ", figs[P->figure].name, (double)P->inj_time));
-    if (P->t_fraction >= 0) PetscCall(PetscPrintf(comm, "below %g of the dose after %.4g h", (double)ctx->persistence_fraction, (double)P->t_fraction));
-    else PetscCall(PetscPrintf(comm, "not below %g of the dose by the end", (double)ctx->persistence_fraction));
-    if (P->t_half >= 0) PetscCall(PetscPrintf(comm, "; effective half-life %.4g h\n", (double)P->t_half));
-    else PetscCall(PetscPrintf(comm, "; not yet at half the dose\n"));
+    PetscCall(PetscPrintf(comm, "  persistence of %s after the dose at t = %g h (peak %.3g of the dose at t = %g h): ", figs[P->figure].name, (double)P->inj_time, (double)P->r_peak, (double)P->t_peak));
+    if (P->t_fraction >= 0) PetscCall(PetscPrintf(comm, "below %g of the dose %.4g h after it", (double)ctx->persistence_fraction, (double)P->t_fraction));
+    else if (P->r_peak < ctx->persistence_fraction) PetscCall(PetscPrintf(comm, "never above %g of the dose", (double)ctx->persistence_fraction));
+    else PetscCall(PetscPrintf(comm, "still above %g of the dose at the end", (double)ctx->persistence_fraction));
+    if (P->t_half >= 0) PetscCall(PetscPrintf(comm, "; effective half-life (peak to half the peak) %.4g h\n", (double)P->t_half));
+    else PetscCall(PetscPrintf(comm, "; not yet down to half its peak\n"));
   }
   PetscCall(PetscPrintf(comm, "balance (per species: stored, boundary influx, net reaction; influx + reaction = rate of change of the total):\n"));
   for (PetscInt s = 0; s < ctx->nsp; s++) {
     const DSFieldInfo *info;
     PetscCall(DSModelGetField(ctx->model, s, &info));
-    PetscCall(PetscPrintf(comm, "  %-10s stored %12.5g %s  influx %12.5g %s  reaction %12.5g %s\n", info->name, (double)ctx->balance[s].stored, ctx->ustore[s][0], (double)ctx->balance[s].influx, ctx->ustore[s][1],
+    PetscCall(PetscPrintf(comm, "  %-13s stored %12.5g %s  influx %12.5g %s  reaction %12.5g %s\n", info->name, (double)ctx->balance[s].stored, ctx->ustore[s][0], (double)ctx->balance[s].influx, ctx->ustore[s][1],
                           (double)ctx->balance[s].reaction, ctx->ustore[s][1]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
