@@ -102,6 +102,22 @@ PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char pr
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Adds every multiple of 'every' up to tfinal to the requested output times (sorted, no repeats). */
+static int DSCompareReal(const void *a, const void *b) { return (*(const PetscReal *)a > *(const PetscReal *)b) - (*(const PetscReal *)a < *(const PetscReal *)b); }
+
+static PetscErrorCode DSIntegratorMergeOutputTimes(DSIntegrator ig, PetscReal every)
+{
+  PetscInt n = ig->nout, m = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 1; k * every <= ig->tfinal * (1 + 1e-12); k++) ig->tout[n++] = k * every;
+  qsort(ig->tout, n, sizeof(PetscReal), DSCompareReal);
+  for (PetscInt i = 0; i < n; i++)
+    if (m == 0 || ig->tout[i] > ig->tout[m - 1] * (1 + 1e-12)) ig->tout[m++] = ig->tout[i];
+  ig->nout = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
 {
   PetscInt  nout = DS_MAX_OUTPUT_TIMES;
@@ -116,6 +132,14 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
   PetscCheck(ig->steady_tol > 0 && ig->steady_tol < 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -time_steady_tol = %g 1/h is out of range: allowed (0, 1) 1/h", (double)ig->steady_tol);
   PetscCall(PetscOptionsRealArray("-output_times", "times at which to write the fields, ascending, comma-separated [h]; t = 0 and the final time are always written", NULL, ig->tout, &nout, &set));
   ig->nout = set ? nout : 0;
+  {
+    PetscReal every = 0;
+    PetscCall(PetscOptionsReal("-output_interval", "also write the fields every this many hours (0: only -output_times) [h]", NULL, every, &every, NULL));
+    PetscCheck(every >= 0, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_interval = %g h is out of range: allowed >= 0 h", (double)every);
+    PetscCheck(every == 0 || ig->tfinal / every <= DS_MAX_OUTPUT_TIMES - ig->nout, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_interval = %g h gives more than %d output times up to -time_final = %g h", (double)every,
+               DS_MAX_OUTPUT_TIMES, (double)ig->tfinal);
+    if (every > 0) PetscCall(DSIntegratorMergeOutputTimes(ig, every));
+  }
   for (PetscInt i = 0; i < ig->nout; i++) {
     PetscCheck(ig->tout[i] >= 0 && ig->tout[i] <= ig->tfinal, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_times: entry %" PetscInt_FMT " = %g h is out of range: allowed [0, -time_final = %g] h", i + 1,
                (double)ig->tout[i], (double)ig->tfinal);
@@ -348,6 +372,30 @@ static PetscReal DSIntegratorFraction(DSIntegrator ig, PetscReal t, PetscReal ra
   return PetscMin(PetscMax(f, 0), 1);
 }
 
+/* CVODE keeps u >= 0 only to within its tolerances, but a restart (CVodeReInit) demands it
+ * exactly: values in [-atol, 0) are round-off and become 0; anything below is an error. */
+static PetscErrorCode DSIntegratorClipRoundoff(DSIntegrator ig, Vec U, Vec atol)
+{
+  PetscScalar       *u;
+  const PetscScalar *a;
+  PetscInt           n, bad = 0, gbad;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(U, &n));
+  PetscCall(VecGetArray(U, &u));
+  PetscCall(VecGetArrayRead(atol, &a));
+  for (PetscInt i = 0; i < n; i++) {
+    if (u[i] >= 0) continue;
+    if (u[i] < -a[i]) bad++;
+    else u[i] = 0;
+  }
+  PetscCall(VecRestoreArrayRead(atol, &a));
+  PetscCall(VecRestoreArray(U, &u));
+  PetscCall(MPIU_Allreduce(&bad, &gbad, 1, MPIU_INT, MPI_SUM, ig->comm));
+  PetscCheck(!gbad, ig->comm, PETSC_ERR_FP, "%" PetscInt_FMT " unknowns are negative beyond the absolute tolerance before a restart: the model lets a concentration go negative", gbad);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Applies every injection due at time t (in order) and records it. */
 static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
 {
@@ -431,6 +479,7 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
     if (flag == CV_TSTOP_RETURN && tstop < ig->tfinal) { /* an injection: apply it and restart cleanly */
       PetscCall(DSIntegratorAccumulateStats(ig, mem));
       PetscCall(DSIntegratorInject(ig, t, U));
+      PetscCall(DSIntegratorClipRoundoff(ig, U, N_VGetVector_Petsc(atol)));
       DSCallSUNDIALS(CVodeReInit(mem, t, y));
       tstop = DSIntegratorNextStop(ig);
       DSCallSUNDIALS(CVodeSetStopTime(mem, tstop));

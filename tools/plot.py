@@ -34,12 +34,14 @@ def read_csv(path):
     return rows
 
 
-def find_column(row, name):
-    """The CSV column 'name' or 'name [unit]'."""
+def find_column(row, name, required=True):
+    """The CSV column 'name' or 'name [unit]' (None when absent and not required)."""
     for key in row:
         if key == name or key.startswith(name + " ["):
             return key
-    sys.exit("plot: no column '%s'; available: %s" % (name, ", ".join(row)))
+    if required:
+        sys.exit("plot: no column '%s'; available: %s" % (name, ", ".join(row)))
+    return None
 
 
 def series(args):
@@ -49,8 +51,10 @@ def series(args):
     for path, label in zip(args.files, labels):
         rows = read_csv(path)
         t = np.array([float(r["time_h"]) for r in rows]) * scale
-        for name in args.columns:
-            key = find_column(rows[0], name)
+        found = [find_column(rows[0], name, required=False) for name in args.columns]
+        if not any(found):
+            sys.exit("plot: none of %s in %s" % (", ".join(args.columns), path))
+        for key in filter(None, found):  # runs may differ in their columns (e.g. populations)
             y = np.array([float(r[key]) for r in rows])
             if args.relative_to_first and y[0] != 0:
                 y = y / y[0]
@@ -59,6 +63,8 @@ def series(args):
     ax.set_ylabel(args.ylabel or ("relative to t = 0" if args.relative_to_first else ", ".join(args.columns)))
     if args.logy:
         ax.set_yscale("log")
+    if args.ymin is not None:
+        ax.set_ylim(bottom=args.ymin)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     ax.set_title(args.title or "discsim: " + ", ".join(labels))
@@ -146,6 +152,7 @@ def main():
     s.add_argument("--years", action="store_true")
     s.add_argument("--logy", action="store_true")
     s.add_argument("--relative-to-first", action="store_true")
+    s.add_argument("--ymin", type=float, help="lower end of the y axis (e.g. to hide values below the solver's absolute tolerance on a log scale)")
     s.add_argument("--ylabel")
     s.add_argument("--title")
     s.add_argument("-o", "--output", required=True)
