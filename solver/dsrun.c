@@ -15,6 +15,8 @@ typedef struct {
   PetscReal inj_time, dose;          /* of the last injection seen, h and amount */
   PetscReal t_prev, r_prev;          /* previous step: time, figure / dose */
   PetscReal t_peak, r_peak;          /* the maximum since the injection */
+  PetscReal t_pp, r_pp;              /* the step before the previous one */
+  PetscBool peak_refined;            /* the peak was placed between steps (parabola) */
   PetscReal t_fraction, t_half;      /* h; -1 until reached */
 } DSPersistence;
 
@@ -215,10 +217,21 @@ static PetscErrorCode DSRunTrackPersistence(void *vctx, PetscReal t, Vec U)
     r = value / dose;
     if (inj_time != P->inj_time) { /* a new dose: start again */
       P->inj_time = inj_time, P->dose = dose, P->t_fraction = -1, P->t_half = -1;
-      P->t_prev = P->t_peak = t, P->r_prev = P->r_peak = r;
+      P->t_prev = P->t_peak = P->t_pp = t, P->r_prev = P->r_peak = P->r_pp = r;
+      P->peak_refined = PETSC_TRUE; /* a peak at the injection itself needs no refinement */
       continue;
     }
-    if (r > P->r_peak && P->t_half < 0) P->t_peak = t, P->r_peak = r;
+    if (r > P->r_peak && P->t_half < 0) P->t_peak = t, P->r_peak = r, P->peak_refined = PETSC_FALSE;
+    else if (!P->peak_refined && P->t_peak == P->t_prev && P->t_pp < P->t_prev) {
+      /* just past a maximum between steps: the vertex of the parabola through the last three */
+      PetscReal h1 = P->t_prev - P->t_pp, h2 = t - P->t_prev;
+      PetscReal d1 = (P->r_prev - P->r_pp) / h1, d2 = (r - P->r_prev) / h2, c = (d2 - d1) / (h1 + h2);
+      if (c < 0) {
+        PetscReal tv = 0.5 * (P->t_pp + P->t_prev) - d1 / (2 * c);
+        if (tv > P->t_pp && tv < t) P->t_peak = tv, P->r_peak = P->r_prev + d1 * (tv - P->t_prev) + c * (tv - P->t_pp) * (tv - P->t_prev);
+      }
+      P->peak_refined = PETSC_TRUE;
+    }
     const PetscReal targets[2] = {ctx->persistence_fraction, 0.5 * P->r_peak};
     const PetscReal origin[2]  = {P->inj_time, P->t_peak};
     PetscReal      *found[2]   = {&P->t_fraction, &P->t_half};
@@ -227,6 +240,7 @@ static PetscErrorCode DSRunTrackPersistence(void *vctx, PetscReal t, Vec U)
       PetscReal w = (P->r_prev > 0 && r > 0) ? PetscLogReal(P->r_prev / targets[q]) / PetscLogReal(P->r_prev / r) : 1;
       *found[q]   = P->t_prev + w * (t - P->t_prev) - origin[q];
     }
+    P->t_pp = P->t_prev, P->r_pp = P->r_prev;
     P->t_prev = t, P->r_prev = r;
   }
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The biology model against closed forms, run as a user runs discsim:
+#  1. a healthy disc left alone keeps its matrix (and MMP, and cells) constant for 10 years;
+#  2. MSCs proliferating in a well-mixed NP (no nutrient use) follow the logistic closed form;
+#  3. an exosome dose in a well-mixed NP (no nutrient use, constant cells) follows the two-
+#     compartment solution free -> internalised -> degraded, and the reported persistence time
+#     and effective half-life equal the roots of that solution.
+set -u
+discsim=$(realpath "$1"); src=$(realpath "$2")
+source "$src/tools/env.sh"
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+run() { local name=$1; shift; "$discsim" -model biology -quiet -output_file "$name.exo" "$@" > "$name.txt" 2>&1 || { cat "$name.txt"; exit 1; }; }
+WM="-mesh_type well_mixed -mesh_height 11 -cvode_rtol 1e-10 -cvode_atol_factor 1e-12 -cvode_max_step 0.5"
+
+run healthy -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -time_final 87660 -output_interval 4383
+run logistic $WM -bio_viable_fraction 0 -bio_BMSC_oxygen_factor 0 -bio_BMSC_glycolysis_factor 0 -bio_BMSC_proliferation_rate 0.5 \
+    -injection1_what bmsc -injection1_time 0 -injection1_dose 4400 -injection1_radius 100 -time_final 720 -output_interval 24
+run exosomes $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_what exo_bmsc -injection1_time 0 -injection1_dose 1e9 \
+    -injection1_radius 100 -time_final 400 -output_interval 10
+
+python3 - <<'PY'
+import csv, math
+def rows(name): return list(csv.DictReader(open(name + ".csv")))
+def col(row, name): return float(next(v for k, v in row.items() if k == name or k.startswith(name + " [")))
+ok = fail = 0
+def check(what, good, detail):
+    global ok, fail
+    ok += good; fail += not good
+    print(("ok   " if good else "FAIL ") + what + ": " + detail)
+
+# 1. healthy disc, 10 years
+h = rows("healthy")
+worst = max(abs(col(r, k) - 1) for r in h for k in ("aggrecan_NP_mean", "collagen2_NP_mean", "mmp_NP_mean"))
+cells = [col(r, "cells_native_stored") for r in h]
+check("healthy matrix and MMP constant over 10 years", worst < 1e-9 and len(h) >= 20, "worst |x - 1| = %.1e over %d outputs to t = %.0f h" % (worst, len(h), col(h[-1], "time_h")))
+check("healthy native cells constant", abs(cells[-1] / cells[0] - 1) < 1e-9, "relative change %.1e" % (cells[-1] / cells[0] - 1))
+
+# 2. logistic: rho = K / (1 + (K/rho0 - 1) exp(-r t)), K = 4000 cells/mm^3, r = 0.5/day, volume 11 mm^3
+V, K, r, rho0 = 11.0, 4000.0, 0.5 / 24, 4400 / 11.0
+worst = 0
+for row in rows("logistic"):
+    t = col(row, "time_h")
+    exact = V * K / (1 + (K / rho0 - 1) * math.exp(-r * t))
+    worst = max(worst, abs(col(row, "cells_BMSC_stored") / exact - 1))
+check("logistic growth", worst < 1e-6, "worst relative difference from the closed form %.1e (rho0 = K/10, 30 days)" % worst)
+
+# 3. exosomes: F' = -a F (a = k_up rho + k_clr), I' = k_up rho F - k_c I
+D, rho, kup, kclr, kc = 1e9, 4000.0, 1e-5, math.log(2) / 12, math.log(2) / 24
+a = kup * rho + kclr
+F = lambda t: D * math.exp(-a * t)
+I = lambda t: kup * rho * D * (math.exp(-a * t) - math.exp(-kc * t)) / (kc - a)
+worst = 0
+for row in rows("exosomes"):
+    t = col(row, "time_h")
+    for name, exact in (("exo_free_disc", F(t)), ("exo_internal_disc", I(t))):
+        if exact > 1e-6 * D:
+            worst = max(worst, abs(col(row, name) / exact - 1))
+check("well-mixed exosomes: free and internalised", worst < 1e-6, "worst relative difference from the closed form %.1e" % worst)
+def root(f, lo, hi):
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if f(mid) > 0 else (lo, mid)
+    return 0.5 * (lo + hi)
+last = rows("exosomes")[-1]
+T = lambda t: (F(t) + I(t)) / D
+t10, t50 = root(lambda t: T(t) - 0.1, 0, 400), root(lambda t: T(t) - 0.5, 0, 400)
+tpeak = math.log(a / kc) / (a - kc)
+thalf_cargo = root(lambda t: I(t) - 0.5 * I(tpeak), tpeak, 400) - tpeak
+t10_cargo = root(lambda t: I(t) / D - 0.1, tpeak, 400)
+for name, got, exact in (("total vesicles below 0.1 of the dose", col(last, "exo_total_disc_below_0.1_of_dose_after"), t10),
+                         ("total vesicles effective half-life", col(last, "exo_total_disc_half_life"), t50),
+                         ("cargo below 0.1 of the dose", col(last, "exo_internal_disc_below_0.1_of_dose_after"), t10_cargo),
+                         ("cargo effective half-life (peak to half)", col(last, "exo_internal_disc_half_life"), thalf_cargo)):
+    check(name, abs(got / exact - 1) < 1e-4, "%.6f h, closed form %.6f h" % (got, exact))
+print("%d passed, %d failed" % (ok, fail))
+raise SystemExit(1 if fail else 0)
+PY
