@@ -71,8 +71,6 @@ enum {
 
 #define T          PETSC_TRUE
 #define F          PETSC_FALSE
-#define SOUKANE    "Soukane 2007 (typical model value)"
-#define BC_SRC     "Soukane 2007; Shirazi-Adl 2010"
 #define ILL        "illustrative (no measurement)"
 #define ZHU        "disc models, Zhu 2012 lineage (PARAMETERS.md [L])"
 #define REVIEW_NP  "illustrative; NPMSCs tolerate acid better (Tian et al. review, qualitative)"
@@ -87,32 +85,11 @@ enum {
   [P_MSC + (t) * M_N + M_PARA]   = {"bio_" name "_paracrine_potency", "1", name " weight in the paracrine (anti-MMP, anti-cytokine) action", para, 0, 10, F, ILL, T}
 
 static const DSParam bio_params[NPARAM] = {
-  [P_D_O2_NP]   = {"bio_D_oxygen_NP", "m^2/s", "oxygen diffusivity in the NP", 1.5e-9, 0, 1e-8, T, SOUKANE},
-  [P_D_O2_AF]   = {"bio_D_oxygen_AF", "m^2/s", "oxygen diffusivity in the AF", 1.2e-9, 0, 1e-8, T, SOUKANE},
-  [P_D_O2_CEP]  = {"bio_D_oxygen_CEP", "m^2/s", "oxygen diffusivity in the healthy CEP (times bio_CEP_diffusivity_factor)", 1.0e-9, 0, 1e-8, T, SOUKANE},
-  [P_D_GLC_NP]  = {"bio_D_glucose_NP", "m^2/s", "glucose diffusivity in the NP", 5e-10, 0, 1e-8, T, SOUKANE},
-  [P_D_GLC_AF]  = {"bio_D_glucose_AF", "m^2/s", "glucose diffusivity in the AF", 4e-10, 0, 1e-8, T, SOUKANE},
-  [P_D_GLC_CEP] = {"bio_D_glucose_CEP", "m^2/s", "glucose diffusivity in the healthy CEP (times bio_CEP_diffusivity_factor)", 3e-10, 0, 1e-8, T, SOUKANE},
-  [P_D_LAC_NP]  = {"bio_D_lactate_NP", "m^2/s", "lactate diffusivity in the NP", 6e-10, 0, 1e-8, T, SOUKANE},
-  [P_D_LAC_AF]  = {"bio_D_lactate_AF", "m^2/s", "lactate diffusivity in the AF", 5e-10, 0, 1e-8, T, SOUKANE},
-  [P_D_LAC_CEP] = {"bio_D_lactate_CEP", "m^2/s", "lactate diffusivity in the healthy CEP (times bio_CEP_diffusivity_factor)", 4e-10, 0, 1e-8, T, SOUKANE},
+  DS_NUTRIENT_PARAMETERS("bio_", " (times bio_CEP_diffusivity_factor)"),
   [P_D_CYT]     = {"bio_D_cytokine", "m^2/s", "cytokine diffusivity (~17 kDa protein), all regions", 1e-11, 0, 1e-8, F, ILL, T},
   [P_D_EXO]     = {"bio_D_exo", "m^2/s", "hindered diffusivity of free exosomes (0.03 um^2/s), all regions", 3e-14, 0, 1e-8, F, "PARAMETERS.md [D]: extrapolated hindrance fit, uncertain", T},
   [P_CEP_FACTOR] = {"bio_CEP_diffusivity_factor", "1", "multiplies every CEP diffusivity (degenerate preset: 0.543, porosity 0.60 -> 0.48)", 1, 0, 1, T, "Wu 2013 porosity; Mackie-Meares (phi/(2-phi))^2"},
-  [P_CELLS_NP]  = {"bio_cells_NP", "cells/mm^3", "healthy cell density in the NP (reference for matrix and MMP)", 4000, 0, 1e6, T, "Maroudas 1975"},
-  [P_CELLS_AF]  = {"bio_cells_AF", "cells/mm^3", "healthy cell density in the AF", 9000, 0, 1e6, T, "Maroudas 1975"},
-  [P_CELLS_CEP] = {"bio_cells_CEP", "cells/mm^3", "healthy cell density in the CEP", 15000, 0, 1e6, T, "Maroudas 1975"},
   [P_VIABLE]    = {"bio_viable_fraction", "1", "initial viable fraction of native cells (Zhu 2017: mild 0.8, moderate 0.4)", 1, 0, 1, F, "Zhu 2017 (1 = healthy)"},
-  [P_PO2_VERT]  = {"bio_pO2_vertebra", "kPa", "oxygen partial pressure at the capillary bed (CEP against vertebra)", 5.8, 0, 30, F, BC_SRC},
-  [P_GLC_VERT]  = {"bio_glucose_vertebra", "mM", "glucose at the capillary bed", 4.0, 0, 30, F, BC_SRC},
-  [P_LAC_VERT]  = {"bio_lactate_vertebra", "mM", "lactate at the capillary bed", 0.8, 0, 30, F, BC_SRC},
-  [P_PO2_AF]    = {"bio_pO2_af_outer", "kPa", "oxygen partial pressure at the outer AF surface", 5.8, 0, 30, F, BC_SRC},
-  [P_GLC_AF]    = {"bio_glucose_af_outer", "mM", "glucose at the outer AF surface", 4.0, 0, 30, F, BC_SRC},
-  [P_LAC_AF]    = {"bio_lactate_af_outer", "mM", "lactate at the outer AF surface", 0.8, 0, 30, F, BC_SRC},
-  [P_SOLUBILITY]        = {"bio_oxygen_solubility", "mM/kPa", "oxygen solubility in tissue water at 37 C", 0.010268, 0, 1, T, "published disc models (PARAMETERS.md)"},
-  [P_O2_RATE_FACTOR]    = {"bio_oxygen_rate_factor", "1", "native cells: multiplier on the Bibby oxygen consumption (degenerate: 3-5, Cisewski 2018)", 1, 0, 100, F, "Bibby 2005 (1 = as measured); Cisewski 2018"},
-  [P_GLYCOLYSIS_FACTOR] = {"bio_glycolysis_factor", "1", "native cells: multiplier on the Bibby lactate production and glucose consumption", 1, 0, 100, F, "Bibby 2005 (1 = as measured)"},
-  [P_GLC_CUTOFF]        = {"bio_glucose_cutoff", "mM", "glucose at which glycolysis is halved by the starvation switch G^2/(G^2+K^2)", 0.05, 0, 1, T, "numerical regularisation (keeps glucose >= 0)", T},
   [P_INIT_PO2]          = {"bio_initial_pO2", "kPa", "initial oxygen partial pressure (default: the vertebra value)", 5.8, 0, 30, F, "scenario"},
   [P_INIT_GLC]          = {"bio_initial_glucose", "mM", "initial glucose (default: the vertebra value)", 4.0, 0, 30, F, "scenario"},
   [P_INIT_LAC]          = {"bio_initial_lactate", "mM", "initial lactate (default: the vertebra value)", 0.8, 0, 30, F, "scenario"},
@@ -586,39 +563,29 @@ static PetscErrorCode BiologyReaction(DSModel m, const DSPoint *pt, const PetscS
 #define JAC(row, col) J[(row) * n + (col)]
   const PetscReal rho_ref = b->rho_ref[pt->region], Kcap = b->capacity * rho_ref;
 
-  /* metabolism: Bibby laws as in nutrient.c, times the effective density of all populations */
-  const PetscReal alpha = Param(m, P_SOLUBILITY), Kg = Param(m, P_GLC_CUTOFF);
-  PetscReal       p = PetscMax(u[O2], 0) / alpha, G = PetscMax(u[GLC], 0);
-  PetscReal       pH = DSBibbyPH(u[LAC]), a = pH - 4.95;
-  PetscBool       acid_cut = (PetscBool)(a <= 0);
-  if (acid_cut) a = 0;
-  PetscReal den = 1.46 + 4.03 * a + p;
-  PetscReal QO2 = 7.28 * a * p / den;
-  PetscReal E = DSBibbyLactateRate(pH, p), S = G * G / (G * G + Kg * Kg);
-  PetscReal rhoO = 0, rhog = 0, rho_tot = 0;
+  /* metabolism: the Bibby laws (nutrient.h) times the effective density of all populations */
+  DSBibbyRates    bb;
+  PetscReal       rhoO = 0, rhog = 0, rho_tot = 0;
+  const PetscReal G = PetscMax(u[GLC], 0), pH = DSBibbyPH(u[LAC]);
+  DSBibbyMetabolism(u[O2], u[GLC], u[LAC], Param(m, P_SOLUBILITY), Param(m, P_GLC_CUTOFF), &bb);
   for (PetscInt q = 0; q < b->npop; q++) {
     PetscReal rho = u[b->pop[q].species];
     rhoO += b->pop[q].fO2 * rho, rhog += b->pop[q].fgly * rho, rho_tot += rho;
   }
   rhoO *= 1e-6, rhog *= 1e-6; /* 10^6 cells/mm^3: nmol/(10^6 cells h) -> mM/h */
-  r[O2]  = -rhoO * QO2;
-  r[LAC] = rhog * E * S;
+  r[O2]  = -rhoO * bb.o2;
+  r[LAC] = rhog * bb.lac;
   r[GLC] = -0.5 * r[LAC];
   if (J) {
-    PetscReal dp_dc = u[O2] > 0 ? 1 / alpha : 0;
-    PetscReal dQ_dp = 7.28 * a * (1.46 + 4.03 * a) / (den * den);
-    PetscReal dQ_da = acid_cut ? 0 : 7.28 * p * (1.46 + p) / (den * den);
-    PetscReal dE_dp = E * (0.16 - 0.0116 * p), dE_dpH = 0.93 * E;
-    PetscReal dS_dG = u[GLC] > 0 ? 2 * G * Kg * Kg / ((G * G + Kg * Kg) * (G * G + Kg * Kg)) : 0;
-    JAC(O2, O2)   = -rhoO * dQ_dp * dp_dc;
-    JAC(O2, LAC)  = -rhoO * dQ_da * dpH_dL;
-    JAC(LAC, O2)  = rhog * dE_dp * dp_dc * S;
-    JAC(LAC, GLC) = rhog * E * dS_dG;
-    JAC(LAC, LAC) = rhog * dE_dpH * dpH_dL * S;
+    JAC(O2, O2)   = -rhoO * bb.do2_dc;
+    JAC(O2, LAC)  = -rhoO * bb.do2_dL;
+    JAC(LAC, O2)  = rhog * bb.dlac_dc;
+    JAC(LAC, GLC) = rhog * bb.dlac_dG;
+    JAC(LAC, LAC) = rhog * bb.dlac_dL;
     for (PetscInt q = 0; q < b->npop; q++) {
       PetscInt sq = b->pop[q].species;
-      JAC(O2, sq)  = -1e-6 * b->pop[q].fO2 * QO2;
-      JAC(LAC, sq) = 1e-6 * b->pop[q].fgly * E * S;
+      JAC(O2, sq)  = -1e-6 * b->pop[q].fO2 * bb.o2;
+      JAC(LAC, sq) = 1e-6 * b->pop[q].fgly * bb.lac;
     }
     for (PetscInt c = 0; c < n; c++) JAC(GLC, c) = -0.5 * JAC(LAC, c);
   }
