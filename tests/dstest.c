@@ -173,6 +173,16 @@ PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+DSModel DSTestCreateModel(const char options[])
+{
+  DSModel m;
+  TestCall(DSTestSetOptions(options));
+  TestCall(DSModelCreate(PETSC_COMM_WORLD, &m));
+  TestCall(DSModelSetFromOptions(m));
+  TestCall(DSModelSetUp(m));
+  return m;
+}
+
 PetscErrorCode DSTestDestroy(DSMesh *mesh, DSModel *model, DSProblem *prob)
 {
   PetscFunctionBeginUser;

@@ -33,6 +33,8 @@ extern DSTestConfig ds_test;
 PetscErrorCode DSTestRegisterModels(void);
 PetscErrorCode DSTestSetOptions(const char options[]);
 PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, DSProblem *prob);
+/* a model of the given options, set up (Check-asserted) */
+DSModel        DSTestCreateModel(const char options[]);
 PetscErrorCode DSTestDestroy(DSMesh *mesh, DSModel *model, DSProblem *prob);
 PetscErrorCode DSTestError(DSProblem prob, Vec U, PetscReal (*exact)(const PetscReal[3]), PetscReal *l2, PetscReal *linf, PetscReal *h);
 PetscReal      DSTestOrder(PetscReal e_coarse, PetscReal e_fine, PetscReal h_coarse, PetscReal h_fine);

@@ -12,15 +12,6 @@
 #define LN2      0.69314718055994530942
 #define HOURS_YR (365.25 * 24)
 
-static DSModel CreateModel(const char *options)
-{
-  DSModel m;
-  TestCall(DSTestSetOptions(options));
-  TestCall(DSModelCreate(PETSC_COMM_WORLD, &m));
-  TestCall(DSModelSetFromOptions(m));
-  TestCall(DSModelSetUp(m));
-  return m;
-}
 
 static PetscInt Species(DSModel m, const char *name)
 {
@@ -53,7 +44,7 @@ START_TEST(death_switches_at_thresholds)
 {
   char        opts[512];
   snprintf(opts, sizeof opts, "-model biology -bio_NPMSC_proliferation_rate 0 %s", MSC_ALL);
-  DSModel     m = CreateModel(opts);
+  DSModel     m = DSTestCreateModel(opts);
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar u[16], r[16];
   PetscInt    NAT = Species(m, "cells_native"), NPM = Species(m, "cells_NPMSC"), GLC = Species(m, "glucose"), LAC = Species(m, "lactate"), EXI = Species(m, "exo_internal");
@@ -105,7 +96,7 @@ END_TEST
 
 START_TEST(matrix_homeostasis_and_turnover)
 {
-  DSModel         m = CreateModel("-model biology");
+  DSModel         m = DSTestCreateModel("-model biology");
   PetscScalar     u[16], r[16];
   PetscInt        AGG = Species(m, "aggrecan"), COL = Species(m, "collagen2"), MMP = Species(m, "mmp"), NAT = Species(m, "cells_native"), CYT = Species(m, "cytokine");
   const DSRegion  regions[3] = {DS_REGION_NP, DS_REGION_AF, DS_REGION_CEP};
@@ -146,7 +137,7 @@ START_TEST(exosome_transfers_conserve)
   char     opts[512];
   unsigned seed = 99;
   snprintf(opts, sizeof opts, "-model biology %s", MSC_ALL);
-  DSModel  m = CreateModel(opts);
+  DSModel  m = DSTestCreateModel(opts);
   PetscInt nsp, EXF = Species(m, "exo_free"), EXI = Species(m, "exo_internal"), EXD = Species(m, "exo_degraded"), EXC = Species(m, "exo_cleared"), EXL = Species(m, "exo_leaked");
   PetscInt sink;
   TestCall(DSModelGetNumSpecies(m, &nsp));
@@ -187,7 +178,7 @@ START_TEST(cargo_decays_with_its_half_life)
     char opts[128];
     if (i) snprintf(opts, sizeof opts, "-model biology -bio_exo_cargo_half_life %g", (double)halves[i]);
     else snprintf(opts, sizeof opts, "-model biology"); /* the default: 24 h */
-    DSModel     m = CreateModel(opts);
+    DSModel     m = DSTestCreateModel(opts);
     DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
     PetscScalar u[16], r[16];
     PetscInt    EXF = Species(m, "exo_free"), EXI = Species(m, "exo_internal"), EXD = Species(m, "exo_degraded");
@@ -225,7 +216,7 @@ static PetscErrorCode FailingModel(const char *options)
 
 START_TEST(schedule_expands)
 {
-  DSModel        m = CreateModel("-model biology -mesh_height 12 -bio_particles_per_ug 2e9 "
+  DSModel        m = DSTestCreateModel("-model biology -mesh_height 12 -bio_particles_per_ug 2e9 "
                                  "-injection1_what bmsc -injection1_time 24 -injection1_dose 1e6 -injection1_volume 100 -injection1_repeat_every 168 -injection1_repeat_count 2 "
                                  "-injection2_what exo_amsc -injection2_time 10 -injection2_dose_ug 5 -injection2_radius 1.5 -injection2_centre 1,0,4");
   PetscInt       n, BM = Species(m, "cells_BMSC"), EXF = Species(m, "exo_free");
@@ -291,7 +282,7 @@ START_TEST(quasi_positivity)
   char     opts[512];
   unsigned seed = 2024;
   snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -bio_native_proliferation_rate 0.1 %s", MSC_ALL);
-  DSModel  m = CreateModel(opts);
+  DSModel  m = DSTestCreateModel(opts);
   PetscInt nsp, LAC = Species(m, "lactate");
   TestCall(DSModelGetNumSpecies(m, &nsp));
   for (PetscInt s = 0; s < nsp; s++)
@@ -316,9 +307,9 @@ END_TEST
 START_TEST(metabolism_matches_nutrient_model)
 {
   /* natives at 4000/mm^3 plus 2000 BMSCs (factors 1.5): rates = nutrient(4000) + 1.5 nutrient(2000) */
-  DSModel     bio = CreateModel("-model biology -injection1_what bmsc -injection1_dose 1e6");
-  DSModel     n4  = CreateModel("-model nutrient");
-  DSModel     n2  = CreateModel("-model nutrient -nutrient_cells_NP 2000");
+  DSModel     bio = DSTestCreateModel("-model biology -injection1_what bmsc -injection1_dose 1e6");
+  DSModel     n4  = DSTestCreateModel("-model nutrient");
+  DSModel     n2  = DSTestCreateModel("-model nutrient -nutrient_cells_NP 2000");
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar u[16], r[16], v[3], r4[3], r2[3];
   PetscInt    BM = Species(bio, "cells_BMSC");
@@ -341,7 +332,7 @@ END_TEST
 
 START_TEST(presets_set_defaults_keys_override)
 {
-  DSModel     m = CreateModel("-model biology -bio_preset degenerate");
+  DSModel     m = DSTestCreateModel("-model biology -bio_preset degenerate");
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar u[16];
   PetscReal   D[16], Dh[16];
@@ -355,12 +346,12 @@ START_TEST(presets_set_defaults_keys_override)
   ck_assert_double_eq(D[Species(m, "cells_native")], 0);
   ck_assert_double_eq(D[Species(m, "aggrecan")], 0);
   TestCall(DSModelDestroy(&m));
-  m = CreateModel("-model biology -bio_preset degenerate -bio_viable_fraction 0.8 -bio_CEP_diffusivity_factor 1");
+  m = DSTestCreateModel("-model biology -bio_preset degenerate -bio_viable_fraction 0.8 -bio_CEP_diffusivity_factor 1");
   TestCall(DSModelInitial(m, &pt, u));
   ck_assert_double_eq_tol(u[Species(m, "cells_native")], 3200, 1e-9);
   TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, D));
   TestCall(DSModelDestroy(&m));
-  m = CreateModel("-model biology");
+  m = DSTestCreateModel("-model biology");
   TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, Dh));
   ck_assert_double_eq(D[Species(m, "glucose")], Dh[Species(m, "glucose")]);
   TestCall(DSModelDestroy(&m));
@@ -374,7 +365,7 @@ START_TEST(jacobian_at_wide_states)
   char     opts[512];
   unsigned seed = 31;
   snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -bio_native_proliferation_rate 0.2 -bio_BMSC_proliferation_rate 0.5 %s", MSC_ALL);
-  DSModel         m = CreateModel(opts);
+  DSModel         m = DSTestCreateModel(opts);
   PetscInt        nsp, GLC = Species(m, "glucose"), LAC = Species(m, "lactate");
   const PetscReal Gk[] = {0.5, 0.25, 0}, pHk[] = {6.78, 6.68, 6.8, 6.7, 6.5, 6.4, 4.95};
   PetscReal       worst = 0;

@@ -15,20 +15,11 @@ START_TEST(bibby_published_values)
 }
 END_TEST
 
-static DSModel CreateModel(const char *options)
-{
-  DSModel m;
-  TestCall(DSTestSetOptions(options));
-  TestCall(DSModelCreate(PETSC_COMM_WORLD, &m));
-  TestCall(DSModelSetFromOptions(m));
-  TestCall(DSModelSetUp(m));
-  return m;
-}
 
 START_TEST(nutrient_rates_in_model_units)
 {
   /* 10^6 cells/mm^3 make nmol/(10^6 cells h) equal to mM/h */
-  DSModel     m = CreateModel("-model nutrient -nutrient_cells_NP 1e6 -nutrient_glucose_cutoff 1e-6");
+  DSModel     m = DSTestCreateModel("-model nutrient -nutrient_cells_NP 1e6 -nutrient_glucose_cutoff 1e-6");
   DSPoint     pt = {DS_REGION_NP, {0, 0, 0}, 0};
   PetscScalar u[3] = {5.8 * 0.010268, 4.0, 0.0}, r[3];
   TestCall(DSModelReaction(m, &pt, u, r, NULL));
@@ -55,7 +46,7 @@ START_TEST(jacobians_match_finite_differences)
     char    opts[128];
     PetscInt nsp;
     snprintf(opts, sizeof opts, "-model %s", names[i]);
-    DSModel m = CreateModel(opts);
+    DSModel m = DSTestCreateModel(opts);
     TestCall(DSModelGetNumSpecies(m, &nsp));
     PetscReal worst = 0;
     for (int trial = 0; trial < 200; trial++) {
@@ -80,7 +71,7 @@ END_TEST
 
 START_TEST(consumption_vanishes_at_zero)
 {
-  DSModel     m = CreateModel("-model nutrient");
+  DSModel     m = DSTestCreateModel("-model nutrient");
   unsigned    seed = 7;
   PetscScalar u[3], r[3];
   for (int trial = 0; trial < 300; trial++) {
