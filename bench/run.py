@@ -20,6 +20,11 @@ CASES = [
     ("disc3d 52x78x32", "disc3d.yaml", ["-mesh_nx", "52", "-mesh_ny", "78", "-mesh_nz", "32"]),
     ("disc3d 52x78x32 newton", "disc3d.yaml", ["-mesh_nx", "52", "-mesh_ny", "78", "-mesh_nz", "32"] + NEWTON),
     ("disc3d 104x156x78 newton", "disc3d.yaml", ["-mesh_nx", "104", "-mesh_ny", "156", "-mesh_nz", "78"] + NEWTON),
+    # the full biology model: degenerate disc, NPMSCs on day 7, BMSC exosomes monthly, 1 year, monthly output
+    ("biology 3D 66x100x48, 1 year", "disc3d.yaml", ["-mesh_nx", "66", "-mesh_ny", "100", "-mesh_nz", "48", "-model", "biology", "-bio_preset", "degenerate",
+        "-time_steady", "false", "-time_final", "8766", "-output_times", "168", "-output_interval", "730.5",
+        "-injection1_what", "npmsc", "-injection1_time", "168", "-injection1_dose", "1e7", "-injection1_volume", "1000",
+        "-injection2_what", "exo_bmsc", "-injection2_time", "336", "-injection2_dose", "1e10", "-injection2_repeat_every", "730.5", "-injection2_repeat_count", "11"]),
 ]
 
 def run(cmd):
@@ -53,7 +58,7 @@ def main():
     print("|" + "---|" * len(head))
     with tempfile.TemporaryDirectory() as tmp:
         for name, scenario, opts in CASES:
-            if args.quick and ("400x200" in name or "104x156" in name):
+            if args.quick and ("400x200" in name or "104x156" in name or "biology" in name):
                 continue
             if args.case not in name:
                 continue
@@ -69,7 +74,7 @@ def main():
                 newton = field(r"SNES\): (\d+) Newton iterations", out, int)
             linear = field(r"(\d+) linear iterations", out, int) if "by Newton (SNES)" not in out else field(r"Newton iterations, (\d+) linear iterations", out, int)
             row = [name, field(r"\((\d+) cells x", out, int), field(r"unknowns: (\d+)", out, int),
-                   ("Newton" if "by Newton (SNES)" in out else "%.1f" % field(r"steady state reached at t = ([\d.e+-]+) h", out)),
+                   ("Newton" if "by Newton (SNES)" in out else "%.1f" % field(r"(?:steady state reached at t =|reached t =) ([\d.e+-]+) h", out)),
                    field(r"(\d+) steps", out, int), field(r"(\d+) RHS evaluations", out, int), newton, linear,
                    "%.2f" % (linear / newton if newton else float("nan")), field(r"(\d+) preconditioner set-ups", out, int),
                    "%.2f" % wall, "%.0f" % rss]

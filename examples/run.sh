@@ -9,6 +9,7 @@ name=${1:?usage: bash examples/run.sh NAME}
 bash tools/setup.sh > /dev/null
 source tools/env.sh
 out=results/$name
+rm -rf "$out"
 mkdir -p "$out"
 run() { local label=$1; shift; ./build/discsim "examples/$name.yaml" -output_file "$out/$label.exo" -output_overwrite -quiet "$@" | tee "$out/$label.txt"; }
 plot() { /usr/bin/python3 tools/plot.py "$@"; }

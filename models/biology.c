@@ -47,7 +47,7 @@ static const PetscReal exo_potency[NEXO_TYPES][3] = {
   {0.5, 0.5, 0.5}, /* BMSC-Exo: miR-155, miR-532-5p, ... anti-apoptotic, less MMP, more AGC/COL II */
   {0.6, 0.3, 0.3}, /* AMSC-Exo: raise AGC, COL II, Sox-9 mRNA */
   {0.4, 0.4, 0.6}, /* iMSC-Exo: miR-105-5p, anti-senescence */
-  {0.4, 0.6, 0.4}, /* placenta-MSC-Exo: antagomiR-4450, anti-inflammatory */
+  {0.4, 0.6, 0.4}, /* placenta-MSC-Exo: antagomiR-4450 (the review); acts through MMP, synthesis and death only */
 };
 
 /* per MSC type block: */
@@ -85,7 +85,7 @@ enum {
   [P_MSC + (t) * M_N + M_PARA]   = {"bio_" name "_paracrine_potency", "1", name " weight in the paracrine (anti-MMP, anti-cytokine) action", para, 0, 10, F, ILL, T}
 
 static const DSParam bio_params[NPARAM] = {
-  DS_NUTRIENT_PARAMETERS("bio_", " (times bio_CEP_diffusivity_factor)"),
+  DS_NUTRIENT_PARAMETERS("bio_", " (times bio_CEP_diffusivity_factor)", PETSC_TRUE),
   [P_D_CYT]     = {"bio_D_cytokine", "m^2/s", "cytokine diffusivity (~17 kDa protein), all regions", 1e-11, 0, 1e-8, F, ILL, T},
   [P_D_EXO]     = {"bio_D_exo", "m^2/s", "hindered diffusivity of free exosomes (0.03 um^2/s), all regions", 3e-14, 0, 1e-8, F, "PARAMETERS.md [D]: extrapolated hindrance fit, uncertain", T},
   [P_CEP_FACTOR] = {"bio_CEP_diffusivity_factor", "1", "multiplies every CEP diffusivity (degenerate preset: 0.543, porosity 0.60 -> 0.48)", 1, 0, 1, T, "Wu 2013 porosity; Mackie-Meares (phi/(2-phi))^2"},
@@ -95,8 +95,8 @@ static const DSParam bio_params[NPARAM] = {
   [P_INIT_LAC]          = {"bio_initial_lactate", "mM", "initial lactate (default: the vertebra value)", 0.8, 0, 30, F, "scenario"},
   [P_DEATH_RATE] = {"bio_glucose_death_rate", "1/day", "a in the glucose death law alpha = -a (G_th - G)/(G + K) below G_th", 2, 0, 100, F, ZHU},
   [P_DEATH_K]    = {"bio_glucose_death_K", "mM", "K in the glucose death law (death rate a G_th/K at zero glucose)", 0.5, 0, 10, T, "not stated in PARAMETERS.md: chosen", T},
-  [P_NAT_GTH]    = {"bio_native_glucose_threshold", "mM", "native cells die below this glucose", 0.5, 0, 5, F, "Bibby & Urban 2004; " ZHU},
-  [P_NAT_PHTH]   = {"bio_native_pH_threshold", "1", "native cells die below this pH", 6.78, 5, 7.4, F, "Bibby & Urban 2004; " ZHU},
+  [P_NAT_GTH]    = {"bio_native_glucose_threshold", "mM", "native cells die below this glucose", 0.5, 0, 5, F, ZHU "; cf. Bibby & Urban 2004 (death at low glucose)"},
+  [P_NAT_PHTH]   = {"bio_native_pH_threshold", "1", "native cells die below this pH", 6.78, 5, 7.4, F, ZHU "; Bibby & Urban 2004 measured death at pH 6.7 and 6.2"},
   [P_NAT_ACID]   = {"bio_native_acid_death_rate", "1/(day pH)", "native death rate per pH unit below the pH threshold", 1, 0, 100, F, ILL, T},
   [P_NAT_PROL]   = {"bio_native_proliferation_rate", "1/day", "native logistic proliferation rate (0: adult disc cells do not repopulate)", 0, 0, 10, F, ILL, T},
   MSC_BLOCK(MSC_BMSC, "BMSC", 1.5, 1.5, 0.5, 6.8, 1.0, 0.05, 0.5, 1.0, ILL),
@@ -126,7 +126,7 @@ static const DSParam bio_params[NPARAM] = {
   [P_EXO_EMAX_SYN]   = {"bio_exo_Emax_synthesis", "1", "largest relative increase of matrix synthesis by cargo (default: the exosome source's preset)", 0.5, 0, 10, F, ILL, T},
   [P_EXO_EMAX_MMP]   = {"bio_exo_Emax_mmp", "1", "largest fractional reduction of MMP production by cargo (source preset)", 0.5, 0, 1, F, ILL, T},
   [P_EXO_EMAX_DEATH] = {"bio_exo_Emax_death", "1", "largest fractional reduction of cell death by cargo (source preset)", 0.5, 0, 1, F, ILL, T},
-  [P_PER_UG]       = {"bio_particles_per_ug", "particles/ug", "exosome particles per ug of protein (converts injectionN_dose_ug; typical 1e9-1e10)", 3e9, 1e6, 1e13, F, ILL, T},
+  [P_PER_UG]       = {"bio_particles_per_ug", "particles/ug", "exosome particles per ug of protein (converts injectionN_dose_ug)", 3e9, 1e6, 1e13, F, ILL, T},
 };
 
 /* The presets: values applied to parameters the user did not set. */

@@ -41,7 +41,7 @@ PetscErrorCode DSParamsViewMarkdown(PetscViewer viewer, const char *title, Petsc
   for (PetscInt i = 0; i < n; i++) {
     const DSParam *p = &params[i];
     PetscCall(PetscViewerASCIIPrintf(viewer, "| `-%s` | %s | %g | %s%g, %g] | %s%s | %s |\n", p->key, p->unit, (double)p->value, p->min_open ? "(" : "[",
-                                     (double)p->min, (double)p->max, p->source, p->illustrative ? " *(illustrative)*" : "", p->help));
+                                     (double)p->min, (double)p->max, p->source, p->illustrative && !strstr(p->source, "illustrative") ? " *(illustrative)*" : "", p->help));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

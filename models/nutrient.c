@@ -16,7 +16,7 @@ enum {
 };
 
 static const DSParam nutrient_params[NPARAM] = {
-  DS_NUTRIENT_PARAMETERS("nutrient_", ""),
+  DS_NUTRIENT_PARAMETERS("nutrient_", "", PETSC_FALSE),
   [P_INIT_PO2]          = {"nutrient_initial_pO2", "kPa", "initial oxygen partial pressure (default: the vertebra value)", 5.8, 0, 30, PETSC_FALSE, "scenario"},
   [P_INIT_GLC]          = {"nutrient_initial_glucose", "mM", "initial glucose (default: the vertebra value)", 4.0, 0, 30, PETSC_FALSE, "scenario"},
   [P_INIT_LAC]          = {"nutrient_initial_lactate", "mM", "initial lactate (default: the vertebra value)", 0.8, 0, 30, PETSC_FALSE, "scenario"},

@@ -417,6 +417,13 @@ static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
     ig->injected[e->species] += e->amount;
     ig->last_injection_time[e->species]   = t;
     ig->last_injection_amount[e->species] = e->amount;
+    if (ig->verbose_events && PetscAbsReal(e->centre[0]) + PetscAbsReal(e->centre[1]) > 0) {
+      DSMesh     mesh;
+      DSMeshType type;
+      PetscCall(DSProblemGetMesh(ig->prob, &mesh));
+      PetscCall(DSMeshGetType(mesh, &type));
+      if (type == DS_MESH_AXISYMMETRIC) PetscCall(PetscPrintf(ig->comm, "note: %s is centred off the axis of the axisymmetric mesh: it fills a ring around the axis\n", e->label));
+    }
     if (ig->verbose_events)
       PetscCall(PetscPrintf(ig->comm, "t = %g h: injected %s: %g %s of %s into %.4g mm^3 around (%.2f, %.2f, %.2f) mm\n", (double)t, e->label, (double)e->amount, amount_unit, info->name, (double)volume,
                             (double)e->centre[0], (double)e->centre[1], (double)e->centre[2]));

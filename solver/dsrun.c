@@ -34,7 +34,7 @@ typedef struct {
   PetscReal   glob[DS_MAX_GLOBALS], fig[DS_MAX_GLOBALS], where[DS_MAX_GLOBALS][3], t_last;
   DSBalance   balance[DS_MAX_SPECIES];
   const char *gname[DS_MAX_GLOBALS], *gunit[DS_MAX_GLOBALS];
-  char        ustore[DS_MAX_SPECIES][2][64];
+  char        ustore[DS_MAX_SPECIES][2][64], figunit[DS_MAX_GLOBALS][64];
   PetscBool   has_injections[DS_MAX_SPECIES];
   char        gstore[DS_MAX_GLOBALS][64];
 } DSRunContext;
@@ -105,7 +105,12 @@ static PetscErrorCode DSRunDeclareGlobals(DSRunContext *ctx, PetscBool per_area)
   PetscFunctionBeginUser;
   PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
   for (PetscInt f = 0; f < ctx->nfig; f++) {
-    PetscCall(DSRunAddGlobal(ctx, figs[f].name, "", figs[f].unit));
+    const char *unit = figs[f].unit;
+    if (per_area && figs[f].kind == DS_FIGURE_INTEGRAL) { /* 1D meshes: per mm^2 of cross-section */
+      PetscCall(PetscSNPrintf(ctx->figunit[f], sizeof ctx->figunit[f], "%s/mm^2", figs[f].unit));
+      unit = ctx->figunit[f];
+    }
+    PetscCall(DSRunAddGlobal(ctx, figs[f].name, "", unit));
     if (figs[f].kind == DS_FIGURE_MINIMUM) {
       PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_x", "mm"));
       PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_y", "mm"));
@@ -116,12 +121,19 @@ static PetscErrorCode DSRunDeclareGlobals(DSRunContext *ctx, PetscBool per_area)
       PetscCall(PetscSNPrintf(suffix, sizeof suffix, "_below_%g_of_dose_after", (double)ctx->persistence_fraction));
       PetscCall(DSRunAddGlobal(ctx, figs[f].name, suffix, "h"));
       PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_half_life", "h"));
-      ctx->persist[ctx->npersist].figure   = f;
-      ctx->persist[ctx->npersist].inj_time = -1;
+      ctx->persist[ctx->npersist].figure     = f;
+      ctx->persist[ctx->npersist].inj_time   = -1;
+      ctx->persist[ctx->npersist].t_fraction = -1; /* -1: not (yet) reached */
+      ctx->persist[ctx->npersist].t_half     = -1;
       ctx->npersist++;
     }
   }
   PetscCall(DSModelGetEvents(ctx->model, &nev, &ev));
+  for (PetscInt e = 0; e < nev; e++) {
+    PetscReal tfinal;
+    PetscCall(DSIntegratorGetFinalTime(ctx->integ, &tfinal, NULL));
+    PetscCheck(ev[e].time <= tfinal, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "%s is scheduled at t = %g h, after -time_final = %g h: it would never happen. Raise -time_final or remove it", ev[e].label, (double)ev[e].time, (double)tfinal);
+  }
   for (PetscInt s = 0; s < ctx->nsp; s++) {
     const DSFieldInfo *info;
     PetscBool          injected = PETSC_FALSE;
