@@ -86,6 +86,8 @@ PetscErrorCode DSModelGetDiffusivity(DSModel model, DSRegion region, PetscReal D
 PetscErrorCode DSModelGetEvents(DSModel model, PetscInt *n, const DSEvent **events);
 PetscErrorCode DSModelGetAmountUnit(DSModel model, PetscInt species, PetscBool per_area, PetscBool rate, char out[], size_t len);
 PetscErrorCode DSModelGetBoundarySink(DSModel model, PetscInt species, PetscInt *sink);
+/* 1 where d r_row / d u_col may be nonzero (row-major); NULL means a full block */
+PetscErrorCode DSModelGetJacobianFill(DSModel model, const PetscInt **fill);
 
 PetscErrorCode DSModelReaction(DSModel model, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[]);
 PetscErrorCode DSModelBoundary(DSModel model, DSFaceKind kind, const DSPoint *pt, DSBCType bc[], PetscScalar value[]);

@@ -15,7 +15,10 @@ typedef struct {
 /* Optional parts of a model (set in the create or setup function; zero/NULL = absent):
  *  - events, nevents: injections (DSEvent), sorted by time;
  *  - boundary_sink[s]: species that receives species s's outflux through Dirichlet boundary
- *    faces (in the boundary cell), or -1: exact bookkeeping of what leaves the disc. */
+ *    faces (in the boundary cell), or -1: exact bookkeeping of what leaves the disc;
+ *  - jacobian_fill[row * nspecies + col]: 1 where d r_row / d u_col can be nonzero (NULL: a
+ *    full block). Matrices then store only these entries; DSModelCheckJacobian (and so the
+ *    test suite) fails when a nonzero derivative lies outside the pattern. */
 
 struct _p_DSModel {
   MPI_Comm           comm;
@@ -28,6 +31,7 @@ struct _p_DSModel {
   PetscInt           nevents;
   const DSEvent     *events;
   const PetscInt    *boundary_sink;
+  const PetscInt    *jacobian_fill;
   PetscBool          setup;
   DSModelOps         ops;
   void              *data;

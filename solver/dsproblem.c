@@ -143,13 +143,15 @@ PetscErrorCode DSProblemGetOutputDM(DSProblem prob, DM *dmout)
 /* Diffusion couples a species only with itself across faces; reactions couple all species in a cell. */
 PetscErrorCode DSProblemCreateMatrix(DSProblem prob, Mat *J)
 {
-  PetscInt n = prob->nsp, *dfill, *ofill;
+  PetscInt        n = prob->nsp, *dfill, *ofill;
+  const PetscInt *fill;
 
   PetscFunctionBeginUser;
+  PetscCall(DSModelGetJacobianFill(prob->model, &fill));
   PetscCall(PetscCalloc2(n * n, &dfill, n * n, &ofill));
   for (PetscInt r = 0; r < n; r++) {
     ofill[r * n + r] = prob->diffuses[r] ? 1 : 0;
-    for (PetscInt c = 0; c < n; c++) dfill[r * n + c] = 1;
+    for (PetscInt c = 0; c < n; c++) dfill[r * n + c] = (!fill || fill[r * n + c] || r == c) ? 1 : 0;
   }
   PetscCall(DMDASetBlockFills(prob->dm, dfill, ofill));
   PetscCall(PetscFree2(dfill, ofill));
@@ -235,12 +237,14 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
   const PetscScalar *ul;
   PetscInt           nsp = p->nsp, nf = p->nfaces;
   PetscScalar       *R = p->work, *Jb = p->work + nsp, vals[DS_MAX_SPECIES + DS_MAX_FACES];
+  const PetscInt    *fill;
   MatStencil         row, cols[DS_MAX_SPECIES + DS_MAX_FACES];
 
   PetscFunctionBeginUser;
   PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
   PetscCall(DMGlobalToLocalEnd(p->dm, U, INSERT_VALUES, p->Ulocal));
   PetscCall(VecGetArrayRead(p->Ulocal, &ul));
+  PetscCall(DSModelGetJacobianFill(p->model, &fill));
   PetscCall(MatZeroEntries(J));
   DS_FOR_OWNED_CELLS(p, c, L)
   {
@@ -254,19 +258,24 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
     for (PetscInt s = 0; s < nsp; s++) {
       PetscInt ncols = 0;
       row.i = i_, row.j = j_, row.k = k_, row.c = s;
+      PetscInt own[DS_MAX_SPECIES]; /* where each species of this cell sits in cols/vals */
       for (PetscInt q = 0; q < nsp; q++) {
+        own[q] = -1;
+        if (fill && !fill[s * nsp + q] && q != s) continue; /* not stored: the model says it is zero */
+        own[q]        = ncols;
         cols[ncols]   = row;
         cols[ncols].c = q;
         vals[ncols++] = inside ? Jb[s * nsp + q] : (q == s ? -1.0 : 0.0);
       }
       for (PetscInt q = 0; inside && q < nsp; q++) { /* row s accumulates species q's boundary outflux */
         if (p->sink[q] != s) continue;
+        PetscCheck(own[q] >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "species %" PetscInt_FMT " is the boundary sink of species %" PetscInt_FMT ": the model's Jacobian pattern must include that entry", s, q);
         for (PetscInt f = 0; f < nf; f++)
-          if (p->boundary[c * nf + f]) vals[q] += p->T[(c * nf + f) * nsp + q] * invV;
+          if (p->boundary[c * nf + f]) vals[own[q]] += p->T[(c * nf + f) * nsp + q] * invV;
       }
       for (PetscInt f = 0; inside && f < nf; f++) {
         PetscReal T = p->T[(c * nf + f) * nsp + s] * invV;
-        vals[s] -= T;
+        vals[own[s]] -= T;
         if (p->boundary[c * nf + f] || !p->diffuses[s]) continue; /* no coupling (and no preallocation) */
         PetscInt nb[3] = {idx[0], idx[1], idx[2]};
         nb[f / 2] += f % 2 ? 1 : -1;

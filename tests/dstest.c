@@ -58,6 +58,7 @@ static const DSFigure    decay_figures[] = {
   {"u_NP_fraction_below_1", "1", 0, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, 1.0, -1},
 };
 static const PetscInt decay_sink[] = {2, -1, -1};
+static const PetscInt decay_fill[] = {1, 0, 0, 1, 1, 0, 1, 0, 1}; /* decayed <- u; lost <- u (the sink) */
 
 static PetscErrorCode DecaySetUp(DSModel m)
 {
@@ -99,6 +100,7 @@ static PetscErrorCode DSModelCreate_TestDecay(DSModel m)
   m->figures       = decay_figures;
   m->nfigures      = 5;
   m->boundary_sink = decay_sink;
+  m->jacobian_fill = decay_fill;
   m->events        = ds_test.events;
   m->nevents       = ds_test.nevents;
   m->ops.setup     = DecaySetUp;

@@ -2,6 +2,7 @@
  * the test_decay model (u decays at rate k into 'decayed'; u's boundary outflux goes to 'lost'). */
 #include <unistd.h>
 #include "dstest.h"
+#include "dsmodelimpl.h"
 
 static DSEvent Event(PetscReal t, PetscReal amount, PetscReal z, PetscReal radius)
 {
@@ -118,6 +119,26 @@ START_TEST(bookkeeping_closes_with_repeated_doses)
 }
 END_TEST
 
+/* A Jacobian pattern that leaves out a nonzero derivative must fail the Jacobian check (the
+ * matrices would silently drop it). */
+START_TEST(incomplete_jacobian_pattern_is_caught)
+{
+  static const PetscInt wrong[] = {1, 0, 0, 0, 1, 0, 1, 0, 1}; /* omits d(decayed)/du */
+  DSPoint               pt      = {DS_REGION_NP, {0, 0, 5}, 0};
+  PetscScalar           u[3]    = {1.0, 0.5, 0.2};
+  PetscReal             err;
+  memset(&ds_test, 0, sizeof ds_test);
+  ds_test.k = 0.1;
+  DSModel m = DSTestCreateModel("-model test_decay");
+  TestCall(DSModelCheckJacobian(m, &pt, u, &err));
+  ck_assert_double_lt(err, 1e-6);
+  m->jacobian_fill = wrong;
+  TestCall(DSModelCheckJacobian(m, &pt, u, &err));
+  ck_assert_double_ge(err, 1.0);
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
 Suite *EventsSuite(void)
 {
   Suite *s  = suite_create("events");
@@ -126,6 +147,7 @@ Suite *EventsSuite(void)
   tcase_add_test(tc, injection_adds_exactly_its_dose);
   tcase_add_test(tc, well_mixed_decay_and_persistence);
   tcase_add_test(tc, bookkeeping_closes_with_repeated_doses);
+  tcase_add_test(tc, incomplete_jacobian_pattern_is_caught);
   suite_add_tcase(s, tc);
   return s;
 }
