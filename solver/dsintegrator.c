@@ -464,6 +464,9 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
   PetscCall(DSIntegratorInject(ig, 0, U));
   DSCallSUNDIALS(SUNContext_Create(&comm, &sunctx));
   y    = N_VMake_Petsc(U, sunctx);
+  /* fused linear combinations and multi-dot products: one pass over memory instead of many
+   * VecAXPY/VecDot calls (measured in doc/performance.md) */
+  DSCallSUNDIALS(N_VEnableFusedOps_Petsc(y, SUNTRUE));
   yout = N_VMake_Petsc(ig->Yout, sunctx);
   dky  = N_VMake_Petsc(ig->dYdt, sunctx);
   PetscCall(DSIntegratorCreateCVODE(ig, sunctx, y, &mem, &ls, &atol, &constraints));

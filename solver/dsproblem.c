@@ -1,5 +1,24 @@
 #include "dsproblemimpl.h"
 
+/* -log_view shows where the time goes: residual, Jacobian, figures, injections */
+PetscLogEvent DS_RHS, DS_Jacobian, DS_Figures, DS_Inject;
+
+static PetscErrorCode DSProblemRegisterEvents(void)
+{
+  static PetscBool   done = PETSC_FALSE;
+  static PetscClassId classid;
+
+  PetscFunctionBeginUser;
+  if (done) PetscFunctionReturn(PETSC_SUCCESS);
+  done = PETSC_TRUE;
+  PetscCall(PetscClassIdRegister("DSProblem", &classid));
+  PetscCall(PetscLogEventRegister("DSProblemRHS", classid, &DS_RHS));
+  PetscCall(PetscLogEventRegister("DSProblemJacobian", classid, &DS_Jacobian));
+  PetscCall(PetscLogEventRegister("DSProblemFigures", classid, &DS_Figures));
+  PetscCall(PetscLogEventRegister("DSProblemInject", classid, &DS_Inject));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscInt DSProblemLocalIndex(DSProblem p, PetscInt i, PetscInt j, PetscInt k)
 {
   return ((k - p->gxs[2]) * p->gxm[1] + (j - p->gxs[1])) * p->gxm[0] + (i - p->gxs[0]);
@@ -61,6 +80,7 @@ PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob)
   PetscInt  dof, ndiag;
 
   PetscFunctionBeginUser;
+  PetscCall(DSProblemRegisterEvents());
   PetscCall(PetscNew(&p));
   p->mesh  = mesh;
   p->model = model;
@@ -208,6 +228,7 @@ PetscErrorCode DSProblemComputeRHS(DSProblem p, PetscReal t, Vec U, Vec F)
   PetscInt           b = 0, nsp = p->nsp;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(DS_RHS, 0, 0, 0, 0));
   PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
   PetscCall(DMGlobalToLocalEnd(p->dm, U, INSERT_VALUES, p->Ulocal));
   PetscCall(VecGetArrayRead(p->Ulocal, &ul));
@@ -229,6 +250,7 @@ PetscErrorCode DSProblemComputeRHS(DSProblem p, PetscReal t, Vec U, Vec F)
   }
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(p->Ulocal, &ul));
+  PetscCall(PetscLogEventEnd(DS_RHS, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -244,6 +266,7 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
   PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
   PetscCall(DMGlobalToLocalEnd(p->dm, U, INSERT_VALUES, p->Ulocal));
   PetscCall(VecGetArrayRead(p->Ulocal, &ul));
+  PetscCall(PetscLogEventBegin(DS_Jacobian, 0, 0, 0, 0));
   PetscCall(DSModelGetJacobianFill(p->model, &fill));
   PetscCall(MatZeroEntries(J));
   DS_FOR_OWNED_CELLS(p, c, L)
@@ -288,6 +311,7 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
   PetscCall(VecRestoreArrayRead(p->Ulocal, &ul));
   PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+  PetscCall(PetscLogEventEnd(DS_Jacobian, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -439,6 +463,7 @@ PetscErrorCode DSProblemComputeFigure(DSProblem p, PetscReal t, Vec U, const DSF
   const PetscScalar *u;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(DS_Figures, 0, 0, 0, 0));
   for (PetscInt c = 0; c < p->ncells; c++) p->point[c].t = t;
   PetscCall(VecGetArrayRead(U, &u));
   where[0] = where[1] = where[2] = 0;
@@ -448,6 +473,7 @@ PetscErrorCode DSProblemComputeFigure(DSProblem p, PetscReal t, Vec U, const DSF
   default: PetscCall(DSProblemFigureOverRegion(p, u, fig, value)); break;
   }
   PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(PetscLogEventEnd(DS_Figures, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
