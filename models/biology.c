@@ -162,6 +162,7 @@ typedef struct {
   PetscInt    O2, GLC, LAC, NAT, MSC0, AGG, COL, MMP, CYT, EXF, EXI, EXD, EXC, EXL, nsp;
   DSFieldInfo fields[MAXSP + NDIAG];
   PetscInt    sink[MAXSP];
+  PetscInt   *fill; /* nsp x nsp Jacobian pattern (m->jacobian_fill), built by setup */
   DSFigure    figures[MAXFIG];
   char        fignames[MAXFIG][48];
   /* schedule */
@@ -225,6 +226,8 @@ static PetscErrorCode BuildLayout(DSModel m)
   const DSRegion regions[3] = {DS_REGION_NP, DS_REGION_AF, DS_REGION_CEP};
 
   PetscFunctionBeginUser;
+  PetscCall(PetscFree(b->fill)); /* the pattern follows the layout: setup builds it again */
+  m->jacobian_fill = NULL;
   b->O2 = s++, b->GLC = s++, b->LAC = s++, b->NAT = s++;
   b->MSC0 = s, s += b->nmsc;
   b->AGG = s++, b->COL = s++, b->MMP = s++, b->CYT = s++;
@@ -485,6 +488,56 @@ static PetscErrorCode BiologySetFromOptions(DSModel m, PetscOptionItems *PetscOp
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Jacobian pattern: fill[row][col] = 1 where BiologyReaction can make d r_row / d u_col nonzero
+ * in some state (whatever the parameter values), from the structure of its equations below.
+ * Keep it in step with BiologyReaction: the Jacobian check fails on a derivative left out. */
+static PetscErrorCode BuildJacobianFill(DSModel m)
+{
+  Biology       *b = (Biology *)m->data;
+  const PetscInt n = b->nsp, npop = 1 + b->nmsc;
+  PetscInt       pops[1 + NMSC_TYPES];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(b->fill));
+  PetscCall(PetscCalloc1(n * n, &b->fill));
+#define FILL(row, col) (b->fill[(row) * n + (col)] = 1)
+  pops[0] = b->NAT;
+  for (PetscInt q = 0; q < b->nmsc; q++) pops[1 + q] = b->MSC0 + q;
+  for (PetscInt s = 0; s < n; s++) FILL(s, s);
+  /* metabolism: the Bibby laws x effective density. Oxygen uptake depends on O2 and pH (lactate), not
+   * on glucose; lactate production (and glucose uptake = half of it) on O2, glucose and lactate */
+  FILL(b->O2, b->LAC);
+  FILL(b->LAC, b->O2), FILL(b->LAC, b->GLC);
+  FILL(b->GLC, b->O2), FILL(b->GLC, b->LAC);
+  for (PetscInt q = 0; q < npop; q++) FILL(b->O2, pops[q]), FILL(b->GLC, pops[q]), FILL(b->LAC, pops[q]);
+  for (PetscInt q = 0; q < npop; q++) {
+    const PetscInt sq = pops[q];
+    /* populations: own density (death, growth), total density (crowding), glucose (starvation,
+     * switch), lactate (acid death, switch), exo_internal (cargo protection against death) */
+    for (PetscInt q2 = 0; q2 < npop; q2++) FILL(sq, pops[q2]);
+    FILL(sq, b->GLC), FILL(sq, b->LAC), FILL(sq, b->EXI);
+    /* matrix synthesis by every population; MMP and cytokine: native production, MSC paracrine
+     * action (only MSCs are in R, natives enter through rho_nat) */
+    FILL(b->AGG, sq), FILL(b->COL, sq), FILL(b->MMP, sq), FILL(b->CYT, sq);
+    /* exosome uptake k_up rho_total F */
+    FILL(b->EXF, sq), FILL(b->EXI, sq);
+  }
+  /* matrix: synthesis (glucose, lactate through the switch; cargo), degradation (itself, MMP) */
+  FILL(b->AGG, b->GLC), FILL(b->AGG, b->LAC), FILL(b->AGG, b->EXI), FILL(b->AGG, b->MMP);
+  FILL(b->COL, b->GLC), FILL(b->COL, b->LAC), FILL(b->COL, b->EXI), FILL(b->COL, b->MMP);
+  /* MMP: cytokine induction, cargo reduction; cytokine: populations and itself only */
+  FILL(b->MMP, b->CYT), FILL(b->MMP, b->EXI);
+  /* exosome transfers: free -> internal -> degraded, free -> cleared */
+  FILL(b->EXI, b->EXF), FILL(b->EXD, b->EXI), FILL(b->EXC, b->EXF);
+  /* the solver's boundary sink: row = sink species, column = the species it collects */
+  for (PetscInt s = 0; s < n; s++)
+    if (b->sink[s] >= 0) FILL(b->sink[s], s);
+#undef FILL
+  m->jacobian_fill = b->fill;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Set-up: diffusivities and derived rate constants (internal units, 1/h) */
 static PetscErrorCode BiologySetUp(DSModel m)
 {
@@ -544,6 +597,7 @@ static PetscErrorCode BiologySetUp(DSModel m)
     b->pop[1 + q] = (Population){b->MSC0 + q, Param(m, base + M_O2), Param(m, base + M_GLY), Param(m, base + M_GTH), Param(m, base + M_PHTH), Param(m, base + M_ACID) / DS_HOURS_PER_DAY,
                                  Param(m, base + M_PROL) / DS_HOURS_PER_DAY, Param(m, base + M_MATRIX), Param(m, base + M_PARA)};
   }
+  PetscCall(BuildJacobianFill(m));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -743,8 +797,9 @@ static PetscErrorCode BiologyDestroy(DSModel m)
 
   PetscFunctionBeginUser;
   PetscCall(PetscFree(b->events));
+  PetscCall(PetscFree(b->fill));
   PetscCall(PetscFree(m->data));
-  m->events = NULL, m->nevents = 0, m->boundary_sink = NULL, m->fields = NULL, m->figures = NULL;
+  m->events = NULL, m->nevents = 0, m->boundary_sink = NULL, m->jacobian_fill = NULL, m->fields = NULL, m->figures = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

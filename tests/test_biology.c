@@ -369,8 +369,11 @@ START_TEST(jacobian_at_wide_states)
   PetscInt        nsp, GLC = Species(m, "glucose"), LAC = Species(m, "lactate");
   const PetscReal Gk[] = {0.5, 0.25, 0}, pHk[] = {6.78, 6.68, 6.8, 6.7, 6.5, 6.4, 4.95};
   PetscReal       worst = 0;
-  int             used = 0;
+  int             used = 0, hit[16 * 16] = {0}, outside = 0, nfill = 0, nhit = 0;
+  const PetscInt *fill;
   TestCall(DSModelGetNumSpecies(m, &nsp));
+  TestCall(DSModelGetJacobianFill(m, &fill));
+  ck_assert_ptr_nonnull(fill);
   for (int trial = 0; trial < 2000 && used < 600; trial++) {
     DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
     PetscScalar u[16];
@@ -390,11 +393,62 @@ START_TEST(jacobian_at_wide_states)
     used++;
     TestCall(DSModelCheckJacobian(m, &pt, u, &err));
     worst = PetscMax(worst, err);
+    { /* the analytic block itself: nothing the matrices would drop (outside the pattern) */
+      PetscScalar r[16], J[16 * 16];
+      TestCall(DSModelReaction(m, &pt, u, r, J));
+      for (PetscInt i = 0; i < nsp * nsp; i++) {
+        if (J[i] != 0) hit[i] = 1;
+        if (J[i] != 0 && !fill[i] && i / nsp != i % nsp) outside++;
+      }
+    }
   }
-  printf("biology with 3 MSC types: worst relative Jacobian error at %d wide states %.2e\n", used, (double)worst);
+  { /* and nothing superfluous: every off-diagonal entry but the solver's sink is nonzero somewhere */
+    PetscInt EXF = Species(m, "exo_free"), EXL = Species(m, "exo_leaked");
+    for (PetscInt i = 0; i < nsp * nsp; i++)
+      if (fill[i] && i / nsp != i % nsp && i != EXL * nsp + EXF) nfill++, nhit += hit[i];
+  }
+  printf("biology with 3 MSC types: worst relative Jacobian error at %d wide states %.2e; %d of %d off-diagonal pattern entries nonzero somewhere\n", used, (double)worst, nhit, nfill);
   ck_assert_int_ge(used, 500);
   ck_assert_double_lt(worst, 1e-5);
+  ck_assert_int_eq(outside, 0);
+  ck_assert_int_eq(nhit, nfill);
   TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
+/* The declared Jacobian pattern: diagonal and boundary sink present, strictly sparser than a full
+ * block for every species set (13: no MSCs, 14: one MSC type, 16: all three). */
+START_TEST(jacobian_pattern_is_sparse)
+{
+  char        opts[512];
+  const char *sched[3] = {"", "-injection1_what npmsc -injection1_dose 1e7 -injection2_what exo_bmsc -injection2_dose 1e10", MSC_ALL};
+  const int   expect_n[3] = {13, 14, 16};
+  for (int k = 0; k < 3; k++) {
+    snprintf(opts, sizeof opts, "-model biology %s", sched[k]);
+    DSModel         m = DSTestCreateModel(opts);
+    PetscInt        nsp, nz = 0, EXF = Species(m, "exo_free"), EXL = Species(m, "exo_leaked"), O2 = Species(m, "oxygen"), GLC = Species(m, "glucose");
+    PetscInt        AGG = Species(m, "aggrecan"), COL = Species(m, "collagen2"), CYT = Species(m, "cytokine"), EXI = Species(m, "exo_internal");
+    const PetscInt *fill;
+    TestCall(DSModelGetNumSpecies(m, &nsp));
+    ck_assert_int_eq(nsp, expect_n[k]);
+    TestCall(DSModelGetJacobianFill(m, &fill));
+    ck_assert_ptr_nonnull(fill);
+    for (PetscInt i = 0; i < nsp * nsp; i++) {
+      ck_assert(fill[i] == 0 || fill[i] == 1);
+      nz += fill[i];
+    }
+    for (PetscInt s = 0; s < nsp; s++) ck_assert_int_eq(fill[s * nsp + s], 1);
+    ck_assert_int_eq(fill[EXL * nsp + EXF], 1); /* the solver's boundary sink */
+    /* a few structural zeros: oxygen uptake has no glucose law, matrix species do not couple, no
+     * cargo effect on cytokine */
+    ck_assert_int_eq(fill[O2 * nsp + GLC], 0);
+    ck_assert_int_eq(fill[AGG * nsp + COL], 0);
+    ck_assert_int_eq(fill[CYT * nsp + EXI], 0);
+    ck_assert_int_lt(nz, nsp * nsp);
+    printf("biology, %d species: Jacobian pattern %d of %d entries, fill %.3f\n", (int)nsp, (int)nz, (int)(nsp * nsp), (double)nz / (double)(nsp * nsp));
+    if (nsp == 13) ck_assert_double_lt((double)nz / (nsp * nsp), 0.5);
+    TestCall(DSModelDestroy(&m));
+  }
 }
 END_TEST
 
@@ -411,6 +465,7 @@ Suite *BiologySuite(void)
   tcase_add_test(tc, metabolism_matches_nutrient_model);
   tcase_add_test(tc, presets_set_defaults_keys_override);
   tcase_add_test(tc, jacobian_at_wide_states);
+  tcase_add_test(tc, jacobian_pattern_is_sparse);
   suite_add_tcase(s, tc);
   return s;
 }
