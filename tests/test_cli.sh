@@ -15,7 +15,7 @@ for yaml in "$src"/tests/bad/*.yaml; do
   expected=$(cat "$src/tests/bad/$name.expected")
   start=$(date +%s.%N)
   "$discsim" "$yaml" -output_file "$work/$name.exo" > out.txt 2> err.txt; rc=$?
-  secs=$(echo "$(date +%s.%N) - $start" | bc)
+  secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
   if [ $rc -ne 0 ] && grep -qF -- "$expected" err.txt && [ ! -e "$work/$name.exo" ] && [ "$(grep -c 'discsim: error' err.txt)" -ge 1 ] && ! grep -q "PETSC ERROR" err.txt; then
     check ok; echo "ok   $name (exit $rc, ${secs}s): $(grep 'discsim: error' err.txt | tail -1)"
   else
