@@ -26,7 +26,6 @@ struct _p_DSIntegrator {
   DSMonitorFn    monitor, step_fn;
   void          *monitor_ctx, *step_ctx;
   PetscInt       next_event;
-  PetscBool      verbose_events;
   PetscReal      injected[DS_MAX_SPECIES], last_injection_time[DS_MAX_SPECIES], last_injection_amount[DS_MAX_SPECIES]; /* per species */
   DSIntegratorStats stats;
 };
@@ -50,8 +49,7 @@ PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
   ig->maxl        = 30;
   ig->eps_lin     = 1e-3; /* looser lets inexact-Newton noise stall the step size near steady state (doc/solver.md) */
   ig->progress    = PETSC_TRUE;
-  ig->nonlin_coef = 0.01;
-  ig->verbose_events = PETSC_TRUE; /* with eps_lin: linear accuracy 1e-5 of the error tolerance; 1e-4 stalls near steady state (doc/solver.md) */
+  ig->nonlin_coef = 0.01; /* with eps_lin: linear accuracy 1e-5 of the error tolerance; 1e-4 stalls near steady state (doc/solver.md) */
   PetscCall(KSPCreate(ig->comm, &ig->ksp));
   PetscCall(KSPSetOptionsPrefix(ig->ksp, "newton_"));
   PetscCall(KSPSetType(ig->ksp, KSPPREONLY));
@@ -321,8 +319,10 @@ static PetscErrorCode DSIntegratorFailure(DSIntegrator ig, int flag, PetscReal t
   if (ig->cb_error) PetscCall(ig->cb_error);
   if (flag == CV_CONV_FAILURE || flag == CV_LSOLVE_FAIL) hint = "Newton/linear iterations failed repeatedly: try a stronger preconditioner (-newton_pc_type lu) or a smaller -cvode_max_step";
   if (flag == CV_ERR_FAILURE) hint = "the error test failed repeatedly: the solution may be non-smooth (check parameters) or the tolerances too tight";
-  SETERRQ(ig->comm, PETSC_ERR_NOT_CONVERGED, "time integration failed at t = %g h (aiming for %g h): CVODE %s. %s. SUNDIALS said: %s", (double)t, (double)ig->tfinal, CVodeGetReturnFlagName(flag), hint,
-          DSSundialsLastMessage());
+  char *name = CVodeGetReturnFlagName(flag), text[64];
+  PetscCall(PetscStrncpy(text, name ? name : "?", sizeof text));
+  free(name); /* SUNDIALS allocates it */
+  SETERRQ(ig->comm, PETSC_ERR_NOT_CONVERGED, "time integration failed at t = %g h (aiming for %g h): CVODE %s. %s. SUNDIALS said: %s", (double)t, (double)ig->tfinal, text, hint, DSSundialsLastMessage());
 }
 
 static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx, N_Vector y, void **mem_out, SUNLinearSolver *ls, N_Vector *atol, N_Vector *constraints)
@@ -417,15 +417,14 @@ static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
     ig->injected[e->species] += e->amount;
     ig->last_injection_time[e->species]   = t;
     ig->last_injection_amount[e->species] = e->amount;
-    if (ig->verbose_events && PetscAbsReal(e->centre[0]) + PetscAbsReal(e->centre[1]) > 0) {
+    if (PetscAbsReal(e->centre[0]) + PetscAbsReal(e->centre[1]) > 0) {
       DSMesh     mesh;
       DSMeshType type;
       PetscCall(DSProblemGetMesh(ig->prob, &mesh));
       PetscCall(DSMeshGetType(mesh, &type));
       if (type == DS_MESH_AXISYMMETRIC) PetscCall(PetscPrintf(ig->comm, "note: %s is centred off the axis of the axisymmetric mesh: it fills a ring around the axis\n", e->label));
     }
-    if (ig->verbose_events)
-      PetscCall(PetscPrintf(ig->comm, "t = %g h: injected %s: %g %s of %s into %.4g mm^3 around (%.2f, %.2f, %.2f) mm\n", (double)t, e->label, (double)e->amount, amount_unit, info->name, (double)volume,
+    PetscCall(PetscPrintf(ig->comm, "t = %g h: injected %s: %g %s of %s into %.4g mm^3 around (%.2f, %.2f, %.2f) mm\n", (double)t, e->label, (double)e->amount, amount_unit, info->name, (double)volume,
                             (double)e->centre[0], (double)e->centre[1], (double)e->centre[2]));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
