@@ -1,4 +1,6 @@
 #include "dsproblemimpl.h"
+#include <stdint.h>
+#include <string.h>
 
 /* -log_view shows where the time goes: residual, Jacobian, figures, injections */
 PetscLogEvent DS_RHS, DS_Jacobian, DS_Figures, DS_Inject;
@@ -24,28 +26,92 @@ static PetscInt DSProblemLocalIndex(DSProblem p, PetscInt i, PetscInt j, PetscIn
   return ((k - p->gxs[2]) * p->gxm[1] + (j - p->gxs[1])) * p->gxm[0] + (i - p->gxs[0]);
 }
 
+static uint32_t DSHashReals(const PetscReal *v, PetscInt n)
+{
+  const unsigned char *b = (const unsigned char *)v;
+  uint64_t             h = 14695981039346656037ULL; /* FNV-1a */
+  for (size_t i = 0; i < n * sizeof(PetscReal); i++) h = (h ^ b[i]) * 1099511628211ULL;
+  return (uint32_t)(h ^ (h >> 32));
+}
+
+static PetscErrorCode DSProblemHashRebuild(DSProblem p, PetscInt nhash)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(p->hash));
+  PetscCall(PetscMalloc1(nhash, &p->hash));
+  p->nhash = nhash;
+  for (PetscInt h = 0; h < nhash; h++) p->hash[h] = -1;
+  for (PetscInt e = 0; e < p->nT; e++) {
+    uint32_t h = DSHashReals(p->Ttab + e * p->nsp, p->nsp) & (uint32_t)(nhash - 1);
+    while (p->hash[h] >= 0) h = (h + 1) & (uint32_t)(nhash - 1);
+    p->hash[h] = e;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Index of the species vector T in the table, adding it if new (exact, bitwise comparison). */
+static PetscErrorCode DSProblemTableIndex(DSProblem p, const PetscReal T[], PetscInt *index)
+{
+  PetscInt  nsp = p->nsp;
+  uint32_t h;
+
+  PetscFunctionBeginUser;
+  if (2 * (p->nT + 1) > p->nhash) PetscCall(DSProblemHashRebuild(p, PetscMax(64, 2 * p->nhash)));
+  for (h = DSHashReals(T, nsp) & (uint32_t)(p->nhash - 1); p->hash[h] >= 0; h = (h + 1) & (uint32_t)(p->nhash - 1))
+    if (!memcmp(p->Ttab + p->hash[h] * nsp, T, nsp * sizeof(PetscReal))) {
+      *index = p->hash[h];
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  if (p->nT == p->maxT) {
+    p->maxT = PetscMax(64, 2 * p->maxT);
+    PetscCall(PetscRealloc(p->maxT * nsp * sizeof(PetscReal), &p->Ttab));
+  }
+  PetscCheck(p->nT < (1 << 30), PETSC_COMM_SELF, PETSC_ERR_SUP, "more than 2^30 distinct face transmissibilities");
+  PetscCall(PetscArraycpy(p->Ttab + p->nT * nsp, T, nsp));
+  p->hash[h] = *index = p->nT++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static inline const PetscReal *DSProblemFaceT(DSProblem p, PetscInt c, PetscInt f)
+{
+  return p->Ttab + (p->tface[c * p->nfaces + f] >> 1) * p->nsp;
+}
+
+static inline PetscBool DSProblemFaceOnBoundary(DSProblem p, PetscInt c, PetscInt f)
+{
+  return (PetscBool)(p->tface[c * p->nfaces + f] & 1);
+}
+
+/* Species s of cell c exchanges with the neighbour across face f: what the Jacobian stores and preallocates. */
+static inline PetscBool DSProblemFaceCouples(DSProblem p, PetscInt c, PetscInt f, PetscInt s)
+{
+  return (PetscBool)(!DSProblemFaceOnBoundary(p, c, f) && p->diffuses[s] && DSProblemFaceT(p, c, f)[s] != 0);
+}
+
 /* Transmissibilities and boundary values of one owned cell's faces. */
 static PetscErrorCode DSProblemSetUpCellFaces(DSProblem p, const DSCell *cell, PetscInt c, PetscInt *b)
 {
-  PetscInt  nsp = p->nsp;
-  PetscReal Dself[DS_MAX_SPECIES], Dnbr[DS_MAX_SPECIES];
+  PetscInt  nsp = p->nsp, e;
+  PetscReal Dself[DS_MAX_SPECIES], Dnbr[DS_MAX_SPECIES], T[DS_MAX_SPECIES];
   DSBCType  bc[DS_MAX_SPECIES];
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetDiffusivity(p->model, cell->region, Dself));
   for (PetscInt f = 0; f < p->nfaces; f++) {
     const DSFace *face = &cell->face[f];
-    PetscReal    *T    = p->T + (c * p->nfaces + f) * nsp;
     if (face->kind == DS_FACE_INTERIOR) {
       PetscCall(DSModelGetDiffusivity(p->model, face->nbr_region, Dnbr));
       for (PetscInt s = 0; s < nsp; s++) T[s] = (Dself[s] > 0 && Dnbr[s] > 0) ? face->area / (face->h_self / Dself[s] + face->h_nbr / Dnbr[s]) : 0;
+      PetscCall(DSProblemTableIndex(p, T, &e));
+      p->tface[c * p->nfaces + f] = (int)(2 * e);
       continue;
     }
     DSPoint fp = {cell->region, {face->x[0], face->x[1], face->x[2]}, 0};
-    p->boundary[c * p->nfaces + f] = PETSC_TRUE;
     if (p->ubnd) PetscCall(DSModelBoundary(p->model, face->kind, &fp, bc, p->ubnd + (*b) * nsp));
     else PetscCall(DSModelBoundary(p->model, face->kind, &fp, bc, Dnbr));
     for (PetscInt s = 0; s < nsp; s++) T[s] = bc[s] == DS_BC_DIRICHLET ? face->area * Dself[s] / face->h_self : 0;
+    PetscCall(DSProblemTableIndex(p, T, &e));
+    p->tface[c * p->nfaces + f] = (int)(2 * e + 1);
     (*b)++;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -71,6 +137,8 @@ static PetscErrorCode DSProblemSetUpCells(DSProblem p)
         }
     p->nbfaces = b;
   }
+  PetscCall(PetscFree(p->hash));
+  p->nhash = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -98,7 +166,12 @@ PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob)
   p->stride[0] = 1, p->stride[1] = p->gxm[0], p->stride[2] = p->gxm[0] * p->gxm[1];
   p->ncells    = p->xm[0] * p->xm[1] * p->xm[2];
   PetscCall(PetscMalloc2(p->ncells, &p->point, p->ncells, &p->volume));
-  PetscCall(PetscCalloc2(p->ncells * p->nfaces * p->nsp, &p->T, p->ncells * p->nfaces, &p->boundary));
+  PetscCall(PetscCalloc1(p->ncells * p->nfaces, &p->tface)); /* entry 0 (all zero) for faces of cells outside the disc */
+  {
+    PetscInt  e;
+    PetscReal zero[DS_MAX_SPECIES] = {0};
+    PetscCall(DSProblemTableIndex(p, zero, &e));
+  }
   PetscCall(PetscMalloc1(p->nsp * (p->nsp + 2) + ndiag, &p->work));
   PetscCall(DSProblemSetUpCells(p));
   PetscCall(PetscMalloc2(p->nsp, &p->sink, p->nsp, &p->diffuses));
@@ -122,7 +195,8 @@ PetscErrorCode DSProblemDestroy(DSProblem *prob)
   PetscFunctionBeginUser;
   if (!*prob) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree2((*prob)->point, (*prob)->volume));
-  PetscCall(PetscFree2((*prob)->T, (*prob)->boundary));
+  PetscCall(PetscFree((*prob)->tface));
+  PetscCall(PetscFree((*prob)->Ttab));
   PetscCall(PetscFree((*prob)->ubnd));
   PetscCall(PetscFree((*prob)->work));
   PetscCall(PetscFree2((*prob)->sink, (*prob)->diffuses));
@@ -160,23 +234,83 @@ PetscErrorCode DSProblemGetOutputDM(DSProblem prob, DM *dmout)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Diffusion couples a species only with itself across faces; reactions couple all species in a cell. */
-PetscErrorCode DSProblemCreateMatrix(DSProblem prob, Mat *J)
+#define DS_FOR_OWNED_CELLS(p, c, L) \
+  for (PetscInt k_ = (p)->xs[2], c = 0; k_ < (p)->xs[2] + (p)->xm[2]; k_++) \
+    for (PetscInt j_ = (p)->xs[1]; j_ < (p)->xs[1] + (p)->xm[1]; j_++) \
+      for (PetscInt i_ = (p)->xs[0], L = DSProblemLocalIndex(p, i_, j_, k_); i_ < (p)->xs[0] + (p)->xm[0]; i_++, c++, L++)
+
+#define DS_ROW_MAX (DS_MAX_SPECIES + DS_MAX_FACES)
+
+/* The columns of the Jacobian row of species s in cell c: the species of the cell that the
+ * model's pattern couples (own[q] is where species q sits, or -1), then the neighbours across
+ * the faces that species s really crosses (across[f], or -1). Cells outside the disc have u = 0
+ * and an identity row. Preallocation and assembly both use it, so they cannot disagree. */
+static PetscInt DSProblemRowPattern(DSProblem p, const PetscInt *fill, PetscInt c, const PetscInt idx[3], PetscInt s, MatStencil *row, MatStencil cols[], PetscInt own[], PetscInt across[])
 {
-  PetscInt        n = prob->nsp, *dfill, *ofill;
+  PetscInt  nsp = p->nsp, ncols = 0;
+  PetscBool inside = (PetscBool)(p->point[c].region != DS_REGION_OUTSIDE);
+
+  row->i = idx[0], row->j = idx[1], row->k = idx[2], row->c = s;
+  for (PetscInt q = 0; q < nsp; q++) {
+    PetscBool stored = (PetscBool)(q == s || (inside && (!fill || fill[s * nsp + q])));
+    own[q]           = stored ? ncols : -1;
+    if (!stored) continue;
+    cols[ncols]     = *row;
+    cols[ncols++].c = q;
+  }
+  for (PetscInt f = 0; f < p->nfaces; f++) {
+    across[f] = -1;
+    if (!inside || !DSProblemFaceCouples(p, c, f, s)) continue;
+    across[f]     = ncols;
+    cols[ncols]   = *row;
+    *(f / 2 == 0 ? &cols[ncols].i : f / 2 == 1 ? &cols[ncols].j : &cols[ncols].k) += f % 2 ? 1 : -1;
+    ncols++;
+  }
+  return ncols;
+}
+
+/* Preallocated exactly from DSProblemRowPattern (a stencil-wide preallocation keeps 3x9 entries
+ * per voxel outside the disc and per closed face), then the pattern is inserted as zeros so that
+ * the matrix is assembled and can be duplicated. */
+PetscErrorCode DSProblemCreateMatrix(DSProblem p, Mat *J)
+{
+  PetscInt        nsp = p->nsp, *dnz, *onz, own[DS_MAX_SPECIES], across[DS_MAX_FACES];
   const PetscInt *fill;
+  MatStencil      row, cols[DS_ROW_MAX];
+  PetscScalar     zeros[DS_ROW_MAX] = {0};
 
   PetscFunctionBeginUser;
-  PetscCall(DSModelGetJacobianFill(prob->model, &fill));
-  PetscCall(PetscCalloc2(n * n, &dfill, n * n, &ofill));
-  for (PetscInt r = 0; r < n; r++) {
-    ofill[r * n + r] = prob->diffuses[r] ? 1 : 0;
-    for (PetscInt c = 0; c < n; c++) dfill[r * n + c] = (!fill || fill[r * n + c] || r == c) ? 1 : 0;
+  PetscCall(DSModelGetJacobianFill(p->model, &fill));
+  PetscCall(PetscCalloc2(p->ncells * nsp, &dnz, p->ncells * nsp, &onz));
+  DS_FOR_OWNED_CELLS(p, c, L)
+  {
+    PetscInt idx[3] = {i_, j_, k_};
+    (void)L;
+    for (PetscInt s = 0; s < nsp; s++) {
+      PetscInt ncols = DSProblemRowPattern(p, fill, c, idx, s, &row, cols, own, across);
+      for (PetscInt n = 0; n < ncols; n++) {
+        PetscBool owned = (PetscBool)(cols[n].i >= p->xs[0] && cols[n].i < p->xs[0] + p->xm[0] && cols[n].j >= p->xs[1] && cols[n].j < p->xs[1] + p->xm[1] && cols[n].k >= p->xs[2] && cols[n].k < p->xs[2] + p->xm[2]);
+        if (owned) dnz[c * nsp + s]++;
+        else onz[c * nsp + s]++;
+      }
+    }
   }
-  PetscCall(DMDASetBlockFills(prob->dm, dfill, ofill));
-  PetscCall(PetscFree2(dfill, ofill));
-  PetscCall(DMCreateMatrix(prob->dm, J));
+  PetscCall(DMSetMatrixPreallocateSkip(p->dm, PETSC_TRUE));
+  PetscCall(DMCreateMatrix(p->dm, J));
+  PetscCall(MatXAIJSetPreallocation(*J, 1, dnz, onz, NULL, NULL));
+  PetscCall(PetscFree2(dnz, onz));
   PetscCall(MatSetOption(*J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  DS_FOR_OWNED_CELLS(p, c, L)
+  {
+    PetscInt idx[3] = {i_, j_, k_};
+    (void)L;
+    for (PetscInt s = 0; s < nsp; s++) {
+      PetscInt ncols = DSProblemRowPattern(p, fill, c, idx, s, &row, cols, own, across);
+      PetscCall(MatSetValuesStencil(*J, 1, &row, ncols, cols, zeros, INSERT_VALUES));
+    }
+  }
+  PetscCall(MatAssemblyBegin(*J, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*J, MAT_FINAL_ASSEMBLY));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -202,8 +336,8 @@ static inline void DSProblemCellFlux(DSProblem p, PetscInt c, PetscInt L, const 
   const PetscScalar *u   = ul + L * nsp;
   for (PetscInt s = 0; s < nsp; s++) flux[s] = 0, bflux[s] = 0;
   for (PetscInt f = 0; f < p->nfaces; f++) {
-    const PetscReal *T = p->T + (c * p->nfaces + f) * nsp;
-    if (p->boundary[c * p->nfaces + f]) {
+    const PetscReal *T = DSProblemFaceT(p, c, f);
+    if (DSProblemFaceOnBoundary(p, c, f)) {
       const PetscScalar *ub = p->ubnd + (*b) * nsp;
       for (PetscInt s = 0; s < nsp; s++) bflux[s] += T[s] * (ub[s] - u[s]);
       (*b)++;
@@ -215,11 +349,6 @@ static inline void DSProblemCellFlux(DSProblem p, PetscInt c, PetscInt L, const 
   }
   for (PetscInt s = 0; s < nsp; s++) flux[s] += bflux[s];
 }
-
-#define DS_FOR_OWNED_CELLS(p, c, L) \
-  for (PetscInt k_ = (p)->xs[2], c = 0; k_ < (p)->xs[2] + (p)->xm[2]; k_++) \
-    for (PetscInt j_ = (p)->xs[1]; j_ < (p)->xs[1] + (p)->xm[1]; j_++) \
-      for (PetscInt i_ = (p)->xs[0], L = DSProblemLocalIndex(p, i_, j_, k_); i_ < (p)->xs[0] + (p)->xm[0]; i_++, c++, L++)
 
 PetscErrorCode DSProblemComputeRHS(DSProblem p, PetscReal t, Vec U, Vec F)
 {
@@ -258,9 +387,9 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
 {
   const PetscScalar *ul;
   PetscInt           nsp = p->nsp, nf = p->nfaces;
-  PetscScalar       *R = p->work, *Jb = p->work + nsp, vals[DS_MAX_SPECIES + DS_MAX_FACES];
+  PetscScalar       *R = p->work, *Jb = p->work + nsp, vals[DS_ROW_MAX];
   const PetscInt    *fill;
-  MatStencil         row, cols[DS_MAX_SPECIES + DS_MAX_FACES];
+  MatStencil         row, cols[DS_ROW_MAX];
 
   PetscFunctionBeginUser;
   PetscCall(DMGlobalToLocalBegin(p->dm, U, INSERT_VALUES, p->Ulocal));
@@ -268,42 +397,30 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
   PetscCall(VecGetArrayRead(p->Ulocal, &ul));
   PetscCall(PetscLogEventBegin(DS_Jacobian, 0, 0, 0, 0));
   PetscCall(DSModelGetJacobianFill(p->model, &fill));
-  PetscCall(MatZeroEntries(J));
   DS_FOR_OWNED_CELLS(p, c, L)
   {
-    PetscInt   idx[3] = {i_, j_, k_};
-    PetscBool  inside = (PetscBool)(p->point[c].region != DS_REGION_OUTSIDE);
-    PetscReal  invV   = 1.0 / p->volume[c];
+    PetscInt  idx[3] = {i_, j_, k_};
+    PetscBool inside = (PetscBool)(p->point[c].region != DS_REGION_OUTSIDE);
+    PetscReal invV   = 1.0 / p->volume[c];
     if (inside) {
       p->point[c].t = t;
       PetscCall(DSModelReaction(p->model, &p->point[c], ul + L * nsp, R, Jb));
     }
     for (PetscInt s = 0; s < nsp; s++) {
-      PetscInt ncols = 0;
-      row.i = i_, row.j = j_, row.k = k_, row.c = s;
-      PetscInt own[DS_MAX_SPECIES]; /* where each species of this cell sits in cols/vals */
-      for (PetscInt q = 0; q < nsp; q++) {
-        own[q] = -1;
-        if (fill && !fill[s * nsp + q] && q != s) continue; /* not stored: the model says it is zero */
-        own[q]        = ncols;
-        cols[ncols]   = row;
-        cols[ncols].c = q;
-        vals[ncols++] = inside ? Jb[s * nsp + q] : (q == s ? -1.0 : 0.0);
-      }
+      PetscInt own[DS_MAX_SPECIES], across[DS_MAX_FACES];
+      PetscInt ncols = DSProblemRowPattern(p, fill, c, idx, s, &row, cols, own, across);
+      for (PetscInt q = 0; q < nsp; q++)
+        if (own[q] >= 0) vals[own[q]] = inside ? Jb[s * nsp + q] : -1.0;
       for (PetscInt q = 0; inside && q < nsp; q++) { /* row s accumulates species q's boundary outflux */
         if (p->sink[q] != s) continue;
         PetscCheck(own[q] >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "species %" PetscInt_FMT " is the boundary sink of species %" PetscInt_FMT ": the model's Jacobian pattern must include that entry", s, q);
         for (PetscInt f = 0; f < nf; f++)
-          if (p->boundary[c * nf + f]) vals[own[q]] += p->T[(c * nf + f) * nsp + q] * invV;
+          if (DSProblemFaceOnBoundary(p, c, f)) vals[own[q]] += DSProblemFaceT(p, c, f)[q] * invV;
       }
       for (PetscInt f = 0; inside && f < nf; f++) {
-        PetscReal T = p->T[(c * nf + f) * nsp + s] * invV;
+        PetscReal T = DSProblemFaceT(p, c, f)[s] * invV;
         vals[own[s]] -= T;
-        if (p->boundary[c * nf + f] || !p->diffuses[s]) continue; /* no coupling (and no preallocation) */
-        PetscInt nb[3] = {idx[0], idx[1], idx[2]};
-        nb[f / 2] += f % 2 ? 1 : -1;
-        cols[ncols].i = nb[0], cols[ncols].j = nb[1], cols[ncols].k = nb[2], cols[ncols].c = s;
-        vals[ncols++] = T;
+        if (across[f] >= 0) vals[across[f]] = T;
       }
       PetscCall(MatSetValuesStencil(J, 1, &row, ncols, cols, vals, INSERT_VALUES));
     }

@@ -14,8 +14,14 @@ struct _p_DSProblem {
   PetscInt     stride[3];  /* ghosted-local index offset of a step in each direction */
   DSPoint     *point;      /* per owned cell: region, centre */
   PetscReal   *volume;     /* per owned cell, mm^3 */
-  PetscReal   *T;          /* per owned cell, face, species: transmissibility, mm^3/h; 0 across no-flux faces */
-  PetscBool   *boundary;   /* per owned cell, face: the face is on the disc boundary */
+  /* Transmissibilities (mm^3/h, per species; 0 across no-flux faces) take few distinct values on
+   * piecewise-uniform grids, so each cell face stores an index into a table of distinct species
+   * vectors: 4 bytes per face instead of 8 per face and species, with bit-identical values. */
+  PetscReal   *Ttab;       /* distinct transmissibility vectors, nsp each */
+  PetscInt     nT, maxT;   /* entries used and allocated in Ttab */
+  PetscInt    *hash;       /* open-addressing hash of Ttab (set-up only): entry index or -1 */
+  PetscInt     nhash;
+  int         *tface;      /* per owned cell, face: 2 * (Ttab entry) + (1 if the face is on the disc boundary) */
   PetscScalar *ubnd;       /* per boundary face (in loop order), species: Dirichlet value */
   PetscInt     nbfaces;
   Vec          Ulocal;
