@@ -17,7 +17,7 @@
 
 struct _p_DSExodus {
   MPI_Comm    comm;
-  PetscMPIInt rank;
+  PetscMPIInt rank, size;
   DSMesh      mesh;
   char        path[PETSC_MAX_PATH_LEN];
   int         ncid; /* rank 0 only; -1 when closed */
@@ -464,6 +464,7 @@ PetscErrorCode DSExodusCreate(DSMesh mesh, const char path[], PetscBool overwrit
   PetscCall(PetscNew(&e));
   e->comm     = comm;
   e->rank     = rank;
+  PetscCallMPI(MPI_Comm_size(comm, &e->size));
   e->mesh     = mesh;
   e->ncid     = -1;
   e->nfields  = nfields;
@@ -513,8 +514,8 @@ static PetscErrorCode DSExodusCheckFields(DSExodus ex, Vec fields, DM *da)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Rank 0: append one time step from the gathered natural vector. */
-static PetscErrorCode DSExodusPutStep(DSExodus ex, PetscReal time_h, const PetscReal globals[])
+/* Rank 0: append one time step from the fields in natural order. */
+static PetscErrorCode DSExodusPutStep(DSExodus ex, PetscReal time_h, Vec natural, const PetscReal globals[])
 {
   const PetscScalar *g;
   double             t = (double)time_h;
@@ -522,7 +523,7 @@ static PetscErrorCode DSExodusPutStep(DSExodus ex, PetscReal time_h, const Petsc
   PetscFunctionBeginUser;
   DSNCCall(ex, nc_put_var1_double(ex->ncid, ex->varid_time, &ex->step, &t));
   if (!ex->buf) PetscCall(PetscMalloc1(ex->block_start[ex->nblocks], &ex->buf));
-  PetscCall(VecGetArrayRead(ex->gathered, &g));
+  PetscCall(VecGetArrayRead(natural, &g));
   for (PetscInt b = 0; b < ex->nblocks; b++) {
     size_t start[2] = {ex->step, 0}, count[2] = {1, (size_t)ex->block_size[b]};
     for (PetscInt v = 0; v < ex->nfields; v++) {
@@ -530,7 +531,7 @@ static PetscErrorCode DSExodusPutStep(DSExodus ex, PetscReal time_h, const Petsc
       DSNCCall(ex, nc_put_vara_double(ex->ncid, ex->varid_elem[b * ex->nfields + v], start, count, ex->buf));
     }
   }
-  PetscCall(VecRestoreArrayRead(ex->gathered, &g));
+  PetscCall(VecRestoreArrayRead(natural, &g));
   if (ex->nglobals) {
     size_t start[2] = {ex->step, 0}, count[2] = {1, (size_t)ex->nglobals};
     DSNCCall(ex, nc_put_vara_double(ex->ncid, ex->varid_glo, start, count, globals));
@@ -548,12 +549,15 @@ PetscErrorCode DSExodusWriteStep(DSExodus ex, PetscReal time_h, Vec fields, cons
   PetscFunctionBeginUser;
   PetscCall(DSExodusCheckFields(ex, fields, &da));
   PetscCheck(globals || !ex->nglobals, ex->comm, PETSC_ERR_ARG_NULL, "%" PetscInt_FMT " global values expected for '%s'", ex->nglobals, ex->path);
-  if (!ex->scatter) PetscCall(DSExodusSetUpGather(ex, da));
-  PetscCall(DMDAGlobalToNaturalBegin(da, fields, INSERT_VALUES, ex->natural));
-  PetscCall(DMDAGlobalToNaturalEnd(da, fields, INSERT_VALUES, ex->natural));
-  PetscCall(VecScatterBegin(ex->scatter, ex->natural, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(ex->scatter, ex->natural, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
-  if (ex->rank == 0) ierr0 = DSExodusPutStep(ex, time_h, globals); /* not PetscCall: see DSExodusShareStatus */
+  if (ex->size == 1) ierr0 = DSExodusPutStep(ex, time_h, fields, globals); /* one rank: the global ordering is the natural one */
+  else {
+    if (!ex->scatter) PetscCall(DSExodusSetUpGather(ex, da));
+    PetscCall(DMDAGlobalToNaturalBegin(da, fields, INSERT_VALUES, ex->natural));
+    PetscCall(DMDAGlobalToNaturalEnd(da, fields, INSERT_VALUES, ex->natural));
+    PetscCall(VecScatterBegin(ex->scatter, ex->natural, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(ex->scatter, ex->natural, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
+    if (ex->rank == 0) ierr0 = DSExodusPutStep(ex, time_h, ex->gathered, globals); /* not PetscCall: see DSExodusShareStatus */
+  }
   PetscCall(DSExodusShareStatus(ex->comm, ex->rank, ierr0, "writing a time step to", ex->path));
   ex->step++;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -295,9 +295,24 @@ PetscErrorCode DSProblemCreateMatrix(DSProblem p, Mat *J)
       }
     }
   }
-  PetscCall(DMSetMatrixPreallocateSkip(p->dm, PETSC_TRUE));
-  PetscCall(DMCreateMatrix(p->dm, J));
-  PetscCall(MatXAIJSetPreallocation(*J, 1, dnz, onz, NULL, NULL));
+  /* Made here rather than by DMCreateMatrix, which in PETSc 3.18 allocates the full stencil
+   * first (3x the memory of this matrix, for a moment) even when told to skip preallocation. */
+  {
+    ISLocalToGlobalMapping ltog;
+    PetscInt               dim, starts[3], dims[3];
+    PetscCall(MatCreate(PetscObjectComm((PetscObject)p->dm), J));
+    PetscCall(MatSetSizes(*J, p->ncells * nsp, p->ncells * nsp, PETSC_DETERMINE, PETSC_DETERMINE));
+    PetscCall(MatSetBlockSize(*J, nsp));
+    PetscCall(MatSetType(*J, MATAIJ));
+    PetscCall(MatSeqAIJSetPreallocation(*J, 0, dnz));
+    PetscCall(MatMPIAIJSetPreallocation(*J, 0, dnz, 0, onz));
+    PetscCall(DMGetLocalToGlobalMapping(p->dm, &ltog));
+    PetscCall(MatSetLocalToGlobalMapping(*J, ltog, ltog));
+    PetscCall(DMGetDimension(p->dm, &dim));
+    PetscCall(DMDAGetGhostCorners(p->dm, &starts[0], &starts[1], &starts[2], &dims[0], &dims[1], &dims[2]));
+    PetscCall(MatSetStencil(*J, dim, dims, starts, nsp));
+    PetscCall(MatSetDM(*J, p->dm));
+  }
   PetscCall(PetscFree2(dnz, onz));
   PetscCall(MatSetOption(*J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
   DS_FOR_OWNED_CELLS(p, c, L)

@@ -307,31 +307,29 @@ static PetscErrorCode DSRunSummary(MPI_Comm comm, DSRunContext *ctx, const DSInt
 }
 
 /* Newton on the steady equations; when it fails from the initial state, march in time (pseudo-
- * transient continuation) until the relative rate is below 1e-3 1/h and try Newton again. */
-static PetscErrorCode DSRunSteadyNewton(MPI_Comm comm, DSRunContext *ctx, DSSteady steady, DSIntegrator integ, Vec U)
+ * transient continuation) until the relative rate is below 1e-3 1/h and try Newton again.
+ * The Newton solver is destroyed before the output is written: its memory is not needed twice. */
+static PetscErrorCode DSRunSteadyNewton(MPI_Comm comm, DSRunContext *ctx, DSSteady *steady, DSIntegrator integ, Vec U)
 {
   DSSteadyStats     st;
   DSIntegratorStats ist;
-  Vec               U0;
   double            start = MPI_Wtime();
 
   PetscFunctionBeginUser;
-  PetscCall(VecDuplicate(U, &U0));
-  PetscCall(VecCopy(U, U0));
-  PetscCall(DSSteadySolve(steady, U, &st));
+  PetscCall(DSSteadySolve(*steady, U, &st));
   if (st.reason <= 0) {
     PetscCall(PetscPrintf(comm, "Newton from the initial state did not converge (%s after %" PetscInt_FMT " iterations): time-marching to a relative rate of 1e-3 1/h, then Newton again\n", SNESConvergedReasons[st.reason], st.newton_iters));
-    PetscCall(VecCopy(U0, U));
+    PetscCall(DSProblemInitialState(ctx->prob, U));
     PetscCall(DSIntegratorSetSteady(integ, PETSC_TRUE, 1e-3));
     PetscCall(DSIntegratorSetMonitor(integ, NULL, NULL));
     PetscCall(DSIntegratorSolve(integ, U));
     PetscCall(DSIntegratorGetStats(integ, &ist));
     PetscCall(PetscPrintf(comm, "time-marching: t = %g h, relative rate %.3g 1/h; ", (double)ist.t_reached, (double)ist.rate));
     PetscCall(DSIntegratorStatsView(&ist, PETSC_VIEWER_STDOUT_(comm)));
-    PetscCall(DSSteadySolve(steady, U, &st));
+    PetscCall(DSSteadySolve(*steady, U, &st));
     PetscCheck(st.reason > 0, comm, PETSC_ERR_NOT_CONVERGED, "steady Newton solve failed even after time-marching: %s after %" PetscInt_FMT " iterations, |F| = %g mM/h. Use -time_steady_method cvode", SNESConvergedReasons[st.reason], st.newton_iters, (double)st.residual);
   }
-  PetscCall(VecDestroy(&U0));
+  PetscCall(DSSteadyDestroy(steady));
   PetscCall(DSRunMonitor(ctx, 0, U));
   PetscCall(PetscPrintf(comm, "steady state by Newton (SNES): %" PetscInt_FMT " Newton iterations, %" PetscInt_FMT " linear iterations, |F| = %.3g mM/h (%s); written as the single output step, t = 0 h\n", st.newton_iters, st.linear_iters, (double)st.residual, SNESConvergedReasons[st.reason]));
   PetscCall(PetscPrintf(comm, "wall time: %.3f s\n", MPI_Wtime() - start));
@@ -467,7 +465,7 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
     PetscCall(DSMeshView(mesh, PETSC_VIEWER_STDOUT_(comm)));
     PetscCall(DSModelView(ctx.model, PETSC_VIEWER_STDOUT_(comm)));
     PetscCall(PetscPrintf(comm, "unknowns: %" PetscInt_FMT " (%" PetscInt_FMT " cells x %" PetscInt_FMT " species)\n", nactive * ctx.nsp, nactive, ctx.nsp));
-    if (o.method == DS_STEADY_NEWTON) PetscCall(DSRunSteadyNewton(comm, &ctx, steady, integ, U));
+    if (o.method == DS_STEADY_NEWTON) PetscCall(DSRunSteadyNewton(comm, &ctx, &steady, integ, U));
     else {
       PetscCall(DSIntegratorSetMonitor(integ, DSRunMonitor, &ctx));
       if (ctx.npersist) PetscCall(DSIntegratorSetStepFunction(integ, DSRunTrackPersistence, &ctx));
