@@ -72,10 +72,12 @@ static PetscErrorCode DSCheckTypeOption(const char key[], PetscFunctionList list
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Chosen by measurement (doc/solver.md, bench/run.py): BoomerAMG keeps linear iterations per
- * Newton flat under refinement in 1D/2D; in 3D at ~1e5 cells block-Jacobi ILU(1) is 3x faster.
- * Applies only when the user gave no -<prefix>pc_type. */
-PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char prefix[])
+/* Chosen by measurement (doc/performance.md, bench/run.py). 1D/2D: BoomerAMG keeps linear
+ * iterations per Newton flat under refinement. 3D time steps (I - gamma J): block-Jacobi ILU(1),
+ * 3x faster than BoomerAMG at 1e5 cells. 3D steady Newton (J alone, with Eisenstat-Walker
+ * tolerances): SSOR via the Eisenstat trick, as fast as ILU(1) at 1e6 cells with no factor to
+ * store (1.2 GB instead of 2.6 GB). Applies only when the user gave no -<prefix>pc_type. */
+PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char prefix[], PetscBool steady)
 {
   PetscBool set;
   PC        pc;
@@ -91,6 +93,7 @@ PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char pr
   PetscCall(DSMeshGetDimension(mesh, &dim));
   PetscCall(KSPGetPC(ksp, &pc));
   if (dim < 3) PetscCall(PCSetType(pc, PCHYPRE));
+  else if (steady) PetscCall(PCSetType(pc, PCEISENSTAT));
   else {
     PetscCall(PCSetType(pc, PCBJACOBI));
     PetscCall(PetscSNPrintf(key, sizeof key, "-%ssub_pc_factor_levels", prefix));
@@ -186,7 +189,7 @@ PetscErrorCode DSIntegratorSetUp(DSIntegrator ig, Vec U)
   PetscCall(MatShift(ig->P, 1.0));
   PetscCall(KSPSetOperators(ig->ksp, ig->P, ig->P));
   /* the default (and its sub-options) only now, when this KSP is really used */
-  PetscCall(DSSetDefaultPreconditioner(ig->prob, ig->ksp, "newton_"));
+  PetscCall(DSSetDefaultPreconditioner(ig->prob, ig->ksp, "newton_", PETSC_FALSE));
   PetscCall(KSPSetFromOptions(ig->ksp));
   PetscCall(KSPSetUp(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -34,5 +34,5 @@ PetscErrorCode DSIntegratorGetStats(DSIntegrator integ, DSIntegratorStats *stats
 PetscErrorCode DSIntegratorGetFinalTime(DSIntegrator integ, PetscReal *tfinal, PetscBool *steady);
 PetscErrorCode DSIntegratorStatsView(const DSIntegratorStats *stats, PetscViewer viewer);
 PetscErrorCode DSIntegratorDestroy(DSIntegrator *integ);
-PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char prefix[]);
+PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char prefix[], PetscBool steady);
 #endif
