@@ -2,8 +2,10 @@
 """discsim benchmarks: prints a table of solver statistics, wall time and peak memory.
 
 Usage: python3 bench/run.py [--discsim build/discsim] [--ranks N] [--quick]
-Cases: healthy_disc (axisymmetric) at 100x50, 200x100, 400x200 and disc3d near 1e5 active cells,
-each integrated to steady state. Timing lives here, never in the test suite.
+Cases: healthy_disc (axisymmetric) at 100x50, 200x100, 400x200 (to steady state, by time-marching
+and by Newton); disc3d near 1e5 and 1e6 active cells (Newton, 1 day of time-marching; the 1e6
+Newton case also on 2 ranks); the full biology model in 3D over one year (1 and 2 ranks).
+Case names ending in "2 ranks" run under mpiexec -n 2. Timing lives here, never in the test suite.
 """
 import argparse, os, re, subprocess, sys, tempfile, time
 
@@ -25,6 +27,10 @@ CASES = [
     ("disc3d 52x78x32, 1 day", "disc3d.yaml", ["-mesh_nx", "52", "-mesh_ny", "78", "-mesh_nz", "32", "-time_steady", "false", "-time_final", "24"]),
     # the full biology model: degenerate disc, NPMSCs on day 7, BMSC exosomes monthly, 1 year, monthly output
     ("biology 3D 66x100x48, 1 year", "disc3d.yaml", ["-mesh_nx", "66", "-mesh_ny", "100", "-mesh_nz", "48", "-model", "biology", "-bio_preset", "degenerate",
+        "-time_steady", "false", "-time_final", "8766", "-output_times", "168", "-output_interval", "730.5",
+        "-injection1_what", "npmsc", "-injection1_time", "168", "-injection1_dose", "1e7", "-injection1_volume", "1000",
+        "-injection2_what", "exo_bmsc", "-injection2_time", "336", "-injection2_dose", "1e10", "-injection2_repeat_every", "730.5", "-injection2_repeat_count", "11"]),
+    ("biology 3D 66x100x48, 1 year, 2 ranks", "disc3d.yaml", ["-mesh_nx", "66", "-mesh_ny", "100", "-mesh_nz", "48", "-model", "biology", "-bio_preset", "degenerate",
         "-time_steady", "false", "-time_final", "8766", "-output_times", "168", "-output_interval", "730.5",
         "-injection1_what", "npmsc", "-injection1_time", "168", "-injection1_dose", "1e7", "-injection1_volume", "1000",
         "-injection2_what", "exo_bmsc", "-injection2_time", "336", "-injection2_dose", "1e10", "-injection2_repeat_every", "730.5", "-injection2_repeat_count", "11"]),
