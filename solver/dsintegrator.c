@@ -385,6 +385,43 @@ static PetscErrorCode DSIntegratorMonitor(DSIntegrator ig, PetscReal t, Vec U)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -time_monitor: one line per step, naming the species whose local error estimate weighs most
+ * in CVODE's error norm: the one that limits the step size. */
+static PetscErrorCode DSIntegratorStepMonitor(DSIntegrator ig, void *mem, PetscReal t, N_Vector y)
+{
+  realtype           h;
+  int                q;
+  N_Vector           ele, ewt;
+  PetscReal          share[DS_MAX_SPECIES], total = 0;
+  PetscInt           nsp, worst = 0;
+  DSModel            model;
+  const DSFieldInfo *info;
+
+  PetscFunctionBeginUser;
+  DSCallSUNDIALS(CVodeGetLastStep(mem, &h));
+  DSCallSUNDIALS(CVodeGetLastOrder(mem, &q));
+  PetscCall(DSProblemGetModel(ig->prob, &model));
+  PetscCall(DSModelGetNumSpecies(model, &nsp));
+  ele = N_VClone(y);
+  ewt = N_VClone(y);
+  PetscCheck(ele && ewt, ig->comm, PETSC_ERR_MEM, "N_VClone failed");
+  DSCallSUNDIALS(CVodeGetEstLocalErrors(mem, ele));
+  DSCallSUNDIALS(CVodeGetErrWeights(mem, ewt));
+  PetscCall(VecPointwiseMult(N_VGetVector_Petsc(ele), N_VGetVector_Petsc(ele), N_VGetVector_Petsc(ewt)));
+  PetscCall(VecStrideNormAll(N_VGetVector_Petsc(ele), NORM_2, share));
+  for (PetscInt s = 0; s < nsp; s++) {
+    share[s] *= share[s];
+    total += share[s];
+    if (share[s] > share[worst]) worst = s;
+  }
+  PetscCall(DSModelGetField(model, worst, &info));
+  PetscCall(PetscPrintf(ig->comm, "step t = %.6g h  dt = %.4g h  order %d  relative rate %.3g 1/h  error led by %s (%.0f %%)\n", (double)t, (double)h, q, (double)ig->stats.rate, info->name,
+                        total > 0 ? 100 * share[worst] / total : 0.0));
+  N_VDestroy(ele);
+  N_VDestroy(ewt);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Fraction done: of the time span, or (steady mode) of the way down to the rate tolerance, in log scale. */
 static PetscReal DSIntegratorFraction(DSIntegrator ig, PetscReal t, PetscReal rate0, PetscReal rate)
 {
@@ -531,13 +568,7 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
       if (rate0 < 0) rate0 = ig->stats.rate;
       if (ig->stats.rate < ig->steady_tol) ig->stats.steady = PETSC_TRUE, done = PETSC_TRUE;
     }
-    if (ig->step_monitor) {
-      realtype h;
-      int      q;
-      DSCallSUNDIALS(CVodeGetLastStep(mem, &h));
-      DSCallSUNDIALS(CVodeGetLastOrder(mem, &q));
-      PetscCall(PetscPrintf(comm, "step t = %.6g h  dt = %.4g h  order %d  relative rate %.3g 1/h\n", (double)t, (double)h, q, (double)ig->stats.rate));
-    }
+    if (ig->step_monitor) PetscCall(DSIntegratorStepMonitor(ig, mem, t, y));
     PetscCall(DSProgressUpdate(&progress, t, ig->steady ? 0 : ig->tfinal, DSIntegratorFraction(ig, t, rate0, ig->stats.rate)));
     if (done) break;
   }

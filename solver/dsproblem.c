@@ -56,10 +56,14 @@ static PetscErrorCode DSProblemTableIndex(DSProblem p, const PetscReal T[], Pets
   uint32_t h;
 
   PetscFunctionBeginUser;
+  if (p->lastT >= 0 && !memcmp(p->Ttab + p->lastT * nsp, T, nsp * sizeof(PetscReal))) { /* neighbouring faces usually repeat */
+    *index = p->lastT;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   if (2 * (p->nT + 1) > p->nhash) PetscCall(DSProblemHashRebuild(p, PetscMax(64, 2 * p->nhash)));
   for (h = DSHashReals(T, nsp) & (uint32_t)(p->nhash - 1); p->hash[h] >= 0; h = (h + 1) & (uint32_t)(p->nhash - 1))
     if (!memcmp(p->Ttab + p->hash[h] * nsp, T, nsp * sizeof(PetscReal))) {
-      *index = p->hash[h];
+      *index = p->lastT = p->hash[h];
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   if (p->nT == p->maxT) {
@@ -68,7 +72,7 @@ static PetscErrorCode DSProblemTableIndex(DSProblem p, const PetscReal T[], Pets
   }
   PetscCheck(p->nT < (1 << 30), PETSC_COMM_SELF, PETSC_ERR_SUP, "more than 2^30 distinct face transmissibilities");
   PetscCall(PetscArraycpy(p->Ttab + p->nT * nsp, T, nsp));
-  p->hash[h] = *index = p->nT++;
+  p->hash[h] = *index = p->lastT = p->nT++;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -166,6 +170,7 @@ PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob)
   p->stride[0] = 1, p->stride[1] = p->gxm[0], p->stride[2] = p->gxm[0] * p->gxm[1];
   p->ncells    = p->xm[0] * p->xm[1] * p->xm[2];
   PetscCall(PetscMalloc2(p->ncells, &p->point, p->ncells, &p->volume));
+  p->lastT = -1;
   PetscCall(PetscCalloc1(p->ncells * p->nfaces, &p->tface)); /* entry 0 (all zero) for faces of cells outside the disc */
   {
     PetscInt  e;
