@@ -24,6 +24,7 @@ CASES = [
     ("disc3d 104x156x78 newton", "disc3d.yaml", ["-mesh_nx", "104", "-mesh_ny", "156", "-mesh_nz", "78"] + NEWTON),
     ("disc3d 104x156x78 newton, 2 ranks", "disc3d.yaml", ["-mesh_nx", "104", "-mesh_ny", "156", "-mesh_nz", "78"] + NEWTON),
     ("disc3d 104x156x78, 1 day", "disc3d.yaml", ["-mesh_nx", "104", "-mesh_ny", "156", "-mesh_nz", "78", "-time_steady", "false", "-time_final", "24", "-output_times", "12"]),
+    ("disc3d 104x156x78, 1 day, 2 ranks", "disc3d.yaml", ["-mesh_nx", "104", "-mesh_ny", "156", "-mesh_nz", "78", "-time_steady", "false", "-time_final", "24", "-output_times", "12"]),
     ("disc3d 52x78x32, 1 day", "disc3d.yaml", ["-mesh_nx", "52", "-mesh_ny", "78", "-mesh_nz", "32", "-time_steady", "false", "-time_final", "24", "-output_times", "12"]),
     # the full biology model: degenerate disc, NPMSCs on day 7, BMSC exosomes monthly, 1 year, monthly output
     ("biology 3D 66x100x48, 1 year", "disc3d.yaml", ["-mesh_nx", "66", "-mesh_ny", "100", "-mesh_nz", "48", "-model", "biology", "-bio_preset", "degenerate",
