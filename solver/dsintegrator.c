@@ -196,13 +196,13 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
 PetscErrorCode DSIntegratorSetUp(DSIntegrator ig, Vec U)
 {
   PetscFunctionBeginUser;
-  if (!ig->J) {
-    PetscCall(DSProblemCreateMatrix(ig->prob, &ig->J));
-    PetscCall(MatDuplicate(ig->J, MAT_DO_NOT_COPY_VALUES, &ig->P));
+  if (!ig->J) PetscCall(DSProblemCreateMatrix(ig->prob, &ig->J));
+  PetscCall(DSProblemComputeJacobian(ig->prob, 0, U, ig->J));
+  if (!ig->P) {
+    PetscCall(MatDuplicate(ig->J, MAT_DO_NOT_COPY_VALUES, &ig->P)); /* needs the assembled pattern */
     PetscCall(VecDuplicate(U, &ig->Yout));
     PetscCall(VecDuplicate(U, &ig->dYdt));
   }
-  PetscCall(DSProblemComputeJacobian(ig->prob, 0, U, ig->J));
   PetscCall(MatCopy(ig->J, ig->P, SAME_NONZERO_PATTERN));
   PetscCall(MatScale(ig->P, -1e-3));
   PetscCall(MatShift(ig->P, 1.0));

@@ -50,20 +50,20 @@ static PetscErrorCode DSProblemHashRebuild(DSProblem p, PetscInt nhash)
 }
 
 /* Index of the species vector T in the table, adding it if new (exact, bitwise comparison). */
-static PetscErrorCode DSProblemTableIndex(DSProblem p, const PetscReal T[], PetscInt *index)
+static PetscErrorCode DSProblemTableIndex(DSProblem p, PetscInt f, const PetscReal T[], PetscInt *index)
 {
   PetscInt  nsp = p->nsp;
   uint32_t h;
 
   PetscFunctionBeginUser;
-  if (p->lastT >= 0 && !memcmp(p->Ttab + p->lastT * nsp, T, nsp * sizeof(PetscReal))) { /* neighbouring faces usually repeat */
-    *index = p->lastT;
+  if (p->lastT[f] >= 0 && !memcmp(p->Ttab + p->lastT[f] * nsp, T, nsp * sizeof(PetscReal))) { /* the same face of the previous cell usually has the same value */
+    *index = p->lastT[f];
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   if (2 * (p->nT + 1) > p->nhash) PetscCall(DSProblemHashRebuild(p, PetscMax(64, 2 * p->nhash)));
   for (h = DSHashReals(T, nsp) & (uint32_t)(p->nhash - 1); p->hash[h] >= 0; h = (h + 1) & (uint32_t)(p->nhash - 1))
     if (!memcmp(p->Ttab + p->hash[h] * nsp, T, nsp * sizeof(PetscReal))) {
-      *index = p->lastT = p->hash[h];
+      *index = p->lastT[f] = p->hash[h];
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   if (p->nT == p->maxT) {
@@ -72,7 +72,7 @@ static PetscErrorCode DSProblemTableIndex(DSProblem p, const PetscReal T[], Pets
   }
   PetscCheck(p->nT < (1 << 30), PETSC_COMM_SELF, PETSC_ERR_SUP, "more than 2^30 distinct face transmissibilities");
   PetscCall(PetscArraycpy(p->Ttab + p->nT * nsp, T, nsp));
-  p->hash[h] = *index = p->lastT = p->nT++;
+  p->hash[h] = *index = p->lastT[f] = p->nT++;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -106,7 +106,7 @@ static PetscErrorCode DSProblemSetUpCellFaces(DSProblem p, const DSCell *cell, P
     if (face->kind == DS_FACE_INTERIOR) {
       PetscCall(DSModelGetDiffusivity(p->model, face->nbr_region, Dnbr));
       for (PetscInt s = 0; s < nsp; s++) T[s] = (Dself[s] > 0 && Dnbr[s] > 0) ? face->area / (face->h_self / Dself[s] + face->h_nbr / Dnbr[s]) : 0;
-      PetscCall(DSProblemTableIndex(p, T, &e));
+      PetscCall(DSProblemTableIndex(p, f, T, &e));
       p->tface[c * p->nfaces + f] = (int)(2 * e);
       continue;
     }
@@ -114,7 +114,7 @@ static PetscErrorCode DSProblemSetUpCellFaces(DSProblem p, const DSCell *cell, P
     if (p->ubnd) PetscCall(DSModelBoundary(p->model, face->kind, &fp, bc, p->ubnd + (*b) * nsp));
     else PetscCall(DSModelBoundary(p->model, face->kind, &fp, bc, Dnbr));
     for (PetscInt s = 0; s < nsp; s++) T[s] = bc[s] == DS_BC_DIRICHLET ? face->area * Dself[s] / face->h_self : 0;
-    PetscCall(DSProblemTableIndex(p, T, &e));
+    PetscCall(DSProblemTableIndex(p, f, T, &e));
     p->tface[c * p->nfaces + f] = (int)(2 * e + 1);
     (*b)++;
   }
@@ -170,12 +170,12 @@ PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob)
   p->stride[0] = 1, p->stride[1] = p->gxm[0], p->stride[2] = p->gxm[0] * p->gxm[1];
   p->ncells    = p->xm[0] * p->xm[1] * p->xm[2];
   PetscCall(PetscMalloc2(p->ncells, &p->point, p->ncells, &p->volume));
-  p->lastT = -1;
+  for (PetscInt f = 0; f < DS_MAX_FACES; f++) p->lastT[f] = -1;
   PetscCall(PetscCalloc1(p->ncells * p->nfaces, &p->tface)); /* entry 0 (all zero) for faces of cells outside the disc */
   {
     PetscInt  e;
     PetscReal zero[DS_MAX_SPECIES] = {0};
-    PetscCall(DSProblemTableIndex(p, zero, &e));
+    PetscCall(DSProblemTableIndex(p, 0, zero, &e));
   }
   PetscCall(PetscMalloc1(p->nsp * (p->nsp + 2) + ndiag, &p->work));
   PetscCall(DSProblemSetUpCells(p));
@@ -275,14 +275,12 @@ static PetscInt DSProblemRowPattern(DSProblem p, const PetscInt *fill, PetscInt 
 }
 
 /* Preallocated exactly from DSProblemRowPattern (a stencil-wide preallocation keeps 3x9 entries
- * per voxel outside the disc and per closed face), then the pattern is inserted as zeros so that
- * the matrix is assembled and can be duplicated. */
+ * per voxel outside the disc and per closed face). Not assembled: DSProblemComputeJacobian fills it. */
 PetscErrorCode DSProblemCreateMatrix(DSProblem p, Mat *J)
 {
   PetscInt        nsp = p->nsp, *dnz, *onz, own[DS_MAX_SPECIES], across[DS_MAX_FACES];
   const PetscInt *fill;
   MatStencil      row, cols[DS_ROW_MAX];
-  PetscScalar     zeros[DS_ROW_MAX] = {0};
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetJacobianFill(p->model, &fill));
@@ -320,17 +318,6 @@ PetscErrorCode DSProblemCreateMatrix(DSProblem p, Mat *J)
   }
   PetscCall(PetscFree2(dnz, onz));
   PetscCall(MatSetOption(*J, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  DS_FOR_OWNED_CELLS(p, c, L)
-  {
-    PetscInt idx[3] = {i_, j_, k_};
-    (void)L;
-    for (PetscInt s = 0; s < nsp; s++) {
-      PetscInt ncols = DSProblemRowPattern(p, fill, c, idx, s, &row, cols, own, across);
-      PetscCall(MatSetValuesStencil(*J, 1, &row, ncols, cols, zeros, INSERT_VALUES));
-    }
-  }
-  PetscCall(MatAssemblyBegin(*J, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(*J, MAT_FINAL_ASSEMBLY));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -23,7 +23,7 @@ PetscErrorCode DSProblemDestroy(DSProblem *prob);
 PetscErrorCode DSProblemGetDM(DSProblem prob, DM *dm);
 PetscErrorCode DSProblemGetMesh(DSProblem prob, DSMesh *mesh);
 PetscErrorCode DSProblemGetModel(DSProblem prob, DSModel *model);
-PetscErrorCode DSProblemCreateMatrix(DSProblem prob, Mat *J);
+PetscErrorCode DSProblemCreateMatrix(DSProblem prob, Mat *J); /* preallocated, not assembled: fill with DSProblemComputeJacobian */
 PetscErrorCode DSProblemInitialState(DSProblem prob, Vec U);
 PetscErrorCode DSProblemComputeRHS(DSProblem prob, PetscReal t, Vec U, Vec F);
 PetscErrorCode DSProblemComputeJacobian(DSProblem prob, PetscReal t, Vec U, Mat J);

@@ -20,7 +20,7 @@ struct _p_DSProblem {
   PetscReal   *Ttab;       /* distinct transmissibility vectors, nsp each */
   PetscInt     nT, maxT;   /* entries used and allocated in Ttab */
   PetscInt    *hash;       /* open-addressing hash of Ttab (set-up only): entry index or -1 */
-  PetscInt     nhash, lastT; /* lastT: the entry found last, or -1 */
+  PetscInt     nhash, lastT[DS_MAX_FACES]; /* lastT[f]: the entry found last for face f, or -1 */
   int         *tface;      /* per owned cell, face: 2 * (Ttab entry) + (1 if the face is on the disc boundary) */
   PetscScalar *ubnd;       /* per boundary face (in loop order), species: Dirichlet value */
   PetscInt     nbfaces;
