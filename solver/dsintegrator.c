@@ -74,10 +74,11 @@ static PetscErrorCode DSCheckTypeOption(const char key[], PetscFunctionList list
 }
 
 /* Chosen by measurement (doc/performance.md, bench/run.py). 1D/2D: BoomerAMG keeps linear
- * iterations per Newton flat under refinement (tuned for time steps, below). 3D time steps (I - gamma J): block-Jacobi ILU(1),
- * 3x faster than BoomerAMG at 1e5 cells. 3D steady Newton (J alone, with Eisenstat-Walker
- * tolerances): SSOR (by the Eisenstat trick on one rank), as fast as ILU(1) at 1e6 cells with
- * no factor to store (1.2 GB instead of 2.6 GB); 1.6x faster on 2 ranks. Applies only when the user gave no -<prefix>pc_type. */
+ * iterations per Newton flat under refinement (tuned for time steps, below). 3D time steps
+ * (I - gamma J): block-Jacobi ILU(1), 3x faster than BoomerAMG at 1e5 cells. 3D steady Newton
+ * (J alone, with Eisenstat-Walker tolerances): SSOR (by the Eisenstat trick on one rank), as
+ * fast as ILU(1) at 1e6 cells with no factor to store (1.1 GiB instead of 2.5 GiB). Applies
+ * only when the user gave no -<prefix>pc_type. */
 PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char prefix[], PetscBool steady)
 {
   PetscBool set;
@@ -400,11 +401,10 @@ static PetscErrorCode DSIntegratorMonitor(DSIntegrator ig, PetscReal t, Vec U)
 
 /* -time_monitor: one line per step, naming the species whose local error estimate weighs most
  * in CVODE's error norm: the one that limits the step size. */
-static PetscErrorCode DSIntegratorStepMonitor(DSIntegrator ig, void *mem, PetscReal t, N_Vector y)
+static PetscErrorCode DSIntegratorStepMonitor(DSIntegrator ig, void *mem, PetscReal t, N_Vector ele, N_Vector ewt)
 {
   realtype           h;
   int                q;
-  N_Vector           ele, ewt;
   PetscReal          share[DS_MAX_SPECIES], total = 0;
   PetscInt           nsp, worst = 0;
   DSModel            model;
@@ -415,9 +415,6 @@ static PetscErrorCode DSIntegratorStepMonitor(DSIntegrator ig, void *mem, PetscR
   DSCallSUNDIALS(CVodeGetLastOrder(mem, &q));
   PetscCall(DSProblemGetModel(ig->prob, &model));
   PetscCall(DSModelGetNumSpecies(model, &nsp));
-  ele = N_VClone(y);
-  ewt = N_VClone(y);
-  PetscCheck(ele && ewt, ig->comm, PETSC_ERR_MEM, "N_VClone failed");
   DSCallSUNDIALS(CVodeGetEstLocalErrors(mem, ele));
   DSCallSUNDIALS(CVodeGetErrWeights(mem, ewt));
   PetscCall(VecPointwiseMult(N_VGetVector_Petsc(ele), N_VGetVector_Petsc(ele), N_VGetVector_Petsc(ewt)));
@@ -430,8 +427,6 @@ static PetscErrorCode DSIntegratorStepMonitor(DSIntegrator ig, void *mem, PetscR
   PetscCall(DSModelGetField(model, worst, &info));
   PetscCall(PetscPrintf(ig->comm, "step t = %.6g h  dt = %.4g h  order %d  relative rate %.3g 1/h  error led by %s (%.0f %%)\n", (double)t, (double)h, q, (double)ig->stats.rate, info->name,
                         total > 0 ? 100 * share[worst] / total : 0.0));
-  N_VDestroy(ele);
-  N_VDestroy(ewt);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -514,7 +509,7 @@ static PetscReal DSIntegratorNextStop(DSIntegrator ig)
 PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
 {
   SUNContext      sunctx;
-  N_Vector        y, yout, dky, atol = NULL, constraints = NULL;
+  N_Vector        y, yout, dky, atol = NULL, constraints = NULL, mon[2] = {NULL, NULL};
   SUNLinearSolver ls = NULL;
   void           *mem;
   MPI_Comm        comm = ig->comm;
@@ -539,6 +534,11 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
   DSCallSUNDIALS(N_VEnableFusedOps_Petsc(y, SUNTRUE));
   yout = N_VMake_Petsc(ig->Yout, sunctx);
   dky  = N_VMake_Petsc(ig->dYdt, sunctx);
+  if (ig->step_monitor) { /* the monitor's work vectors: local error estimates and weights */
+    mon[0] = N_VClone(y);
+    mon[1] = N_VClone(y);
+    PetscCheck(mon[0] && mon[1], comm, PETSC_ERR_MEM, "N_VClone failed");
+  }
   PetscCall(DSIntegratorCreateCVODE(ig, sunctx, y, &mem, &ls, &atol, &constraints));
   tstop = DSIntegratorNextStop(ig);
   DSCallSUNDIALS(CVodeSetStopTime(mem, tstop));
@@ -581,7 +581,7 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
       if (rate0 < 0) rate0 = ig->stats.rate;
       if (ig->stats.rate < ig->steady_tol) ig->stats.steady = PETSC_TRUE, done = PETSC_TRUE;
     }
-    if (ig->step_monitor) PetscCall(DSIntegratorStepMonitor(ig, mem, t, y));
+    if (ig->step_monitor) PetscCall(DSIntegratorStepMonitor(ig, mem, t, mon[0], mon[1]));
     PetscCall(DSProgressUpdate(&progress, t, ig->steady ? 0 : ig->tfinal, DSIntegratorFraction(ig, t, rate0, ig->stats.rate)));
     if (done) break;
   }
@@ -599,6 +599,8 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
     PetscCall(VecDestroy(&va));
     PetscCall(VecDestroy(&vc));
   }
+  if (mon[0]) N_VDestroy(mon[0]);
+  if (mon[1]) N_VDestroy(mon[1]);
   N_VDestroy(yout);
   N_VDestroy(dky);
   N_VDestroy(y);
