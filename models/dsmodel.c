@@ -3,9 +3,6 @@
 static PetscFunctionList DSModelList     = NULL;
 static PetscBool         DSModelsAreRegistered = PETSC_FALSE;
 
-PetscErrorCode DSModelCreate_Nutrient(DSModel);
-PetscErrorCode DSModelCreate_Biology(DSModel);
-
 PetscErrorCode DSModelRegister(const char name[], PetscErrorCode (*create)(DSModel))
 {
   PetscFunctionBeginUser;
@@ -64,6 +61,44 @@ PetscErrorCode DSModelSetType(DSModel model, const char type[])
   }
   PetscCall(PetscStrallocpy(type, &model->type));
   PetscCall((*create)(model));
+  PetscCall(DSModelCheckInterface(model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A model that leaves out a required operation would crash at the first call through it. */
+static PetscErrorCode DSModelCheckOps(DSModel m)
+{
+  const struct {
+    const char *name;
+    PetscBool   present;
+  } required[] = {
+    {"setup", (PetscBool)!!m->ops.setup},
+    {"reaction", (PetscBool)!!m->ops.reaction},
+    {"boundary", (PetscBool)!!m->ops.boundary},
+    {"initial", (PetscBool)!!m->ops.initial},
+    {"diagnostics", (PetscBool)(m->ndiag == 0 || m->ops.diagnostics)},
+  };
+
+  PetscFunctionBeginUser;
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(required); i++)
+    PetscCheck(required[i].present, m->comm, PETSC_ERR_PLIB, "model '%s' is incomplete: it provides no '%s' operation (DSModelOps.%s is required%s)", m->type, required[i].name,
+               required[i].name, i == 4 ? " when the model has diagnostics" : "");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelCheckInterface(DSModel m)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSModelCheckOps(m));
+  PetscCheck(m->nspecies >= 1 && m->nspecies <= DS_MAX_SPECIES, m->comm, PETSC_ERR_SUP, "model '%s' has %" PetscInt_FMT " species: allowed 1 to %d (DS_MAX_SPECIES)", m->type, m->nspecies, DS_MAX_SPECIES);
+  PetscCheck(m->ndiag >= 0 && m->ndiag <= DS_MAX_DIAGNOSTICS, m->comm, PETSC_ERR_SUP, "model '%s' has %" PetscInt_FMT " diagnostics: allowed 0 to %d (DS_MAX_DIAGNOSTICS)", m->type, m->ndiag, DS_MAX_DIAGNOSTICS);
+  PetscCheck(m->nfigures >= 0 && m->nfigures <= DS_MAX_FIGURES, m->comm, PETSC_ERR_SUP, "model '%s' has %" PetscInt_FMT " key figures: allowed 0 to %d (DS_MAX_FIGURES)", m->type, m->nfigures, DS_MAX_FIGURES);
+  PetscCheck(m->fields, m->comm, PETSC_ERR_PLIB, "model '%s' is incomplete: no field table (DSModel.fields) for its species and diagnostics", m->type);
+  PetscCheck(m->nfigures == 0 || m->figures, m->comm, PETSC_ERR_PLIB, "model '%s' declares %" PetscInt_FMT " key figures but no figure table", m->type, m->nfigures);
+  for (PetscInt f = 0; f < m->nfigures; f++)
+    PetscCheck(m->figures[f].field >= 0 && m->figures[f].field < m->nspecies + m->ndiag, m->comm, PETSC_ERR_PLIB, "model '%s': key figure '%s' refers to field %" PetscInt_FMT ", but the model has %" PetscInt_FMT " fields",
+               m->type, m->figures[f].name, m->figures[f].field, m->nspecies + m->ndiag);
+  for (PetscInt i = 0; i < m->ninjectables; i++) PetscCheck(m->injectables[i].name && m->injectables[i].species, m->comm, PETSC_ERR_PLIB, "model '%s': injectable %" PetscInt_FMT " has no name or species", m->type, i);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -97,6 +132,7 @@ PetscErrorCode DSModelSetUp(DSModel model)
   PetscFunctionBeginUser;
   if (model->setup) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(model->type, model->comm, PETSC_ERR_ORDER, "set the model type first");
+  PetscCall(DSModelCheckInterface(model)); /* the layout may have changed since the type was set */
   PetscCall(PetscCalloc1(DS_NUM_REGIONS * model->nspecies, &model->D));
   PetscCall(model->ops.setup(model));
   model->setup = PETSC_TRUE;
@@ -182,12 +218,46 @@ PetscErrorCode DSModelGetAmountUnit(DSModel model, PetscInt species, PetscBool p
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode DSModelGetEvents(DSModel model, PetscInt *n, const DSEvent **events)
+PetscErrorCode DSModelGetInjectables(DSModel model, PetscInt *n, const DSInjectable **injectables)
 {
   PetscFunctionBeginUser;
-  *n      = model->nevents;
-  *events = model->events;
+  *n           = model->ninjectables;
+  *injectables = model->injectables;
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelSelectInjectables(DSModel model, const PetscBool used[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!model->setup, model->comm, PETSC_ERR_ORDER, "select the injectables before DSModelSetUp()");
+  if (model->ops.selectinjectables) PetscCall(model->ops.selectinjectables(model, used));
+  PetscCall(DSModelCheckInterface(model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetSpeciesIndex(DSModel model, const char name[], PetscInt *species)
+{
+  PetscFunctionBeginUser;
+  *species = -1;
+  for (PetscInt s = 0; s < model->nspecies && *species < 0; s++) {
+    PetscBool eq;
+    PetscCall(PetscStrcmp(model->fields[s].name, name, &eq));
+    if (eq) *species = s;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetParameter(DSModel model, const char key[], PetscReal *value)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < model->nparams; i++) {
+    PetscBool eq;
+    PetscCall(PetscStrcmp(model->params[i].key, key, &eq));
+    if (!eq) continue;
+    *value = model->params[i].value;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  SETERRQ(model->comm, PETSC_ERR_ARG_WRONG, "model '%s' has no parameter -%s", model->type, key);
 }
 
 PetscErrorCode DSModelGetBoundarySink(DSModel model, PetscInt species, PetscInt *sink)

@@ -19,6 +19,7 @@ typedef struct {
   const char *unit;        /* e.g. "mM" */
   const char *description;
   PetscReal   scale;       /* typical magnitude, in unit: sets the absolute tolerance */
+  PetscBool   may_be_negative; /* species only: PETSC_FALSE (default) = the integrator keeps it >= 0 */
 } DSFieldInfo;
 
 typedef struct {
@@ -49,22 +50,23 @@ typedef struct {
                                   of the amount last injected into this species (events); -1: never */
 } DSFigure;
 
-/* An injection: 'amount' (species unit x mm^3: cells, particles, nmol) of one species, spread
- * uniformly over the disc cells whose centres lie within 'radius' of 'centre' (the nearest cell
- * when none does), at 'time'. The integrator stops there, adds it and restarts. */
+/* What a model lets users inject: -injectionN_what NAME adds a dose (in the amount unit of
+ * SPECIES, e.g. cells or particles) to that species. The schedule itself (times, repeats, doses,
+ * where) is read by the program (solver/app/dsschedule.c) for every model alike. */
 typedef struct {
-  PetscReal time;      /* h */
-  PetscInt  species;
-  PetscReal amount;    /* species unit x mm^3 */
-  PetscReal centre[3]; /* mm, in the mesh's physical coordinates (dsmesh.h) */
-  PetscReal radius;    /* mm */
-  char      label[64]; /* shown in the run log, e.g. "BMSC cells" */
-} DSEvent;
+  const char *name;         /* value of -injectionN_what, e.g. "bmsc" */
+  const char *label;        /* in the run log, e.g. "BMSC cells" */
+  const char *species;      /* field name of the species that receives the dose, e.g. "cells_BMSC" */
+  const char *per_ug_key;   /* NULL, or the key of a parameter converting a dose in ug of protein
+                               (-injectionN_dose_ug) into the species' amount unit */
+} DSInjectable;
 
 /* Conversion of user units to discsim's internal ones. */
 #define DS_M2_PER_S_TO_MM2_PER_H 3.6e9
 #define DS_HOURS_PER_DAY         24.0
 #define DS_MAX_SPECIES           32
+#define DS_MAX_DIAGNOSTICS       16
+#define DS_MAX_FIGURES           64
 
 PetscErrorCode DSModelRegister(const char name[], PetscErrorCode (*create)(DSModel));
 PetscErrorCode DSModelRegisterAll(void);
@@ -83,7 +85,14 @@ PetscErrorCode DSModelGetNumDiagnostics(DSModel model, PetscInt *n);
 PetscErrorCode DSModelGetField(DSModel model, PetscInt field, const DSFieldInfo **info);
 PetscErrorCode DSModelGetFigures(DSModel model, PetscInt *n, const DSFigure **figures);
 PetscErrorCode DSModelGetDiffusivity(DSModel model, DSRegion region, PetscReal D[]);
-PetscErrorCode DSModelGetEvents(DSModel model, PetscInt *n, const DSEvent **events);
+PetscErrorCode DSModelGetInjectables(DSModel model, PetscInt *n, const DSInjectable **injectables);
+/* Tells the model which of its injectables the schedule uses (used[i] for injectable i), before
+ * DSModelSetUp: a model may carry species only for what is injected. */
+PetscErrorCode DSModelSelectInjectables(DSModel model, const PetscBool used[]);
+/* species index of a field name, or -1 */
+PetscErrorCode DSModelGetSpeciesIndex(DSModel model, const char name[], PetscInt *species);
+/* value in force of a parameter, by key without the '-' (an error if the model has no such key) */
+PetscErrorCode DSModelGetParameter(DSModel model, const char key[], PetscReal *value);
 PetscErrorCode DSModelGetAmountUnit(DSModel model, PetscInt species, PetscBool per_area, PetscBool rate, char out[], size_t len);
 PetscErrorCode DSModelGetBoundarySink(DSModel model, PetscInt species, PetscInt *sink);
 /* 1 where d r_row / d u_col may be nonzero (row-major); NULL means a full block */

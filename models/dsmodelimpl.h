@@ -11,9 +11,15 @@ typedef struct {
   PetscErrorCode (*initial)(DSModel, const DSPoint *, PetscScalar[]);
   PetscErrorCode (*diagnostics)(DSModel, const DSPoint *, const PetscScalar[], PetscScalar[]);
   PetscErrorCode (*destroy)(DSModel);
+  /* told which injectables the schedule uses (may change the species layout) */
+  PetscErrorCode (*selectinjectables)(DSModel, const PetscBool used[]);
 } DSModelOps;
-/* Optional parts of a model (set in the create or setup function; zero/NULL = absent):
- *  - events, nevents: injections (DSEvent), sorted by time;
+/* Required: setup, reaction, boundary, initial, and diagnostics when ndiag > 0; nspecies in
+ * [1, DS_MAX_SPECIES], ndiag <= DS_MAX_DIAGNOSTICS, nfigures <= DS_MAX_FIGURES, fields for all
+ * of them and figures that refer to existing fields. DSModelSetType and DSModelSetUp check it and
+ * name what is missing.
+ * Optional parts of a model (set in the create or setup function; zero/NULL = absent):
+ *  - injectables, ninjectables: what -injectionN_what may name (DSInjectable);
  *  - boundary_sink[s]: species that receives species s's outflux through Dirichlet boundary
  *    faces (in the boundary cell), or -1: exact bookkeeping of what leaves the disc;
  *  - jacobian_fill[row * nspecies + col]: 1 where d r_row / d u_col can be nonzero (NULL: a
@@ -28,8 +34,8 @@ struct _p_DSModel {
   const DSFigure    *figures;
   DSParam           *params;     /* owned copy; the implementation reads values from here */
   PetscReal         *D;          /* DS_NUM_REGIONS x nspecies, mm^2/h, filled by setup; 0: does not diffuse */
-  PetscInt           nevents;
-  const DSEvent     *events;
+  PetscInt           ninjectables;
+  const DSInjectable *injectables;
   const PetscInt    *boundary_sink;
   const PetscInt    *jacobian_fill;
   PetscBool          setup;
@@ -37,6 +43,14 @@ struct _p_DSModel {
   void              *data;
 };
 
-/* Convenience for implementations: copy a static parameter table into the model. */
+/* Convenience for implementations: copy a parameter table into the model. */
 PetscErrorCode DSModelSetParameters(DSModel model, PetscInt n, const DSParam params[]);
+/* The value in force of parameter i of the model's table (implementations index by their enum). */
+static inline PetscReal DSModelParam(DSModel model, PetscInt i) { return model->params[i].value; }
+/* Checks the required operations and limits above; the message names the model and what is wrong. */
+PetscErrorCode DSModelCheckInterface(DSModel model);
+
+/* The model types shipped with discsim (registered by DSModelRegisterAll) */
+PetscErrorCode DSModelCreate_Nutrient(DSModel);
+PetscErrorCode DSModelCreate_Biology(DSModel);
 #endif

@@ -1,6 +1,7 @@
 #include "dstest.h"
 #include "dsmodelimpl.h"
 #include "dsrun.h"
+#include "dsschedule.h"
 
 DSTestConfig ds_test;
 
@@ -58,6 +59,7 @@ static const DSFigure    decay_figures[] = {
   {"u_NP_fraction_below_1", "1", 0, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, 1.0, -1},
 };
 static const PetscInt decay_sink[] = {2, -1, -1};
+static const DSInjectable decay_injectables[] = {{"u", "test dose", "u", NULL}};
 static const PetscInt decay_fill[] = {1, 0, 0, 1, 1, 0, 1, 0, 1}; /* decayed <- u; lost <- u (the sink) */
 
 static PetscErrorCode DecaySetUp(DSModel m)
@@ -101,8 +103,8 @@ static PetscErrorCode DSModelCreate_TestDecay(DSModel m)
   m->nfigures      = 5;
   m->boundary_sink = decay_sink;
   m->jacobian_fill = decay_fill;
-  m->events        = ds_test.events;
-  m->nevents       = ds_test.nevents;
+  m->injectables   = decay_injectables;
+  m->ninjectables  = 1;
   m->ops.setup     = DecaySetUp;
   m->ops.reaction  = DecayReaction;
   m->ops.boundary  = DecayBoundary;
@@ -169,18 +171,53 @@ PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, 
   PetscCall(DSMeshSetFromOptions(*mesh));
   PetscCall(DSModelCreate(PETSC_COMM_WORLD, model));
   PetscCall(DSModelSetFromOptions(*model));
+  {
+    PetscBool none[1] = {PETSC_FALSE}; /* the model as the program makes it when nothing is injected */
+    PetscCall(DSModelSelectInjectables(*model, none));
+  }
   PetscCall(DSModelGetNumSpecies(*model, &nsp));
   PetscCall(DSMeshSetUp(*mesh, nsp));
   PetscCall(DSProblemCreate(*mesh, *model, prob));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static DSEvent  ds_test_events[256];
+static PetscInt ds_test_nevents;
+
+/* As the program does: the mesh's and the model's options, then the injection schedule (which
+ * tells the model what is injected); its events are kept for DSTestGetEvents. */
+PetscErrorCode DSTestModelFromOptions(const char options[], DSModel *model)
+{
+  DSMesh         mesh;
+  DSSchedule     schedule;
+  const DSEvent *ev;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSTestSetOptions(options));
+  PetscCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
+  PetscCall(DSMeshSetFromOptions(mesh));
+  PetscCall(DSModelCreate(PETSC_COMM_WORLD, model));
+  PetscCall(DSModelSetFromOptions(*model));
+  PetscCall(DSScheduleCreate(PETSC_COMM_WORLD, &schedule));
+  PetscCall(DSScheduleSetFromOptions(schedule, mesh, *model));
+  PetscCall(DSScheduleGetEvents(schedule, &ds_test_nevents, &ev));
+  PetscCheck(ds_test_nevents <= 256, PETSC_COMM_SELF, PETSC_ERR_SUP, "more than 256 test events");
+  PetscCall(PetscArraycpy(ds_test_events, ev, ds_test_nevents));
+  PetscCall(DSScheduleDestroy(&schedule));
+  PetscCall(DSMeshDestroy(&mesh));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void DSTestGetEvents(PetscInt *n, const DSEvent **events)
+{
+  *n      = ds_test_nevents;
+  *events = ds_test_events;
+}
+
 DSModel DSTestCreateModel(const char options[])
 {
   DSModel m;
-  TestCall(DSTestSetOptions(options));
-  TestCall(DSModelCreate(PETSC_COMM_WORLD, &m));
-  TestCall(DSModelSetFromOptions(m));
+  TestCall(DSTestModelFromOptions(options, &m));
   TestCall(DSModelSetUp(m));
   return m;
 }

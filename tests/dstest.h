@@ -16,9 +16,8 @@ typedef struct {
   PetscReal C0;                /* Dirichlet value on every supply/bone face when exact == NULL, mM */
   PetscReal (*exact)(const PetscReal x[3]);
   PetscReal (*source)(const PetscReal x[3], DSRegion region);
-  /* test_decay model: u decays (rate k, 1/h) into 'decayed'; u's boundary outflux goes to 'lost' */
-  PetscInt  nevents;
-  DSEvent   events[8];
+  /* test_decay model: u decays (rate k, 1/h) into 'decayed'; u's boundary outflux goes to 'lost';
+   * u is injectable (-injectionN_what u) */
 } DSTestConfig;
 
 extern DSTestConfig ds_test;
@@ -33,8 +32,12 @@ extern DSTestConfig ds_test;
 PetscErrorCode DSTestRegisterModels(void);
 PetscErrorCode DSTestSetOptions(const char options[]);
 PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, DSProblem *prob);
-/* a model of the given options, set up (Check-asserted) */
+/* a model of the given options, as the program makes it (mesh and model options, then the
+ * injection schedule); DSTestCreateModel also sets it up (Check-asserted) */
+PetscErrorCode DSTestModelFromOptions(const char options[], DSModel *model);
 DSModel        DSTestCreateModel(const char options[]);
+/* the events of the schedule read by the last DSTestModelFromOptions */
+void           DSTestGetEvents(PetscInt *n, const DSEvent **events);
 PetscErrorCode DSTestDestroy(DSMesh *mesh, DSModel *model, DSProblem *prob);
 PetscErrorCode DSTestError(DSProblem prob, Vec U, PetscReal (*exact)(const PetscReal[3]), PetscReal *l2, PetscReal *linf, PetscReal *h);
 PetscReal      DSTestOrder(PetscReal e_coarse, PetscReal e_fine, PetscReal h_coarse, PetscReal h_fine);

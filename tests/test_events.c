@@ -6,7 +6,7 @@
 
 static DSEvent Event(PetscReal t, PetscReal amount, PetscReal z, PetscReal radius)
 {
-  DSEvent e = {t, 0, amount, {0, 0, z}, radius, "test dose"};
+  DSEvent e = {t, 0, amount, {0, 0, z}, radius, "test dose", DS_REGION_OUTSIDE};
   return e;
 }
 
@@ -64,12 +64,11 @@ START_TEST(well_mixed_decay_and_persistence)
   char      opts[1024], dir[] = "/tmp/dstestXXXXXX", csv[512];
   PetscReal k = PetscLogReal(2.0) / 24.0, A = 5.0;
   memset(&ds_test, 0, sizeof ds_test);
-  ds_test.k       = k;
-  ds_test.nevents = 1;
-  ds_test.events[0] = Event(10, A, 5.5, 1.0);
+  ds_test.k = k;
   ck_assert_ptr_nonnull(mkdtemp(dir));
   snprintf(csv, sizeof csv, "%s/w.csv", dir);
-  snprintf(opts, sizeof opts, "-model test_decay -mesh_type well_mixed -time_final 200 -cvode_rtol 1e-10 -cvode_atol_factor 1e-14 -quiet -output_file %s/w.exo -output_csv %s", dir, csv);
+  snprintf(opts, sizeof opts, "-model test_decay -injection1_what u -injection1_time 10 -injection1_dose %g -injection1_radius 1 -injection1_centre 0,0,5.5 -mesh_type well_mixed -time_final 200", (double)A);
+  snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " -cvode_rtol 1e-10 -cvode_atol_factor 1e-14 -quiet -output_file %s/w.exo -output_csv %s", dir, csv);
   TestCall(DSTestRunProgram(opts, csv, header, sizeof header, last, sizeof last));
   PetscReal half = DSTestCSVValue(header, last, "u_total_half_life"), tenth = DSTestCSVValue(header, last, "u_total_below_0.1_of_dose_after");
   PetscReal u = DSTestCSVValue(header, last, "u_total"), decayed = DSTestCSVValue(header, last, "decayed_total");
@@ -93,12 +92,10 @@ START_TEST(bookkeeping_closes_with_repeated_doses)
   PetscReal worst = 0;
   memset(&ds_test, 0, sizeof ds_test);
   for (PetscInt r = 0; r < DS_NUM_REGIONS; r++) ds_test.D[r] = 0.5;
-  ds_test.k       = 0.01;
-  ds_test.nevents = 3;
-  for (int i = 0; i < 3; i++) ds_test.events[i] = Event(5 + 24 * i, 100, 5.5, 4.0);
+  ds_test.k = 0.01;
   ck_assert_ptr_nonnull(mkdtemp(dir));
   snprintf(csv, sizeof csv, "%s/b.csv", dir);
-  snprintf(opts, sizeof opts, "-model test_decay -mesh_type axisymmetric -mesh_nr 40 -mesh_nz 20 -time_final 120 -output_times 1,5,10,29,30,53,60,90 -cvode_rtol 1e-8 -newton_pc_type lu -quiet -output_file %s/b.exo -output_csv %s", dir, csv);
+  snprintf(opts, sizeof opts, "-model test_decay -injection1_what u -injection1_time 5 -injection1_dose 100 -injection1_radius 4 -injection1_repeat_every 24 -injection1_repeat_count 2 -mesh_type axisymmetric -mesh_nr 40 -mesh_nz 20 -time_final 120 -output_times 1,5,10,29,30,53,60,90 -cvode_rtol 1e-8 -newton_pc_type lu -quiet -output_file %s/b.exo -output_csv %s", dir, csv);
   TestCall(DSTestRunProgram(opts, csv, header, sizeof header, last, sizeof last));
   FILE *f = fopen(csv, "r");
   ck_assert_ptr_nonnull(f);

@@ -2,7 +2,7 @@
  * analytic Jacobian blocks of every registered model against finite differences, and
  * quasi-positivity (a species at zero is never consumed), which keeps concentrations >= 0. */
 #include "dstest.h"
-#include "nutrient.h"
+#include "dsnutrient.h"
 
 START_TEST(bibby_published_values)
 {

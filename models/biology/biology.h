@@ -1,4 +1,4 @@
-/* Laws of the "biology" model (models/biology.c), exposed for tests. Units: glucose in mM,
+/* Laws of the "biology" model (models/biology/populations.c), exposed for tests. Units: glucose in mM,
  * rates per day as published (the model converts to 1/h), volumes in uL (= mm^3). */
 #ifndef BIOLOGY_H
 #define BIOLOGY_H
@@ -14,6 +14,4 @@ PetscReal DSBioAcidDeathRate(PetscReal pH, PetscReal pH_th, PetscReal k_per_day_
 /* C1 switch: 0 for x <= th - w, 3s^2 - 2s^3 with s = (x - th + w)/w in between, exactly 1 for x >= th.
  * *dsdx (may be NULL) is its derivative. */
 PetscReal DSBioSwitch(PetscReal x, PetscReal th, PetscReal w, PetscReal *dsdx);
-/* Radius (mm) of a sphere of volume V uL (1 uL = 1 mm^3): (3 V / 4 pi)^(1/3). */
-PetscReal DSBioSphereRadius(PetscReal volume_uL);
 #endif

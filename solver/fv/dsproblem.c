@@ -612,13 +612,22 @@ PetscErrorCode DSProblemComputeFigures(DSProblem p, PetscReal t, Vec U, PetscRea
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Adds ev->amount of species ev->species uniformly (per volume) over the disc cells whose centre
- * lies within ev->radius of ev->centre, or into the nearest cell when none does. */
+/* Whether cell c can receive the injection, and its squared distance from the centre. */
+static PetscBool DSProblemInjectable(DSProblem p, const DSEvent *ev, PetscInt c, PetscReal *d2)
+{
+  DSRegion r = p->point[c].region;
+  *d2        = 0;
+  for (PetscInt k = 0; k < 3; k++) *d2 += (p->point[c].x[k] - ev->centre[k]) * (p->point[c].x[k] - ev->centre[k]);
+  return (PetscBool)(r != DS_REGION_OUTSIDE && (ev->region == DS_REGION_OUTSIDE || r == ev->region));
+}
+
+/* Adds ev->amount of species ev->species uniformly (per volume) over the cells of ev->region
+ * whose centre lies within ev->radius of ev->centre, or into the nearest such cell when none does. */
 PetscErrorCode DSProblemInject(DSProblem p, const DSEvent *ev, Vec U, PetscReal *volume)
 {
   MPI_Comm     comm = PetscObjectComm((PetscObject)p->dm);
   PetscScalar *u;
-  PetscReal    loc = 0, r2 = ev->radius * ev->radius;
+  PetscReal    loc = 0, r2 = ev->radius * ev->radius, d2;
   PetscInt     nearest = -1;
   PetscMPIInt  rank;
   struct {
@@ -630,23 +639,18 @@ PetscErrorCode DSProblemInject(DSProblem p, const DSEvent *ev, Vec U, PetscReal 
   PetscCheck(ev->species >= 0 && ev->species < p->nsp, comm, PETSC_ERR_ARG_OUTOFRANGE, "injection '%s' into species %" PetscInt_FMT ": the model has %" PetscInt_FMT, ev->label, ev->species, p->nsp);
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   for (PetscInt c = 0; c < p->ncells; c++) {
-    PetscReal d2 = 0;
-    if (p->point[c].region == DS_REGION_OUTSIDE) continue;
-    for (PetscInt k = 0; k < 3; k++) d2 += (p->point[c].x[k] - ev->centre[k]) * (p->point[c].x[k] - ev->centre[k]);
+    if (!DSProblemInjectable(p, ev, c, &d2)) continue;
     if (d2 <= r2) loc += p->volume[c];
     if (d2 < mine.d) mine.d = d2, nearest = c;
   }
   PetscCall(MPIU_Allreduce(&loc, volume, 1, MPIU_REAL, MPI_SUM, comm));
   mine.rank = rank;
   PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPI_DOUBLE_INT, MPI_MINLOC, comm));
+  PetscCheck(best.d < PETSC_MAX_REAL, comm, PETSC_ERR_ARG_WRONG, "%s: the mesh has no cell of region %s to inject into", ev->label, DSRegionNames[ev->region]);
   PetscCall(VecGetArray(U, &u));
   if (*volume > 0) {
-    for (PetscInt c = 0; c < p->ncells; c++) {
-      PetscReal d2 = 0;
-      if (p->point[c].region == DS_REGION_OUTSIDE) continue;
-      for (PetscInt k = 0; k < 3; k++) d2 += (p->point[c].x[k] - ev->centre[k]) * (p->point[c].x[k] - ev->centre[k]);
-      if (d2 <= r2) u[c * p->nsp + ev->species] += ev->amount / *volume;
-    }
+    for (PetscInt c = 0; c < p->ncells; c++)
+      if (DSProblemInjectable(p, ev, c, &d2) && d2 <= r2) u[c * p->nsp + ev->species] += ev->amount / *volume;
   } else {
     PetscReal v = (rank == best.rank) ? p->volume[nearest] : 0;
     PetscCall(MPIU_Allreduce(&v, volume, 1, MPIU_REAL, MPI_SUM, comm));
@@ -669,5 +673,20 @@ PetscErrorCode DSProblemGetAbsoluteTolerances(DSProblem p, PetscReal factor, Vec
       a[c * p->nsp + s] = factor * info->scale;
     }
   PetscCall(VecRestoreArray(atol, &a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSProblemGetConstraints(DSProblem p, Vec constraints)
+{
+  PetscScalar *c;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(constraints, &c));
+  for (PetscInt s = 0; s < p->nsp; s++) {
+    const DSFieldInfo *info;
+    PetscCall(DSModelGetField(p->model, s, &info));
+    for (PetscInt i = 0; i < p->ncells; i++) c[i * p->nsp + s] = info->may_be_negative ? 0.0 : 1.0;
+  }
+  PetscCall(VecRestoreArray(constraints, &c));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -12,8 +12,24 @@
 
 typedef struct _p_DSProblem *DSProblem;
 
-/* Per species, over the disc: amount stored (nmol), boundary influx and net reaction (nmol/h).
- * For the slab the amounts are per mm^2 of cross-section. */
+/* An injection: 'amount' (the species' amount unit: cells, particles, nmol) of one species,
+ * spread uniformly over the disc cells of 'region' (DS_REGION_OUTSIDE: any region) whose centres
+ * lie within 'radius' of 'centre' (the nearest such cell when none does), at 'time'. The
+ * integrator stops there, adds it and restarts. The program builds these from the injection
+ * schedule (solver/app/dsschedule.c). */
+typedef struct {
+  PetscReal time;      /* h */
+  PetscInt  species;
+  PetscReal amount;    /* species unit x mm^3 */
+  PetscReal centre[3]; /* mm, in the mesh's physical coordinates (dsmesh.h) */
+  PetscReal radius;    /* mm */
+  char      label[64]; /* shown in the run log, e.g. "BMSC cells (injection1)" */
+  DSRegion  region;    /* only cells of this region; DS_REGION_OUTSIDE: any */
+} DSEvent;
+
+/* Per species, over the disc: amount stored (the species' amount unit, e.g. nmol for mM, cells
+ * for cells/mm^3), boundary influx and net reaction (that unit per h). For the slab the amounts
+ * are per mm^2 of cross-section. */
 typedef struct {
   PetscReal stored, influx, reaction;
 } DSBalance;
@@ -34,4 +50,6 @@ PetscErrorCode DSProblemComputeFigures(DSProblem prob, PetscReal t, Vec U, Petsc
 PetscErrorCode DSProblemComputeFigure(DSProblem prob, PetscReal t, Vec U, const DSFigure *fig, PetscReal *value, PetscReal where[3]);
 PetscErrorCode DSProblemInject(DSProblem prob, const DSEvent *ev, Vec U, PetscReal *volume);
 PetscErrorCode DSProblemGetAbsoluteTolerances(DSProblem prob, PetscReal factor, Vec atol);
+/* 1 for unknowns that must stay >= 0 (every species but those the model lets be negative), 0 otherwise */
+PetscErrorCode DSProblemGetConstraints(DSProblem prob, Vec constraints);
 #endif

@@ -25,7 +25,8 @@ struct _p_DSIntegrator {
   PetscErrorCode cb_error;     /* PETSc error raised inside a SUNDIALS callback */
   DSMonitorFn    monitor, step_fn;
   void          *monitor_ctx, *step_ctx;
-  PetscInt       next_event;
+  PetscInt       nevents, next_event;
+  DSEvent       *events;        /* sorted by time */
   PetscReal      injected[DS_MAX_SPECIES], last_injection_time[DS_MAX_SPECIES], last_injection_amount[DS_MAX_SPECIES]; /* per species */
   DSIntegratorStats stats;
 };
@@ -223,6 +224,17 @@ PetscErrorCode DSIntegratorSetSteady(DSIntegrator ig, PetscBool steady, PetscRea
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode DSIntegratorSetEvents(DSIntegrator ig, PetscInt n, const DSEvent events[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(ig->events));
+  PetscCall(PetscMalloc1(PetscMax(n, 1), &ig->events));
+  for (PetscInt e = 1; e < n; e++) PetscCheck(events[e].time >= events[e - 1].time, ig->comm, PETSC_ERR_ARG_WRONG, "DSIntegratorSetEvents: events must be sorted by time (%s at %g h follows %g h)", events[e].label, (double)events[e].time, (double)events[e - 1].time);
+  PetscCall(PetscArraycpy(ig->events, events, n));
+  ig->nevents = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSIntegratorSetMonitor(DSIntegrator ig, DSMonitorFn fn, void *ctx)
 {
   PetscFunctionBeginUser;
@@ -372,7 +384,7 @@ static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx
   PetscCall(VecDuplicate(N_VGetVector_Petsc(y), &va));
   PetscCall(VecDuplicate(va, &vc));
   PetscCall(DSProblemGetAbsoluteTolerances(ig->prob, ig->atol_factor, va));
-  PetscCall(VecSet(vc, 1.0)); /* every concentration >= 0 */
+  PetscCall(DSProblemGetConstraints(ig->prob, vc)); /* species >= 0, unless the model allows negative values */
   *atol        = N_VMake_Petsc(va, sunctx);
   *constraints = N_VMake_Petsc(vc, sunctx);
   DSCallSUNDIALS(CVodeSVtolerances(mem, ig->rtol, *atol));
@@ -440,21 +452,23 @@ static PetscReal DSIntegratorFraction(DSIntegrator ig, PetscReal t, PetscReal ra
 
 /* CVODE keeps u >= 0 only to within its tolerances, but a restart (CVodeReInit) demands it
  * exactly: values in [-atol, 0) are round-off and become 0; anything below is an error. */
-static PetscErrorCode DSIntegratorClipRoundoff(DSIntegrator ig, Vec U, Vec atol)
+static PetscErrorCode DSIntegratorClipRoundoff(DSIntegrator ig, Vec U, Vec atol, Vec constraints)
 {
   PetscScalar       *u;
-  const PetscScalar *a;
+  const PetscScalar *a, *c;
   PetscInt           n, bad = 0, gbad;
 
   PetscFunctionBeginUser;
   PetscCall(VecGetLocalSize(U, &n));
   PetscCall(VecGetArray(U, &u));
   PetscCall(VecGetArrayRead(atol, &a));
+  PetscCall(VecGetArrayRead(constraints, &c));
   for (PetscInt i = 0; i < n; i++) {
-    if (u[i] >= 0) continue;
+    if (u[i] >= 0 || c[i] == 0) continue;
     if (u[i] < -a[i]) bad++;
     else u[i] = 0;
   }
+  PetscCall(VecRestoreArrayRead(constraints, &c));
   PetscCall(VecRestoreArrayRead(atol, &a));
   PetscCall(VecRestoreArray(U, &u));
   PetscCall(MPIU_Allreduce(&bad, &gbad, 1, MPIU_INT, MPI_SUM, ig->comm));
@@ -466,15 +480,12 @@ static PetscErrorCode DSIntegratorClipRoundoff(DSIntegrator ig, Vec U, Vec atol)
 static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
 {
   DSModel            model;
-  const DSEvent     *ev;
   const DSFieldInfo *info;
-  PetscInt           nev;
 
   PetscFunctionBeginUser;
   PetscCall(DSProblemGetModel(ig->prob, &model));
-  PetscCall(DSModelGetEvents(model, &nev, &ev));
-  for (; ig->next_event < nev && ev[ig->next_event].time <= t + 1e-12 * PetscMax(1, t); ig->next_event++) {
-    const DSEvent *e = &ev[ig->next_event];
+  for (; ig->next_event < ig->nevents && ig->events[ig->next_event].time <= t + 1e-12 * PetscMax(1, t); ig->next_event++) {
+    const DSEvent *e = &ig->events[ig->next_event];
     PetscReal      volume;
     char           amount_unit[64];
     PetscCall(DSProblemInject(ig->prob, e, U, &volume));
@@ -498,113 +509,148 @@ static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
 
 static PetscReal DSIntegratorNextStop(DSIntegrator ig)
 {
-  DSModel        model;
-  const DSEvent *ev;
-  PetscInt       nev;
+  return ig->next_event < ig->nevents ? PetscMin(ig->events[ig->next_event].time, ig->tfinal) : ig->tfinal;
+}
 
-  if (DSProblemGetModel(ig->prob, &model) || DSModelGetEvents(model, &nev, &ev)) return ig->tfinal;
-  return ig->next_event < nev ? PetscMin(ev[ig->next_event].time, ig->tfinal) : ig->tfinal;
+/* Everything one integration holds from SUNDIALS, freed by one function on every path. */
+typedef struct {
+  SUNContext      sunctx;
+  N_Vector        y, yout, dky, atol, constraints, mon[2];
+  SUNLinearSolver ls;
+  void           *mem;
+} DSCVodeSession;
+
+static PetscErrorCode DSCVodeSessionDestroy(DSCVodeSession *s)
+{
+  PetscFunctionBeginUser;
+  if (s->mem) CVodeFree(&s->mem);
+  if (s->ls) SUNLinSolFree(s->ls);
+  for (PetscInt k = 0; k < 2; k++) {
+    N_Vector *nv = k ? &s->constraints : &s->atol;
+    Vec       v  = *nv ? N_VGetVector_Petsc(*nv) : NULL;
+    if (*nv) N_VDestroy(*nv);
+    PetscCall(VecDestroy(&v)); /* made by DSIntegratorCreateCVODE */
+    *nv = NULL;
+  }
+  for (PetscInt k = 0; k < 2; k++)
+    if (s->mon[k]) N_VDestroy(s->mon[k]);
+  if (s->yout) N_VDestroy(s->yout);
+  if (s->dky) N_VDestroy(s->dky);
+  if (s->y) N_VDestroy(s->y);
+  if (s->sunctx) SUNContext_Free(&s->sunctx);
+  PetscCall(PetscMemzero(s, sizeof *s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSCVodeSessionCreate(DSIntegrator ig, Vec U, DSCVodeSession *s)
+{
+  MPI_Comm comm = ig->comm;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(s, sizeof *s));
+  DSCallSUNDIALS(SUNContext_Create(&comm, &s->sunctx));
+  s->y = N_VMake_Petsc(U, s->sunctx);
+  /* fused linear combinations and multi-dot products: one pass over memory instead of many
+   * VecAXPY/VecDot calls (measured in doc/performance.md) */
+  DSCallSUNDIALS(N_VEnableFusedOps_Petsc(s->y, SUNTRUE));
+  s->yout = N_VMake_Petsc(ig->Yout, s->sunctx);
+  s->dky  = N_VMake_Petsc(ig->dYdt, s->sunctx);
+  if (ig->step_monitor) { /* the monitor's work vectors: local error estimates and weights */
+    s->mon[0] = N_VClone(s->y);
+    s->mon[1] = N_VClone(s->y);
+    PetscCheck(s->mon[0] && s->mon[1], comm, PETSC_ERR_MEM, "N_VClone failed");
+  }
+  PetscCall(DSIntegratorCreateCVODE(ig, s->sunctx, s->y, &s->mem, &s->ls, &s->atol, &s->constraints));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* At an injection: CVODE's counters of the segment, the dose, and a clean restart. */
+static PetscErrorCode DSIntegratorRestartAfterEvents(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSIntegratorAccumulateStats(ig, s->mem));
+  PetscCall(DSIntegratorInject(ig, t, U));
+  PetscCall(DSIntegratorClipRoundoff(ig, U, N_VGetVector_Petsc(s->atol), N_VGetVector_Petsc(s->constraints)));
+  DSCallSUNDIALS(CVodeReInit(s->mem, t, s->y));
+  DSCallSUNDIALS(CVodeSetStopTime(s->mem, DSIntegratorNextStop(ig)));
+  if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, t, U));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After an accepted step: the step limit, and in steady mode the relative rate of change. */
+static PetscErrorCode DSIntegratorCheckStep(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U, PetscReal *rate0, PetscBool *done)
+{
+  long nsteps;
+
+  PetscFunctionBeginUser;
+  DSCallSUNDIALS(CVodeGetNumSteps(s->mem, &nsteps));
+  PetscCheck(*done || ig->stats.steps + nsteps < ig->max_steps, ig->comm, PETSC_ERR_NOT_CONVERGED, /* CVODE's own limit counts per call, and we call it per step */
+             "time integration stopped at t = %g h after -cvode_max_steps = %" PetscInt_FMT " steps (aiming for %g h): raise -cvode_max_steps or loosen -cvode_rtol", (double)t, ig->max_steps, (double)ig->tfinal);
+  if (ig->steady && ig->next_event >= ig->nevents) { /* steady state only after the last injection */
+    DSCallSUNDIALS(CVodeGetDky(s->mem, t, 1, s->dky));
+    PetscCall(DSIntegratorRelativeRate(ig, U, ig->dYdt, &ig->stats.rate));
+    if (*rate0 < 0) *rate0 = ig->stats.rate;
+    if (ig->stats.rate < ig->steady_tol) ig->stats.steady = PETSC_TRUE, *done = PETSC_TRUE;
+  }
+  if (ig->step_monitor) PetscCall(DSIntegratorStepMonitor(ig, s->mem, t, s->mon[0], s->mon[1]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One step at a time (CV_ONE_STEP), so that output times are interpolated, injections happen at
+ * their exact times and steady state is detected as soon as it is reached. */
+static PetscErrorCode DSIntegratorMarch(DSIntegrator ig, DSCVodeSession *s, Vec U, DSProgress *progress, PetscReal *t)
+{
+  PetscReal tstop = DSIntegratorNextStop(ig), rate0 = -1;
+  PetscInt  iout  = 0;
+
+  PetscFunctionBeginUser;
+  DSCallSUNDIALS(CVodeSetStopTime(s->mem, tstop));
+  PetscCall(DSIntegratorMonitor(ig, 0, U));
+  if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, 0, U));
+  while (iout < ig->nout && ig->tout[iout] <= 0) iout++;
+  for (PetscBool done = PETSC_FALSE; !done;) {
+    int flag = CVode(s->mem, tstop, s->y, t, CV_ONE_STEP);
+    if (flag < 0) PetscCall(DSIntegratorFailure(ig, flag, *t));
+    for (; iout < ig->nout && ig->tout[iout] <= *t; iout++) {
+      DSCallSUNDIALS(CVodeGetDky(s->mem, ig->tout[iout], 0, s->yout));
+      PetscCall(DSIntegratorMonitor(ig, ig->tout[iout], ig->Yout));
+    }
+    if (flag == CV_TSTOP_RETURN && tstop < ig->tfinal) { /* an injection: apply it and restart cleanly */
+      PetscCall(DSIntegratorRestartAfterEvents(ig, s, *t, U));
+      tstop = DSIntegratorNextStop(ig);
+      continue;
+    }
+    if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, *t, U));
+    done = (PetscBool)(flag == CV_TSTOP_RETURN || *t >= ig->tfinal);
+    PetscCall(DSIntegratorCheckStep(ig, s, *t, U, &rate0, &done));
+    PetscCall(DSProgressUpdate(progress, *t, ig->steady ? 0 : ig->tfinal, DSIntegratorFraction(ig, *t, rate0, ig->stats.rate)));
+  }
+  if (iout == 0 || ig->tout[iout - 1] < *t) PetscCall(DSIntegratorMonitor(ig, *t, U));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
 {
-  SUNContext      sunctx;
-  N_Vector        y, yout, dky, atol = NULL, constraints = NULL, mon[2] = {NULL, NULL};
-  SUNLinearSolver ls = NULL;
-  void           *mem;
-  MPI_Comm        comm = ig->comm;
-  PetscReal       t = 0, rate0 = -1, start = MPI_Wtime(), tstop;
-  PetscInt        iout = 0, nev;
-  DSProgress      progress;
-  DSModel         model;
-  const DSEvent  *ev;
+  DSCVodeSession s;
+  DSProgress     progress;
+  PetscReal      t = 0, start = MPI_Wtime();
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&ig->stats, sizeof ig->stats));
   ig->stats.steady_tol = ig->steady_tol;
   if (!ig->J) PetscCall(DSIntegratorSetUp(ig, U));
-  PetscCall(DSProblemGetModel(ig->prob, &model));
-  PetscCall(DSModelGetEvents(model, &nev, &ev));
   ig->next_event = 0;
   PetscCall(DSIntegratorInject(ig, 0, U));
-  DSCallSUNDIALS(SUNContext_Create(&comm, &sunctx));
-  y    = N_VMake_Petsc(U, sunctx);
-  /* fused linear combinations and multi-dot products: one pass over memory instead of many
-   * VecAXPY/VecDot calls (measured in doc/performance.md) */
-  DSCallSUNDIALS(N_VEnableFusedOps_Petsc(y, SUNTRUE));
-  yout = N_VMake_Petsc(ig->Yout, sunctx);
-  dky  = N_VMake_Petsc(ig->dYdt, sunctx);
-  if (ig->step_monitor) { /* the monitor's work vectors: local error estimates and weights */
-    mon[0] = N_VClone(y);
-    mon[1] = N_VClone(y);
-    PetscCheck(mon[0] && mon[1], comm, PETSC_ERR_MEM, "N_VClone failed");
-  }
-  PetscCall(DSIntegratorCreateCVODE(ig, sunctx, y, &mem, &ls, &atol, &constraints));
-  tstop = DSIntegratorNextStop(ig);
-  DSCallSUNDIALS(CVodeSetStopTime(mem, tstop));
-  PetscCall(DSProgressStart(&progress, comm, ig->progress));
-  PetscCall(DSIntegratorMonitor(ig, 0, U));
-  if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, 0, U));
-  while (iout < ig->nout && ig->tout[iout] <= 0) iout++;
-  for (;;) {
-    int flag = CVode(mem, tstop, y, &t, CV_ONE_STEP);
-    if (flag < 0) {
-      PetscCall(DSProgressEnd(&progress));
-      PetscCall(DSIntegratorFailure(ig, flag, t));
-    }
-    for (; iout < ig->nout && ig->tout[iout] <= t; iout++) {
-      DSCallSUNDIALS(CVodeGetDky(mem, ig->tout[iout], 0, yout));
-      PetscCall(DSIntegratorMonitor(ig, ig->tout[iout], ig->Yout));
-    }
-    if (flag == CV_TSTOP_RETURN && tstop < ig->tfinal) { /* an injection: apply it and restart cleanly */
-      PetscCall(DSIntegratorAccumulateStats(ig, mem));
-      PetscCall(DSIntegratorInject(ig, t, U));
-      PetscCall(DSIntegratorClipRoundoff(ig, U, N_VGetVector_Petsc(atol)));
-      DSCallSUNDIALS(CVodeReInit(mem, t, y));
-      tstop = DSIntegratorNextStop(ig);
-      DSCallSUNDIALS(CVodeSetStopTime(mem, tstop));
-      if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, t, U));
-      continue;
-    }
-    if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, t, U));
-    PetscBool done = (PetscBool)(flag == CV_TSTOP_RETURN || t >= ig->tfinal);
-    long      nsteps;
-    DSCallSUNDIALS(CVodeGetNumSteps(mem, &nsteps));
-    if (!done && ig->stats.steps + nsteps >= ig->max_steps) { /* CVODE's own limit counts per call, and we call it per step */
-      PetscCall(DSProgressEnd(&progress));
-      SETERRQ(comm, PETSC_ERR_NOT_CONVERGED, "time integration stopped at t = %g h after -cvode_max_steps = %" PetscInt_FMT " steps (aiming for %g h): raise -cvode_max_steps or loosen -cvode_rtol", (double)t,
-              ig->max_steps, (double)ig->tfinal);
-    }
-    if (ig->steady && ig->next_event >= nev) { /* steady state only after the last injection */
-      DSCallSUNDIALS(CVodeGetDky(mem, t, 1, dky));
-      PetscCall(DSIntegratorRelativeRate(ig, U, ig->dYdt, &ig->stats.rate));
-      if (rate0 < 0) rate0 = ig->stats.rate;
-      if (ig->stats.rate < ig->steady_tol) ig->stats.steady = PETSC_TRUE, done = PETSC_TRUE;
-    }
-    if (ig->step_monitor) PetscCall(DSIntegratorStepMonitor(ig, mem, t, mon[0], mon[1]));
-    PetscCall(DSProgressUpdate(&progress, t, ig->steady ? 0 : ig->tfinal, DSIntegratorFraction(ig, t, rate0, ig->stats.rate)));
-    if (done) break;
-  }
+  PetscCall(DSProgressStart(&progress, ig->comm, ig->progress));
+  ierr = DSCVodeSessionCreate(ig, U, &s);
+  if (!ierr) ierr = DSIntegratorMarch(ig, &s, U, &progress, &t);
+  if (!ierr) ierr = DSIntegratorAccumulateStats(ig, s.mem);
   PetscCall(DSProgressEnd(&progress));
-  if (iout == 0 || ig->tout[iout - 1] < t) PetscCall(DSIntegratorMonitor(ig, t, U));
+  PetscCall(DSCVodeSessionDestroy(&s)); /* on every path */
+  PetscCall(ierr);
   ig->stats.t_reached = t;
-  PetscCall(DSIntegratorAccumulateStats(ig, mem));
-  ig->stats.wall = MPI_Wtime() - start;
-  CVodeFree(&mem);
-  SUNLinSolFree(ls);
-  {
-    Vec va = N_VGetVector_Petsc(atol), vc = N_VGetVector_Petsc(constraints);
-    N_VDestroy(atol);
-    N_VDestroy(constraints);
-    PetscCall(VecDestroy(&va));
-    PetscCall(VecDestroy(&vc));
-  }
-  if (mon[0]) N_VDestroy(mon[0]);
-  if (mon[1]) N_VDestroy(mon[1]);
-  N_VDestroy(yout);
-  N_VDestroy(dky);
-  N_VDestroy(y);
-  SUNContext_Free(&sunctx);
+  ig->stats.wall      = MPI_Wtime() - start;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -658,6 +704,7 @@ PetscErrorCode DSIntegratorDestroy(DSIntegrator *integ)
   PetscCall(KSPDestroy(&(*integ)->ksp));
   PetscCall(VecDestroy(&(*integ)->Yout));
   PetscCall(VecDestroy(&(*integ)->dYdt));
+  PetscCall(PetscFree((*integ)->events));
   PetscCall(PetscFree(*integ));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -25,6 +25,8 @@ PetscErrorCode DSIntegratorSetUp(DSIntegrator integ, Vec U);
 PetscErrorCode DSIntegratorSetSteady(DSIntegrator integ, PetscBool steady, PetscReal tol);
 PetscErrorCode DSIntegratorSetMonitor(DSIntegrator integ, DSMonitorFn fn, void *ctx);
 PetscErrorCode DSIntegratorSetProgress(DSIntegrator integ, PetscBool show);
+/* The injections, sorted by time (copied): the integrator stops at each, adds it and restarts. */
+PetscErrorCode DSIntegratorSetEvents(DSIntegrator integ, PetscInt n, const DSEvent events[]);
 /* called after every accepted step and after every injection (for quantities tracked finely in time) */
 PetscErrorCode DSIntegratorSetStepFunction(DSIntegrator integ, DSMonitorFn fn, void *ctx);
 /* total injected into a species so far, and the time and amount of the last injection into it */

@@ -1,0 +1,112 @@
+/* Private to the biology model (models/biology/): its data, its type tables and its processes.
+ * Each process file (populations.c, matrix.c, inflammation.c, exosomes.c) holds the rates, the
+ * analytic Jacobian and the declared Jacobian pattern of its own rows, side by side, so that a
+ * change to an equation and to its derivative and pattern is made in one place. */
+#ifndef BIOLOGYIMPL_H
+#define BIOLOGYIMPL_H
+#include "dsnutrient.h"
+#include "biology.h"
+
+/* ------------------------------------------------------------------------------------------
+ * Types: one row per MSC population and per exosome source (types.c). Adding a type is adding
+ * a row there, with its values documented in doc/biology.md and doc/parameters.md. */
+enum { M_O2, M_GLY, M_GTH, M_PHTH, M_ACID, M_PROL, M_MATRIX, M_PARA, M_N }; /* per cell type parameters */
+#define BIO_MAX_CELL_TYPES 8
+#define BIO_MAX_EXO_SOURCES 8
+
+typedef struct {
+  const char *name;         /* "BMSC": species cells_BMSC, keys -bio_BMSC_* */
+  const char *what;         /* -injectionN_what value, e.g. "bmsc" */
+  PetscReal   value[M_N];   /* defaults, in the units of BioCellTypeParameters (types.c) */
+  const char *source;       /* source of the pH threshold; the other values are illustrative */
+} BioCellType;
+
+typedef struct {
+  const char *what;         /* -injectionN_what value, e.g. "exo_bmsc" */
+  const char *label;        /* e.g. "BMSC exosomes" */
+  PetscReal   potency[3];   /* defaults of -bio_exo_Emax_synthesis, _mmp, _death (illustrative) */
+} BioExoSource;
+
+extern const BioCellType  BioCellTypes[];
+extern const PetscInt     BioNumCellTypes;
+extern const BioExoSource BioExoSources[];
+extern const PetscInt     BioNumExoSources;
+
+/* ------------------------------------------------------------------------------------------
+ * Parameters: the nutrient component's block, the model's own rows, then M_N rows per cell type */
+enum {
+  P_NUT, /* DS_NUT_NPARAM rows of the nutrient component (dsnutrient.h) */
+  P_D_CYT = P_NUT + DS_NUT_NPARAM, P_D_EXO, P_CEP_FACTOR, P_VIABLE,
+  P_DEATH_RATE, P_DEATH_K, P_NAT_GTH, P_NAT_PHTH, P_NAT_ACID, P_NAT_PROL,
+  P_CAPACITY, P_WIDTH_G, P_WIDTH_PH,
+  P_AGG_HL_NP, P_AGG_HL_AF, P_AGG_HL_CEP, P_COL_HL, P_AGG_SHARE, P_COL_SHARE, P_INIT_AGG, P_INIT_COL,
+  P_MMP_HL, P_MMP_GAIN, P_CYT_HL, P_CYT_PROD, P_PARA_MAX, P_PARA_HALF,
+  P_EXO_UPTAKE, P_EXO_CLR_HL, P_EXO_CARGO_HL, P_EXO_EC50, P_EXO_EMAX_SYN, P_EXO_EMAX_MMP, P_EXO_EMAX_DEATH, P_PER_UG,
+  P_MSC /* BioNumCellTypes blocks of M_N */
+};
+
+/* ------------------------------------------------------------------------------------------
+ * Model data */
+enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, NDIAG };
+#define BIO_MAX_POP (1 + BIO_MAX_CELL_TYPES)
+
+typedef struct {
+  PetscInt  species;
+  PetscReal fO2, fgly, Gth, pHth, kacid, rprol, fmat, potency; /* kacid 1/(h pH), rprol 1/h */
+} Population;
+
+typedef struct {
+  /* layout (BuildLayout): species indices, fields, figures, boundary sinks */
+  DSNutrient   nut;
+  PetscInt     nmsc, msc_type[BIO_MAX_CELL_TYPES];
+  PetscInt     O2, GLC, LAC, NAT, MSC0, AGG, COL, MMP, CYT, EXF, EXI, EXD, EXC, EXL, nsp;
+  DSFieldInfo  fields[DS_MAX_SPECIES + NDIAG];
+  PetscInt     sink[DS_MAX_SPECIES];
+  PetscInt    *fill; /* nsp x nsp Jacobian pattern (m->jacobian_fill), built by setup */
+  DSFigure     figures[DS_MAX_FIGURES];
+  char         fignames[DS_MAX_FIGURES][48];
+  PetscInt     exo_source, preset;
+  /* what may be injected: the cell types, then the exosome sources (types.c) */
+  DSInjectable injectables[BIO_MAX_CELL_TYPES + BIO_MAX_EXO_SOURCES];
+  char         type_species[BIO_MAX_CELL_TYPES][40], type_label[BIO_MAX_CELL_TYPES][40];
+  char        *text; /* keys and help texts of the generated parameter rows */
+  char        *nutrient_keys;
+  PetscReal   *defaults; /* of every parameter: the presets start from them */
+  /* derived constants (internal units, 1/h etc.), filled by setup */
+  PetscInt     npop;
+  Population   pop[BIO_MAX_POP];
+  PetscReal    rho_ref[DS_NUM_REGIONS];
+  PetscReal    kAsyn[DS_NUM_REGIONS], kAdeg[DS_NUM_REGIONS], kAmmp[DS_NUM_REGIONS], kCsyn, kCdeg, kCmmp;
+  PetscReal    kM, aI, kCyt, pCyt, Pmax, Rhalf, kup, kclr, kcargo, EC50, Esyn, Emmp, Edeath;
+  PetscReal    death_a, death_K, wG, wpH, capacity;
+} Biology;
+
+/* What several processes read in one cell, computed once per call of the reaction. */
+typedef struct {
+  PetscReal rho_ref, Kcap, G, pH, rho_tot, logi;
+  PetscReal hI, dhI, Es, Em, Ed;                 /* cargo: saturation, its derivative, effects */
+  PetscReal P, dP_dR;                            /* MSC paracrine action */
+  PetscReal Sn[BIO_MAX_POP], dSn_dG[BIO_MAX_POP], dSn_dL[BIO_MAX_POP]; /* synthesis/proliferation switch */
+  PetscReal Syn, dSyn_dG, dSyn_dL, dSyn_drho[BIO_MAX_POP];             /* matrix synthesis drive */
+} BioState;
+
+#define BIO_DPH_DL (-1 / 11.11) /* d pH / d lactate (Bibby 2005), 1/mM */
+
+/* types.c */
+PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[]);
+PetscErrorCode BioCreateInjectables(DSModel m, Biology *b);
+
+/* the processes: rates r[] and Jacobian rows J (row-major n x n, may be NULL) of their own
+ * species, and their Jacobian pattern (fill row-major n x n) */
+void BioStateCompute(const Biology *b, const DSPoint *pt, const PetscScalar u[], BioState *s);
+void BioMetabolism(DSModel m, const Biology *b, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n);
+void BioMetabolismPattern(const Biology *b, PetscInt fill[], PetscInt n);
+void BioPopulations(const Biology *b, const BioState *s, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n);
+void BioPopulationsPattern(const Biology *b, PetscInt fill[], PetscInt n);
+void BioMatrix(const Biology *b, const BioState *s, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n);
+void BioMatrixPattern(const Biology *b, PetscInt fill[], PetscInt n);
+void BioInflammation(const Biology *b, const BioState *s, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n);
+void BioInflammationPattern(const Biology *b, PetscInt fill[], PetscInt n);
+void BioExosomes(const Biology *b, const BioState *s, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n);
+void BioExosomesPattern(const Biology *b, PetscInt fill[], PetscInt n);
+#endif

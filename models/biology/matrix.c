@@ -1,0 +1,37 @@
+/* Matrix turnover of the biology model (doc/biology.md §4): aggrecan and collagen II, relative to
+ * healthy content,  dX/dt = k_syn Syn (1 + E_syn) - (k_deg + k_mmp M) X,  Syn = sum_q f_q Sn_q rho_q / rho_ref,
+ * with k_deg + k_mmp = ln 2 / t_half (Sivan 2006/2008) and k_syn = k_deg + k_mmp, so that X = 1 is
+ * stationary in the healthy disc. */
+#include "biologyimpl.h"
+
+#define JAC(row, col) J[(row) * n + (col)]
+#define FILL(row, col) (fill[(row) * n + (col)] = 1)
+
+void BioMatrix(const Biology *b, const BioState *s, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n)
+{
+  const PetscInt  X[2]    = {b->AGG, b->COL};
+  const PetscReal ksyn[2] = {b->kAsyn[pt->region], b->kCsyn}, kdeg[2] = {b->kAdeg[pt->region], b->kCdeg}, kmmp[2] = {b->kAmmp[pt->region], b->kCmmp};
+  const PetscReal M = u[b->MMP], rho_ref = s->rho_ref, syn = s->Syn / rho_ref, Es = s->Es;
+
+  for (PetscInt k = 0; k < 2; k++) {
+    r[X[k]] = ksyn[k] * syn * (1 + Es) - (kdeg[k] + kmmp[k] * M) * u[X[k]];
+    if (!J) continue;
+    for (PetscInt q = 0; q < b->npop; q++) JAC(X[k], b->pop[q].species) = ksyn[k] * s->dSyn_drho[q] / rho_ref * (1 + Es);
+    JAC(X[k], b->GLC) = ksyn[k] * s->dSyn_dG / rho_ref * (1 + Es);
+    JAC(X[k], b->LAC) = ksyn[k] * s->dSyn_dL / rho_ref * (1 + Es);
+    JAC(X[k], b->EXI) = ksyn[k] * syn * b->Esyn * s->dhI;
+    JAC(X[k], X[k])   = -(kdeg[k] + kmmp[k] * M);
+    JAC(X[k], b->MMP) = -kmmp[k] * u[X[k]];
+  }
+}
+
+/* synthesis by every population, through the switch (glucose, lactate) and cargo; degradation
+ * by itself and MMP */
+void BioMatrixPattern(const Biology *b, PetscInt fill[], PetscInt n)
+{
+  const PetscInt X[2] = {b->AGG, b->COL};
+  for (PetscInt k = 0; k < 2; k++) {
+    for (PetscInt q = 0; q < b->npop; q++) FILL(X[k], b->pop[q].species);
+    FILL(X[k], b->GLC), FILL(X[k], b->LAC), FILL(X[k], b->EXI), FILL(X[k], b->MMP);
+  }
+}

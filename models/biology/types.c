@@ -1,0 +1,81 @@
+/* The biology model's types: one row per injectable MSC population and per exosome source.
+ * A new population or source is one row here; its parameters (keys -bio_<NAME>_..., -help,
+ * range checks, doc/parameters.md), its species, injectable name and figures follow from it.
+ * Document its values in doc/biology.md and doc/parameters.md. */
+#include "biologyimpl.h"
+
+#define T   PETSC_TRUE
+#define F   PETSC_FALSE
+#define ILL "illustrative (no measurement)"
+
+/* Defaults per cell type: oxygen factor, glycolysis factor (x the Bibby laws, 1 = healthy native
+ * cell), glucose threshold [mM], pH threshold, acid death rate [1/(day pH)], proliferation rate
+ * [1/day], matrix synthesis factor, paracrine potency. Illustrative: no measurement separates
+ * BMSC from AMSC (doc/biology.md). */
+const BioCellType BioCellTypes[] = {
+  {"BMSC", "bmsc", {1.5, 1.5, 0.5, 6.8, 1.0, 0.05, 0.5, 1.0}, ILL},
+  {"AMSC", "amsc", {1.5, 1.5, 0.5, 6.8, 1.0, 0.05, 0.5, 1.0}, ILL},
+  {"NPMSC", "npmsc", {1.0, 1.0, 0.5, 6.5, 0.5, 0.05, 0.8, 0.5}, "illustrative; NPMSCs tolerate acid better (Tian et al. review, qualitative)"},
+};
+const PetscInt BioNumCellTypes = PETSC_STATIC_ARRAY_LENGTH(BioCellTypes);
+
+/* Cargo potency presets (largest effect on synthesis, MMP production, death): illustrative. */
+const BioExoSource BioExoSources[] = {
+  {"exo_bmsc", "BMSC exosomes", {0.5, 0.5, 0.5}},          /* miR-155, miR-532-5p, ...: anti-apoptotic, less MMP, more AGC/COL II */
+  {"exo_amsc", "AMSC exosomes", {0.6, 0.3, 0.3}},          /* raise AGC, COL II, Sox-9 mRNA */
+  {"exo_imsc", "iMSC exosomes", {0.4, 0.4, 0.6}},          /* miR-105-5p, anti-senescence */
+  {"exo_plmsc", "placenta-MSC exosomes", {0.4, 0.6, 0.4}}, /* antagomiR-4450: through MMP, synthesis and death only */
+};
+const PetscInt BioNumExoSources = PETSC_STATIC_ARRAY_LENGTH(BioExoSources);
+
+/* The rows every cell type gets; key and help are completed with the type's name. */
+static const DSParam cell_type_rows[M_N] = {
+  [M_O2]     = {"oxygen_factor", "1", "oxygen consumption relative to the Bibby law (healthy native cells = 1)", 0, 0, 100, F, ILL, T},
+  [M_GLY]    = {"glycolysis_factor", "1", "glycolysis relative to the Bibby law", 0, 0, 100, F, ILL, T},
+  [M_GTH]    = {"glucose_threshold", "mM", "death below this glucose", 0, 0, 5, F, ILL, T},
+  [M_PHTH]   = {"pH_threshold", "1", "acid death below this pH", 0, 5, 7.4, F, ILL, T},
+  [M_ACID]   = {"acid_death_rate", "1/(day pH)", "death rate per pH unit below the pH threshold", 0, 0, 100, F, ILL, T},
+  [M_PROL]   = {"proliferation_rate", "1/day", "logistic proliferation rate (above both thresholds)", 0, 0, 10, F, ILL, T},
+  [M_MATRIX] = {"matrix_factor", "1", "matrix synthesis per cell relative to a native cell", 0, 0, 10, F, ILL, T},
+  [M_PARA]   = {"paracrine_potency", "1", "weight in the paracrine (anti-MMP, anti-cytokine) action", 0, 0, 10, F, ILL, T},
+};
+
+#define BIO_TEXT 160 /* per generated row: key and help */
+
+PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(BioNumCellTypes <= BIO_MAX_CELL_TYPES && BioNumExoSources <= BIO_MAX_EXO_SOURCES, PETSC_COMM_SELF, PETSC_ERR_SUP, "biology: at most %d cell types and %d exosome sources (BIO_MAX_*)",
+             BIO_MAX_CELL_TYPES, BIO_MAX_EXO_SOURCES);
+  PetscCall(PetscCalloc1(2 * BioNumCellTypes * M_N * BIO_TEXT, &b->text));
+  for (PetscInt t = 0; t < BioNumCellTypes; t++)
+    for (PetscInt k = 0; k < M_N; k++) {
+      DSParam *p    = &rows[t * M_N + k];
+      char    *key  = b->text + 2 * (t * M_N + k) * BIO_TEXT, *help = key + BIO_TEXT;
+      *p            = cell_type_rows[k];
+      p->value      = BioCellTypes[t].value[k];
+      PetscCall(PetscSNPrintf(key, BIO_TEXT, "bio_%s_%s", BioCellTypes[t].name, cell_type_rows[k].key));
+      PetscCall(PetscSNPrintf(help, BIO_TEXT, "%s %s", BioCellTypes[t].name, cell_type_rows[k].help));
+      p->key = key, p->help = help;
+      if (k == M_PHTH) p->source = BioCellTypes[t].source;
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Cell types inject cells into their own species; every exosome source injects into exo_free
+ * (doses in particles, or in ug of protein through -bio_particles_per_ug). */
+PetscErrorCode BioCreateInjectables(DSModel m, Biology *b)
+{
+  PetscInt n = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt t = 0; t < BioNumCellTypes; t++, n++) {
+    PetscCall(PetscSNPrintf(b->type_species[t], sizeof b->type_species[t], "cells_%s", BioCellTypes[t].name));
+    PetscCall(PetscSNPrintf(b->type_label[t], sizeof b->type_label[t], "%s cells", BioCellTypes[t].name));
+    b->injectables[n] = (DSInjectable){BioCellTypes[t].what, b->type_label[t], b->type_species[t], NULL};
+  }
+  for (PetscInt e = 0; e < BioNumExoSources; e++, n++) b->injectables[n] = (DSInjectable){BioExoSources[e].what, BioExoSources[e].label, "exo_free", "bio_particles_per_ug"};
+  m->injectables  = b->injectables;
+  m->ninjectables = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,60 @@
+#include "dspersistence.h"
+
+void DSPersistenceInit(DSPersistence *p, PetscInt figure, PetscReal fraction)
+{
+  PetscMemzero(p, sizeof *p);
+  p->figure     = figure;
+  p->fraction   = fraction;
+  p->inj_time   = -1;
+  p->t_fraction = -1; /* -1: not (yet) reached */
+  p->t_half     = -1;
+}
+
+/* just past a maximum between steps: the vertex of the parabola through the last three */
+static void DSPersistenceRefinePeak(DSPersistence *P, PetscReal t, PetscReal r)
+{
+  PetscReal h1 = P->t_prev - P->t_pp, h2 = t - P->t_prev;
+  PetscReal d1 = (P->r_prev - P->r_pp) / h1, d2 = (r - P->r_prev) / h2, c = (d2 - d1) / (h1 + h2);
+  if (c < 0) {
+    PetscReal tv = 0.5 * (P->t_pp + P->t_prev) - d1 / (2 * c);
+    if (tv > P->t_pp && tv < t) P->t_peak = tv, P->r_peak = P->r_prev + d1 * (tv - P->t_prev) + c * (tv - P->t_pp) * (tv - P->t_prev);
+  }
+  P->peak_refined = PETSC_TRUE;
+}
+
+void DSPersistenceUpdate(DSPersistence *P, PetscReal t, PetscReal amount, PetscReal inj_time, PetscReal dose)
+{
+  if (dose <= 0) return;
+  const PetscReal r = amount / dose;
+  if (inj_time != P->inj_time) { /* a new dose: start again */
+    P->inj_time = inj_time, P->dose = dose, P->t_fraction = -1, P->t_half = -1;
+    P->t_prev = P->t_peak = P->t_pp = t, P->r_prev = P->r_peak = P->r_pp = r;
+    P->peak_refined = PETSC_TRUE; /* a peak at the injection itself needs no refinement */
+    return;
+  }
+  if (r > P->r_peak && P->t_half < 0) P->t_peak = t, P->r_peak = r, P->peak_refined = PETSC_FALSE;
+  else if (!P->peak_refined && P->t_peak == P->t_prev && P->t_pp < P->t_prev) DSPersistenceRefinePeak(P, t, r);
+  const PetscReal targets[2] = {P->fraction, 0.5 * P->r_peak};
+  const PetscReal origin[2]  = {P->inj_time, P->t_peak};
+  PetscReal      *found[2]   = {&P->t_fraction, &P->t_half};
+  for (PetscInt q = 0; q < 2; q++) {
+    if (*found[q] >= 0 || r >= targets[q] || P->r_prev < targets[q]) continue;
+    PetscReal w = (P->r_prev > 0 && r > 0) ? PetscLogReal(P->r_prev / targets[q]) / PetscLogReal(P->r_prev / r) : 1;
+    *found[q]   = P->t_prev + w * (t - P->t_prev) - origin[q];
+  }
+  P->t_pp = P->t_prev, P->r_pp = P->r_prev;
+  P->t_prev = t, P->r_prev = r;
+}
+
+PetscErrorCode DSPersistenceView(const DSPersistence *P, const char name[], MPI_Comm comm)
+{
+  PetscFunctionBeginUser;
+  if (P->inj_time < 0) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscPrintf(comm, "  persistence of %s after the dose at t = %g h (peak %.3g of the dose at t = %g h): ", name, (double)P->inj_time, (double)P->r_peak, (double)P->t_peak));
+  if (P->t_fraction >= 0) PetscCall(PetscPrintf(comm, "below %g of the dose %.4g h after it", (double)P->fraction, (double)P->t_fraction));
+  else if (P->r_peak < P->fraction) PetscCall(PetscPrintf(comm, "never above %g of the dose", (double)P->fraction));
+  else PetscCall(PetscPrintf(comm, "still above %g of the dose at the end", (double)P->fraction));
+  if (P->t_half >= 0) PetscCall(PetscPrintf(comm, "; effective half-life (peak to half the peak) %.4g h\n", (double)P->t_half));
+  else PetscCall(PetscPrintf(comm, "; not yet down to half its peak\n"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

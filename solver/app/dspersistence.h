@@ -1,0 +1,26 @@
+/* DSPersistence: how long an injected dose stays. For one tracked amount (a key figure) after the
+ * last injection into its reference species: when it falls below a fraction of that dose (h after
+ * the injection), and its effective half-life: the time from its peak to half the peak (for an
+ * amount that starts at the dose, the time to half the dose; for internalised cargo, which rises
+ * first, the decay after uptake). Crossings are interpolated log-linearly between steps, and a
+ * peak between steps is placed at the vertex of the parabola through the last three. */
+#ifndef DSPERSISTENCE_H
+#define DSPERSISTENCE_H
+#include <petscsys.h>
+
+typedef struct {
+  PetscInt  figure;                  /* index of the tracked key figure */
+  PetscReal fraction;                /* of the dose, e.g. 0.1 */
+  PetscReal inj_time, dose;          /* of the last injection seen, h and amount; inj_time < 0: none yet */
+  PetscReal t_prev, r_prev;          /* previous step: time, amount / dose */
+  PetscReal t_peak, r_peak;          /* the maximum since the injection */
+  PetscReal t_pp, r_pp;              /* the step before the previous one */
+  PetscBool peak_refined;            /* the peak was placed between steps (parabola) */
+  PetscReal t_fraction, t_half;      /* h; -1 until reached */
+} DSPersistence;
+
+void           DSPersistenceInit(DSPersistence *p, PetscInt figure, PetscReal fraction);
+/* after every step (and injection): the amount at t, and the last injection's time and dose */
+void           DSPersistenceUpdate(DSPersistence *p, PetscReal t, PetscReal amount, PetscReal inj_time, PetscReal dose);
+PetscErrorCode DSPersistenceView(const DSPersistence *p, const char name[], MPI_Comm comm);
+#endif
