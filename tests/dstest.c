@@ -5,7 +5,8 @@
 
 DSTestConfig ds_test;
 
-static const DSFieldInfo test_fields[] = {{"u", "mM", "test species", 1.0}};
+/* signed: the linear tests include solutions below zero (tests/test_interface.c) */
+static const DSFieldInfo test_fields[] = {{"u", "mM", "test species", 1.0, PETSC_TRUE}};
 
 static PetscErrorCode TestSetUp(DSModel m)
 {

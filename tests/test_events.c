@@ -55,6 +55,80 @@ START_TEST(injection_adds_exactly_its_dose)
 }
 END_TEST
 
+static char ds_last_error[2048];
+static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  if (p == PETSC_ERROR_INITIAL) snprintf(ds_last_error, sizeof ds_last_error, "%s", mess ? mess : "");
+  return n;
+}
+
+/* Integral of u over one region (DS_REGION_OUTSIDE: the disc). */
+static PetscReal RegionIntegral(DSProblem prob, Vec U, DSRegion region)
+{
+  DSFigure  fig = {"u_in_region", "nmol", 0, DS_FIGURE_INTEGRAL, region, 0, -1};
+  PetscReal v, where[3];
+  TestCall(DSProblemComputeFigure(prob, 0, U, &fig, &v, where));
+  return v;
+}
+
+/* -injection1_region NP: a sphere that reaches from the NP into the AF puts its whole dose into the
+ * NP cells it covers; the same sphere without the region puts part of it into the AF. The keys
+ * are read as the program reads them, and the default centre is the mesh's NP centre. */
+START_TEST(injection_into_one_region)
+{
+  const char    *geometry = "-model test_decay -mesh_type axisymmetric -mesh_nr 40 -mesh_nz 20 -mesh_height 9";
+  char           opts[512];
+  DSModel        m;
+  DSMesh         mesh;
+  DSProblem      prob;
+  DM             dm;
+  Vec            U;
+  PetscInt       n;
+  const DSEvent *ev;
+  PetscReal      volume;
+  memset(&ds_test, 0, sizeof ds_test);
+  snprintf(opts, sizeof opts, "%s -injection1_what u -injection1_dose 100 -injection1_radius 6 -injection1_centre 11,0,4.5 -injection1_region np -injection2_what u -injection2_dose 1", geometry);
+  TestCall(DSTestModelFromOptions(opts, &m));
+  TestCall(DSModelDestroy(&m));
+  DSTestGetEvents(&n, &ev);
+  ck_assert_int_eq(n, 2);
+  DSEvent in_np = ev[0], anywhere = ev[0];
+  ck_assert_int_eq(in_np.region, DS_REGION_NP);
+  ck_assert_int_eq(ev[1].region, DS_REGION_OUTSIDE); /* default: any region */
+  ck_assert_double_eq(ev[1].centre[0], 0);
+  ck_assert_double_eq(ev[1].centre[2], 4.5); /* default centre: the NP centre of a 9 mm disc */
+  anywhere.region = DS_REGION_OUTSIDE;
+
+  TestCall(DSTestCreate(geometry, &mesh, &m, &prob));
+  TestCall(DSProblemGetDM(prob, &dm));
+  TestCall(DMCreateGlobalVector(dm, &U));
+  TestCall(VecSet(U, 0));
+  TestCall(DSProblemInject(prob, &in_np, U, &volume));
+  PetscReal np = RegionIntegral(prob, U, DS_REGION_NP), disc = RegionIntegral(prob, U, DS_REGION_OUTSIDE);
+  printf("region NP: %.15g of 100 in the NP, %.15g in the disc (into %.4g mm^3)\n", (double)np, (double)disc, (double)volume);
+  ck_assert_double_eq_tol(np, 100, 1e-12);
+  ck_assert_double_eq_tol(disc, 100, 1e-12);
+  TestCall(VecSet(U, 0));
+  TestCall(DSProblemInject(prob, &anywhere, U, &volume));
+  np = RegionIntegral(prob, U, DS_REGION_NP), disc = RegionIntegral(prob, U, DS_REGION_OUTSIDE);
+  printf("any region: %.15g of 100 in the NP, %.15g in the disc (into %.4g mm^3)\n", (double)np, (double)disc, (double)volume);
+  ck_assert_double_lt(np, 90);
+  ck_assert_double_eq_tol(disc, 100, 1e-12);
+  TestCall(VecDestroy(&U));
+  TestCall(DSTestDestroy(&mesh, &m, &prob));
+
+  /* a region that is not one is refused by name */
+  snprintf(opts, sizeof opts, "%s -injection1_what u -injection1_dose 1 -injection1_region bone", geometry);
+  m = NULL;
+  TestCall(PetscPushErrorHandler(RecordError, NULL));
+  PetscErrorCode ierr = DSTestModelFromOptions(opts, &m);
+  TestCall(PetscPopErrorHandler());
+  ck_assert_int_ne(ierr, 0);
+  ck_assert_msg(strstr(ds_last_error, "input -injection1_region = bone is not a region: allowed NP, AF, CEP or any"), "message: %s", ds_last_error);
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
 static char header[65536], last[65536];
 
 /* Well mixed: u = A exp(-k (t - t0)) after a dose A at t0: the half-life is ln 2 / k and the
@@ -142,6 +216,7 @@ Suite *EventsSuite(void)
   TCase *tc = tcase_create("injections and bookkeeping");
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, injection_adds_exactly_its_dose);
+  tcase_add_test(tc, injection_into_one_region);
   tcase_add_test(tc, well_mixed_decay_and_persistence);
   tcase_add_test(tc, bookkeeping_closes_with_repeated_doses);
   tcase_add_test(tc, incomplete_jacobian_pattern_is_caught);

@@ -86,7 +86,7 @@ static PetscErrorCode BioCreateParameters(DSModel m, Biology *b)
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(n, &rows));
   PetscCall(PetscArraycpy(rows, bio_rows, P_MSC));
-  PetscCall(DSNutrientParameters("bio_", " (times bio_CEP_diffusivity_factor)", PETSC_TRUE, rows + P_NUT, &b->nutrient_keys));
+  PetscCall(DSNutrientParameters("bio_", " (times bio_CEP_diffusivity_factor)", PETSC_TRUE, rows + P_NUT, &b->nut));
   PetscCall(BioCellTypeParameters(b, rows + P_MSC));
   PetscCall(DSModelSetParameters(m, n, rows));
   PetscCall(PetscMalloc1(n, &b->defaults));
@@ -132,7 +132,8 @@ static void LayoutSpecies(Biology *b)
   b->AGG = s++, b->COL = s++, b->MMP = s++, b->CYT = s++;
   b->EXF = s++, b->EXI = s++, b->EXD = s++, b->EXC = s++, b->EXL = s++;
   b->nsp = s;
-  b->nut = (DSNutrient){P_NUT, b->O2, b->GLC, b->LAC, DIAG_PH, DIAG_PO2, 1.0};
+  b->nut.p0 = P_NUT, b->nut.O2 = b->O2, b->nut.GLC = b->GLC, b->nut.LAC = b->LAC;
+  b->nut.pH = DIAG_PH, b->nut.pO2 = DIAG_PO2, b->nut.cep_factor = 1.0;
 }
 
 static void LayoutFields(Biology *b)
@@ -413,12 +414,17 @@ static PetscErrorCode BiologyDestroy(DSModel m)
   PetscFunctionBeginUser;
   PetscCall(PetscFree(b->fill));
   PetscCall(PetscFree(b->text));
-  PetscCall(PetscFree(b->nutrient_keys));
+  PetscCall(DSNutrientDestroy(&b->nut));
   PetscCall(PetscFree(b->defaults));
   PetscCall(PetscFree(m->data));
   m->boundary_sink = NULL, m->jacobian_fill = NULL, m->fields = NULL, m->figures = NULL, m->injectables = NULL, m->ninjectables = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+static const DSModelOps biology_ops = {
+  .setfromoptions = BiologySetFromOptions, .selectinjectables = BiologySelectInjectables, .setup = BiologySetUp, .reaction = BiologyReaction,
+  .boundary = BiologyBoundary, .initial = BiologyInitial, .diagnostics = BiologyDiagnostics, .destroy = BiologyDestroy,
+};
 
 PetscErrorCode DSModelCreate_Biology(DSModel m)
 {
@@ -431,13 +437,6 @@ PetscErrorCode DSModelCreate_Biology(DSModel m)
   PetscCall(BioCreateParameters(m, b));
   PetscCall(BioCreateInjectables(m, b));
   PetscCall(BuildLayout(m)); /* no injections until the schedule selects them */
-  m->ops.setfromoptions    = BiologySetFromOptions;
-  m->ops.selectinjectables = BiologySelectInjectables;
-  m->ops.setup             = BiologySetUp;
-  m->ops.reaction          = BiologyReaction;
-  m->ops.boundary          = BiologyBoundary;
-  m->ops.initial           = BiologyInitial;
-  m->ops.diagnostics       = BiologyDiagnostics;
-  m->ops.destroy           = BiologyDestroy;
+  m->ops = biology_ops;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

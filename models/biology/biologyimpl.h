@@ -70,7 +70,6 @@ typedef struct {
   DSInjectable injectables[BIO_MAX_CELL_TYPES + BIO_MAX_EXO_SOURCES];
   char         type_species[BIO_MAX_CELL_TYPES][40], type_label[BIO_MAX_CELL_TYPES][40];
   char        *text; /* keys and help texts of the generated parameter rows */
-  char        *nutrient_keys;
   PetscReal   *defaults; /* of every parameter: the presets start from them */
   /* derived constants (internal units, 1/h etc.), filled by setup */
   PetscInt     npop;

@@ -44,7 +44,7 @@ static const DSParam nutrient_rows[DS_NUT_NPARAM] = {
 
 #define DS_NUT_TEXT 192 /* per row: key and help */
 
-PetscErrorCode DSNutrientParameters(const char prefix[], const char cep_note[], PetscBool cells_open, DSParam params[], char **keys)
+PetscErrorCode DSNutrientParameters(const char prefix[], const char cep_note[], PetscBool cells_open, DSParam params[], DSNutrient *nut)
 {
   char *text;
 
@@ -60,7 +60,15 @@ PetscErrorCode DSNutrientParameters(const char prefix[], const char cep_note[], 
     params[i].help = help;
     if (i >= DS_NUT_CELLS_NP && i <= DS_NUT_CELLS_CEP) params[i].min_open = cells_open;
   }
-  *keys = text;
+  PetscCall(PetscFree(nut->keys));
+  nut->keys = text;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSNutrientDestroy(DSNutrient *nut)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(nut->keys));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -177,4 +185,35 @@ void DSNutrientDiagnostics(DSModel m, const DSNutrient *nut, const PetscScalar u
 {
   d[nut->pH]  = DSBibbyPH(u[nut->LAC]);
   d[nut->pO2] = u[nut->O2] / DSNutrientParam(m, nut, DS_NUT_SOLUBILITY);
+}
+
+PetscErrorCode DSNutrientOpBoundary(DSModel m, DSFaceKind kind, const DSPoint *pt, DSBCType bc[], PetscScalar value[])
+{
+  PetscBool supplied;
+
+  PetscFunctionBeginUser;
+  DSNutrientBoundary(m, (const DSNutrient *)m->data, kind, bc, value, &supplied);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSNutrientOpInitial(DSModel m, const DSPoint *pt, PetscScalar u[])
+{
+  PetscFunctionBeginUser;
+  DSNutrientInitial(m, (const DSNutrient *)m->data, u);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSNutrientOpDiagnostics(DSModel m, const DSPoint *pt, const PetscScalar u[], PetscScalar d[])
+{
+  PetscFunctionBeginUser;
+  DSNutrientDiagnostics(m, (const DSNutrient *)m->data, u, d);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSNutrientOpDestroy(DSModel m)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSNutrientDestroy((DSNutrient *)m->data));
+  PetscCall(PetscFree(m->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -43,6 +43,7 @@ typedef struct {
   PetscInt  O2, GLC, LAC; /* species (consecutive) */
   PetscInt  pH, pO2;  /* diagnostic indices (0-based among the model's diagnostics) */
   PetscReal cep_factor; /* multiplies every CEP diffusivity (1: as given) */
+  char     *keys;     /* text of the parameter rows (DSNutrientParameters), freed by DSNutrientDestroy */
 } DSNutrient;
 
 /* oxygen, glucose, lactate, then pH and pO2: the component's fields, in that order */
@@ -50,9 +51,9 @@ extern const DSFieldInfo DSNutrientFields[DS_NUT_NSPECIES + DS_NUT_NDIAG];
 
 /* Writes the DS_NUT_NPARAM rows into params[] (the model's table from its offset): keys
  * PREFIX + name; cep_note is appended to the help of the CEP diffusivities; cells_open: a density
- * of 0 is refused (for models that divide by it). Key strings are allocated into *keys (free with
- * PetscFree): the model keeps them as long as its table. */
-PetscErrorCode DSNutrientParameters(const char prefix[], const char cep_note[], PetscBool cells_open, DSParam params[], char **keys);
+ * of 0 is refused (for models that divide by it). The key strings are kept in nut->keys. */
+PetscErrorCode DSNutrientParameters(const char prefix[], const char cep_note[], PetscBool cells_open, DSParam params[], DSNutrient *nut);
+PetscErrorCode DSNutrientDestroy(DSNutrient *nut);
 PetscReal      DSNutrientParam(DSModel m, const DSNutrient *nut, PetscInt i);
 /* m->D for the three species in NP, AF, CEP (mm^2/h) */
 void           DSNutrientSetDiffusivities(DSModel m, const DSNutrient *nut);
@@ -71,4 +72,11 @@ void           DSNutrientBoundary(DSModel m, const DSNutrient *nut, DSFaceKind k
 void           DSNutrientInitial(DSModel m, const DSNutrient *nut, PetscScalar u[]);
 /* d[] are the model's diagnostics: sets d[nut->pH] and d[nut->pO2] */
 void           DSNutrientDiagnostics(DSModel m, const DSNutrient *nut, const PetscScalar u[], PetscScalar d[]);
+
+/* The boundary, initial, diagnostics and destroy operations of a model whose data (m->data) is
+ * a DSNutrient: a model of the nutrient fields alone uses them as they are. */
+PetscErrorCode DSNutrientOpBoundary(DSModel m, DSFaceKind kind, const DSPoint *pt, DSBCType bc[], PetscScalar value[]);
+PetscErrorCode DSNutrientOpInitial(DSModel m, const DSPoint *pt, PetscScalar u[]);
+PetscErrorCode DSNutrientOpDiagnostics(DSModel m, const DSPoint *pt, const PetscScalar u[], PetscScalar d[]);
+PetscErrorCode DSNutrientOpDestroy(DSModel m);
 #endif

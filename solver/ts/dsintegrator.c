@@ -388,7 +388,11 @@ static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx
   *atol        = N_VMake_Petsc(va, sunctx);
   *constraints = N_VMake_Petsc(vc, sunctx);
   DSCallSUNDIALS(CVodeSVtolerances(mem, ig->rtol, *atol));
-  DSCallSUNDIALS(CVodeSetConstraints(mem, *constraints));
+  {
+    PetscReal any; /* CVODE refuses an all-zero constraint vector: no constraint is said by setting none */
+    PetscCall(VecMax(vc, NULL, &any));
+    if (any > 0) DSCallSUNDIALS(CVodeSetConstraints(mem, *constraints));
+  }
   DSCallSUNDIALS(CVodeSetMaxNumSteps(mem, ig->max_steps));
   DSCallSUNDIALS(CVodeSetMaxOrd(mem, ig->max_order));
   if (ig->max_step > 0) DSCallSUNDIALS(CVodeSetMaxStep(mem, ig->max_step));
