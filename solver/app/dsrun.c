@@ -295,7 +295,7 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
   }
   PetscCall(DSSteadyDestroy(&ctx->steady));
   PetscCall(DSRunMonitor(ctx, 0, ctx->U));
-  PetscCall(PetscPrintf(comm, "steady state by Newton (SNES): %" PetscInt_FMT " Newton iterations, %" PetscInt_FMT " linear iterations, |F| = %.3g mM/h (%s); written as the single output step, t = 0 h\n", st.newton_iters, st.linear_iters, (double)st.residual, SNESConvergedReasons[st.reason]));
+  PetscCall(PetscPrintf(comm, "steady state by Newton (SNES): %" PetscInt_FMT " Newton iterations, %" PetscInt_FMT " linear iterations, |F| = %.3g (2-norm of the species' rates, each in its unit/h) (%s); written as the single output step, t = 0 h\n", st.newton_iters, st.linear_iters, (double)st.residual, SNESConvergedReasons[st.reason]));
   PetscCall(PetscPrintf(comm, "wall time: %.3f s\n", MPI_Wtime() - start));
   PetscCall(DSRunPrintFigures(ctx));
   PetscFunctionReturn(PETSC_SUCCESS);

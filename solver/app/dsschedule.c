@@ -76,7 +76,7 @@ static PetscErrorCode DSInjectableList(DSModel model, const char sep[], char lis
   if (!n) {
     const char *name;
     PetscCall(DSModelGetName(model, &name));
-    PetscCall(PetscSNPrintf(list, len, "nothing (model %s declares nothing to inject; -model biology does)", name));
+    PetscCall(PetscSNPrintf(list, len, "nothing: model %s declares no injectables (-model biology injects cells and exosomes)", name));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

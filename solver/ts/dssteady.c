@@ -38,7 +38,7 @@ PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady)
   PetscCall(DSProblemCreateMatrix(prob, &s->J));
   PetscCall(SNESSetFunction(s->snes, s->F, DSSteadyResidual, prob));
   PetscCall(SNESSetJacobian(s->snes, s->J, s->J, DSSteadyJacobian, prob));
-  PetscCall(SNESSetTolerances(s->snes, 1e-10, 1e-10, 1e-14, 100, 10000)); /* |F| in mM/h: 1e-10 is far below any rate in the disc */
+  PetscCall(SNESSetTolerances(s->snes, 1e-10, 1e-10, 1e-14, 100, 10000)); /* |F|: 2-norm over all species of their rates, each in its own unit/h. For the nutrient species (mM/h) an absolute 1e-10 is far below any rate in the disc; species of large magnitude (particles/mm^3) are converged by the relative 1e-10 */
   PetscCall(SNESGetKSP(s->snes, &ksp));
   PetscCall(KSPSetType(ksp, KSPBCGS)); /* as fast as GMRES here with a fixed, small set of work vectors (doc/performance.md) */
   PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 2000));
@@ -90,7 +90,7 @@ PetscErrorCode DSSteadySolveOrError(DSProblem prob, Vec U, DSSteadyStats *stats)
   PetscCall(DSSteadySolve(s, U, stats));
   PetscCall(DSSteadyDestroy(&s));
   PetscCall(DSProblemGetDM(prob, &dm));
-  PetscCheck(stats->reason > 0, PetscObjectComm((PetscObject)dm), PETSC_ERR_NOT_CONVERGED, "steady Newton solve did not converge: %s after %" PetscInt_FMT " iterations, |F| = %g mM/h",
+  PetscCheck(stats->reason > 0, PetscObjectComm((PetscObject)dm), PETSC_ERR_NOT_CONVERGED, "steady Newton solve did not converge: %s after %" PetscInt_FMT " iterations, |F| = %g (2-norm of the species' rates, each in its unit/h)",
              SNESConvergedReasons[stats->reason], stats->newton_iters, (double)stats->residual);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -10,7 +10,7 @@ typedef struct _p_DSSteady *DSSteady;
 
 typedef struct {
   PetscInt            newton_iters, linear_iters;
-  PetscReal           residual; /* final 2-norm of F, mM/h */
+  PetscReal           residual; /* final 2-norm of F over all species, each in its unit/h */
   SNESConvergedReason reason;   /* > 0: converged */
   PetscReal           wall;     /* s */
 } DSSteadyStats;
