@@ -1,5 +1,5 @@
 /* exodus_compare a.exo b.exo rtol: compare two discsim Exodus II files (as written by
- * solver/dsexodus.c) for regression tests.
+ * solver/io/dsexodus.c) for regression tests.
  *
  * The files must agree in time values, element blocks (names and sizes), element and global
  * variable names; every element and global variable must agree within rtol relative to the

@@ -1,4 +1,4 @@
-/* The "biology" model (models/biology.c): death thresholds, matrix homeostasis and turnover
+/* The "biology" model (models/biology/): death thresholds, matrix homeostasis and turnover
  * constants (Sivan 2006/2008), exact exosome bookkeeping, cargo decay, expansion of the injection
  * schedule, quasi-positivity, metabolism against the nutrient model, presets, and the analytic
  * Jacobian at wide random states (low glucose, acid, all MSC types, cargo). Expected values are

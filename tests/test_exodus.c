@@ -1,4 +1,4 @@
-/* Tests of solver/dsexodus.c: write small files for each mesh type and read them back with
+/* Tests of solver/io/dsexodus.c: write small files for each mesh type and read them back with
  * plain netCDF calls. The values written are a known function of the cell centre; the reader
  * recomputes the centre from the connectivity and the node coordinates, which checks the
  * geometry, the element order and the values independently of the writer's bookkeeping.

@@ -3,7 +3,7 @@
     pvbatch tools/render.py FILE.exo FIELD OUT.png [--time T_hours | --last] [--block NAME]
     xvfb-run -a -s '-screen 0 1280x1024x24' pvbatch tools/render.py FILE.exo FIELD OUT.png
 
-FIELD is an element variable as written by solver/dsexodus.c ("<name>_<unit>", e.g.
+FIELD is an element variable as written by solver/io/dsexodus.c ("<name>_<unit>", e.g.
 "glucose_mM"). Without --time or --last the last time step is shown; --time picks the stored
 step nearest to T hours. --block restricts the picture to one element block (NP, AF or CEP).
 Prints, for scripts (tools/check_paraview.sh), lines of the form
