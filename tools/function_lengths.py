@@ -36,6 +36,16 @@ def blank_non_code(text):
     out = list(text)
     i, n = 0, len(text)
     line_start = True  # only whitespace so far on this line
+
+    def blank_block_comment(i):
+        """Blanks the /* ... */ starting at i (newlines kept); returns the index after it."""
+        j = text.find("*/", i + 2)
+        j = n if j < 0 else j + 2
+        for k in range(i, j):
+            if out[k] != "\n":
+                out[k] = " "
+        return j
+
     while i < n:
         c = text[i]
         if c == "\n":
@@ -49,12 +59,7 @@ def blank_non_code(text):
                     i += 2  # keep the newline: line numbers stay right
                     continue
                 if text.startswith("/*", i):  # a block comment may span lines inside a directive
-                    j = text.find("*/", i + 2)
-                    j = n if j < 0 else j + 2
-                    for k in range(i, j):
-                        if out[k] != "\n":
-                            out[k] = " "
-                    i = j
+                    i = blank_block_comment(i)
                     continue
                 out[i] = " "
                 i += 1
@@ -66,12 +71,7 @@ def blank_non_code(text):
                 out[i] = " "
                 i += 1
         elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j
+            i = blank_block_comment(i)
         elif c in "\"'":
             out[i] = " "
             i += 1
