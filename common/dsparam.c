@@ -1,5 +1,6 @@
 #include <petscviewer.h>
 #include "dsparam.h"
+#include "dsoptions.h"
 
 PetscErrorCode DSParamCheckRange(const DSParam *p)
 {
@@ -28,6 +29,7 @@ PetscErrorCode DSParamsSetFromOptions(PetscOptionItems *PetscOptionsObject, Pets
     PetscCall(PetscSNPrintf(key, sizeof key, "-%s", p->key));
     PetscCall(PetscSNPrintf(text, sizeof text, "%s [%s] range %s%g, %g]%s", p->help, p->unit, p->min_open ? "(" : "[", (double)p->min,
                             (double)p->max, p->illustrative ? " (illustrative)" : ""));
+    PetscCall(DSOptionsCheckReal(key, p->unit));
     PetscCall(PetscOptionsReal(key, text, NULL, p->value, &p->value, &p->set));
     PetscCall(DSParamCheckRange(p));
   }

@@ -1,4 +1,5 @@
 #include "dsmeshimpl.h"
+#include "dsoptions.h"
 
 const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "well_mixed", "DSMeshType", "DS_MESH_", NULL};
 static const char *const DSWellMixedRegions[] = {"outside", "NP", "AF", "CEP", "DSRegion", "DS_REGION_", NULL};
@@ -53,6 +54,7 @@ static PetscErrorCode DSMeshOptionsInt(PetscOptionItems *PetscOptionsObject, con
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s", key));
+  PetscCall(DSOptionsCheckInt(opt, 3, 4096)); /* before PETSc, which would wrap 2^32 + 3 to 3 */
   PetscCall(PetscOptionsInt(opt, help, NULL, *value, value, NULL));
   PetscCall(DSCheckIntRange(key, *value, 3, 4096));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -64,6 +66,8 @@ PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
   PetscBool set;
 
   PetscFunctionBeginUser;
+  PetscCall(DSOptionsCheckString("-mesh_type"));
+  PetscCall(DSOptionsCheckString("-mesh_well_mixed_region"));
   PetscOptionsBegin(mesh->comm, NULL, "Disc mesh (mesh/)", NULL);
   PetscCall(PetscOptionsEnum("-mesh_type", "slab (1D through the height), axisymmetric (r, z) or 3d (elliptical voxels)", NULL, DSMeshTypes, type, &type, &set));
   mesh->type = (DSMeshType)type;
@@ -416,6 +420,19 @@ PetscErrorCode DSMeshLocate(DSMesh mesh, const PetscReal x[3], PetscInt *ncells,
         (*ncells)++;
       }
   for (PetscInt c = 0; c < *ncells; c++) w[c] = 1.0 / *ncells;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetRegionAtPoint(DSMesh mesh, const PetscReal x[3], DSRegion *region)
+{
+  PetscReal H = mesh->geom[DS_GEOM_HEIGHT].value;
+
+  PetscFunctionBeginUser;
+  *region = DS_REGION_OUTSIDE;
+  for (PetscInt d = 0; d < 3; d++)
+    if (PetscIsInfOrNanReal(x[d])) PetscFunctionReturn(PETSC_SUCCESS); /* NaN, Inf: nowhere */
+  if (x[2] < 0 || x[2] > H) PetscFunctionReturn(PETSC_SUCCESS);
+  *region = DSMeshRegionAt(mesh, x);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

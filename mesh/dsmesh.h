@@ -54,4 +54,7 @@ PetscErrorCode DSMeshGetNumActiveCells(DSMesh mesh, PetscInt *nactive);
 PetscErrorCode DSMeshGetHeight(DSMesh mesh, PetscReal *height);
 PetscErrorCode DSMeshLocate(DSMesh mesh, const PetscReal x[3], PetscInt *ncells, PetscInt idx[][3], PetscReal w[]);
 PetscErrorCode DSMeshGetRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3]);
+/* The region at a physical point (mm), from the geometry alone (callable before DSMeshSetUp):
+ * DS_REGION_OUTSIDE for a point outside the disc. */
+PetscErrorCode DSMeshGetRegionAtPoint(DSMesh mesh, const PetscReal x[3], DSRegion *region);
 #endif

@@ -1,4 +1,5 @@
 #include "dsmodelimpl.h"
+#include "dsoptions.h"
 
 static PetscFunctionList DSModelList     = NULL;
 static PetscBool         DSModelsAreRegistered = PETSC_FALSE;
@@ -118,6 +119,8 @@ PetscErrorCode DSModelSetFromOptions(DSModel model)
   PetscBool set;
 
   PetscFunctionBeginUser;
+  PetscCall(DSOptionsCheckString("-model"));
+  PetscCall(DSOptionsCheckString("-bio_preset"));
   PetscOptionsBegin(model->comm, NULL, "Kinetics model (models/)", NULL);
   PetscCall(PetscOptionsFList("-model", "kinetics model", "DSModelSetType", DSModelList, model->type ? model->type : type, type, sizeof type, &set));
   if (!model->type) PetscCall(DSModelSetType(model, type));

@@ -11,6 +11,7 @@
 #include <petscviewer.h>
 #include "dsregion.h"
 #include "dsparam.h"
+#include "dsunits.h"
 
 typedef struct _p_DSModel *DSModel;
 
@@ -61,9 +62,6 @@ typedef struct {
                                (-injectionN_dose_ug) into the species' amount unit */
 } DSInjectable;
 
-/* Conversion of user units to discsim's internal ones. */
-#define DS_M2_PER_S_TO_MM2_PER_H 3.6e9
-#define DS_HOURS_PER_DAY         24.0
 #define DS_MAX_SPECIES           32
 #define DS_MAX_DIAGNOSTICS       16
 #define DS_MAX_FIGURES           64

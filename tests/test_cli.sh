@@ -41,5 +41,14 @@ echo "precious" > kept.exo
 "$discsim" "$src/examples/slab.yaml" -output_file kept.exo -mesh_nz 20 -output_overwrite -quiet > out.txt 2>&1; rc=$?
 [ $rc -eq 0 ] && [ "$(head -c 3 kept.exo)" = CDF ] && check ok || check no "-output_overwrite did not replace the file"
 
+# times accept a unit: 1d is 24 h (the CSV's last time), 1w,2w output times are 168 h and 336 h
+"$discsim" "$src/examples/slab.yaml" -output_file units.exo -mesh_nz 20 -time_steady false -time_final 3w -output_times 1d,1w,2w -quiet > out.txt 2>&1; rc=$?
+times=$(cut -d, -f1 units.csv | tail -n +2 | tr '\n' ' ')
+[ $rc -eq 0 ] && [ "$times" = "0 24 168 336 504 " ] && check ok || check no "time units: exit $rc, output times '$times' (expected 0 24 168 336 504)"
+
+# the CSV may not be pointed at the Exodus file, however the path is written
+"$discsim" "$src/examples/slab.yaml" -output_file same.exo -output_csv ./../$(basename "$work")/same.exo -mesh_nz 20 2> err.txt; rc=$?
+[ $rc -ne 0 ] && grep -q "names the same file as -output_file" err.txt && [ ! -e same.exo ] && check ok || check no "CSV onto the Exodus file: exit $rc, $(cat err.txt)"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

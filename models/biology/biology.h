@@ -3,8 +3,7 @@
 #ifndef BIOLOGY_H
 #define BIOLOGY_H
 #include <petscsys.h>
-
-#define DS_HOURS_PER_YEAR 8766.0 /* 365.25 d */
+#include "dsunits.h"
 
 /* Glucose death law of the Zhu 2012 lineage, in 1/day (<= 0):
  * alpha = -a (G_th - G+)/(G+ + K) for G+ = max(G, 0) < G_th, and exactly 0 for G >= G_th. */

@@ -93,7 +93,7 @@ void DSBibbyMetabolism(PetscReal c, PetscReal Graw, PetscReal L, PetscReal alpha
   const PetscReal p = PetscMax(c, 0) / alpha, G = PetscMax(Graw, 0), pH = DSBibbyPH(L);
   const PetscBool acid_cut = (PetscBool)(pH - 4.95 <= 0);
   const PetscReal a = acid_cut ? 0 : pH - 4.95, den = 1.46 + 4.03 * a + p;
-  const PetscReal E = DSBibbyLactateRate(pH, p), S = G * G / (G * G + K * K);
+  const PetscReal E = DSBibbyLactateRate(pH, p), S = G > 0 ? G * G / (G * G + K * K) : 0; /* G > 0: no 0/0 when K^2 underflows */
   const PetscReal dp_dc = c > 0 ? 1 / alpha : 0, dpH_dL = -1 / 11.11;
   const PetscReal dQ_dp = 7.28 * a * (1.46 + 4.03 * a) / (den * den), dQ_da = acid_cut ? 0 : 7.28 * p * (1.46 + p) / (den * den);
   const PetscReal dS_dG = Graw > 0 ? 2 * G * K * K / ((G * G + K * K) * (G * G + K * K)) : 0;

@@ -1,4 +1,7 @@
 #include <sys/stat.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
 #include "dsrun.h"
 #include "dsintegrator.h"
 #include "dsexodus.h"
@@ -6,6 +9,7 @@
 #include "dssteady.h"
 #include "dsschedule.h"
 #include "dspersistence.h"
+#include "dsoptions.h"
 
 #define DS_MAX_GLOBALS 256
 #define DS_MAX_PERSIST 8
@@ -304,12 +308,29 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
 typedef enum { DS_STEADY_CVODE = 0, DS_STEADY_NEWTON = 1 } DSSteadyMethod;
 static const char *const DSSteadyMethods[] = {"cvode", "newton", "DSSteadyMethod", "DS_STEADY_", NULL};
 
+/* Whether two paths name the same file: the same directory (however written) and name. */
+static PetscBool DSSameFile(const char a[], const char b[])
+{
+  char ca[PATH_MAX], cb[PATH_MAX], na[PATH_MAX], nb[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
+
+  if (!strcmp(a, b)) return PETSC_TRUE;
+  snprintf(ca, sizeof ca, "%s", a), snprintf(cb, sizeof cb, "%s", b);
+  snprintf(na, sizeof na, "%s", basename(ca)), snprintf(nb, sizeof nb, "%s", basename(cb));
+  snprintf(ca, sizeof ca, "%s", a), snprintf(cb, sizeof cb, "%s", b);
+  if (strcmp(na, nb) || !realpath(dirname(ca), ra) || !realpath(dirname(cb), rb)) return PETSC_FALSE;
+  return (PetscBool)!strcmp(ra, rb);
+}
+
 static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSRunOptions *o)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(o, sizeof *o));
   PetscCall(PetscOptionsHasHelp(NULL, &o->help));
   PetscCall(PetscSNPrintf(o->exo, sizeof o->exo, "%s.exo", scenario));
+  PetscCall(DSOptionsCheckString("-output_file"));
+  PetscCall(DSOptionsCheckString("-output_csv"));
+  PetscCall(DSOptionsCheckString("-time_steady_method"));
+  PetscCall(DSOptionsCheckReal("-output_persistence_fraction", "1"));
   PetscOptionsBegin(comm, NULL, "Output (solver/)", NULL);
   PetscCall(PetscOptionsString("-output_file", "Exodus II (netCDF) result file [path]", NULL, o->exo, o->exo, sizeof o->exo, NULL));
   PetscCall(PetscOptionsString("-output_csv", "CSV of the key figures over time (default: the result file with .csv) [path]", NULL, o->csv, o->csv, sizeof o->csv, &o->csv_set));
@@ -328,6 +349,7 @@ static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSR
     if (len > 4 && !strcmp(o->csv + len - 4, ".exo")) o->csv[len - 4] = 0;
     PetscCall(PetscStrlcat(o->csv, ".csv", sizeof o->csv));
   }
+  PetscCheck(!DSSameFile(o->exo, o->csv), comm, PETSC_ERR_ARG_WRONG, "input -output_csv = %s names the same file as -output_file = %s: the CSV would destroy the Exodus result. Give two different files", o->csv, o->exo);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,4 +1,5 @@
 #include "dsschedule.h"
+#include "dsoptions.h"
 
 struct _p_DSSchedule {
   MPI_Comm comm;
@@ -206,6 +207,12 @@ static PetscErrorCode DSScheduleReadWhere(PetscOptionItems *PetscOptionsObject, 
   if (show) PetscCall(PetscOptionsRealArray(DS_KEY(key, N, "centre"), "centre of the injection [mm] (default the NP centre (0, 0, mesh_height/2))", NULL, in->centre, &n, &set));
   else PetscCall(PetscOptionsGetRealArray(NULL, NULL, DS_KEY(key, N, "centre"), in->centre, &n, &set));
   PetscCheck(!set || n == 3, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input %s needs 3 values (x, y, z in mm), got %" PetscInt_FMT, key, n);
+  {
+    DSRegion at;
+    PetscCall(DSMeshGetRegionAtPoint(mesh, in->centre, &at));
+    PetscCheck(at != DS_REGION_OUTSIDE, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "input -injection%" PetscInt_FMT "_centre = (%g, %g, %g) mm lies outside the disc: give a point of the disc (the NP centre is the default)", N,
+               (double)in->centre[0], (double)in->centre[1], (double)in->centre[2]);
+  }
   PetscCall(DSScheduleReadRegion(PetscOptionsObject, in));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -261,6 +268,21 @@ static PetscErrorCode DSScheduleExpand(DSSchedule s, DSModel model, const DSInje
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The raw values of injection N, checked before PETSc parses them (key, value and what is allowed). */
+static PetscErrorCode DSScheduleCheckOptions(PetscInt N)
+{
+  const char *reals[][2] = {{"time", "h"}, {"repeat_every", "h"}, {"dose", "cells or particles"}, {"dose_ug", "ug"}, {"volume", "uL"}, {"radius", "mm"}};
+  char        key[64];
+
+  PetscFunctionBeginUser;
+  for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) PetscCall(DSOptionsCheckReal(DS_KEY(key, N, reals[i][0]), reals[i][1]));
+  PetscCall(DSOptionsCheckRealArray(DS_KEY(key, N, "centre"), "mm", 3, PETSC_TRUE));
+  PetscCall(DSOptionsCheckInt(DS_KEY(key, N, "repeat_count"), 0, 1000));
+  PetscCall(DSOptionsCheckString(DS_KEY(key, N, "what")));
+  PetscCall(DSOptionsCheckString(DS_KEY(key, N, "region")));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The model learns what is injected first (its species may depend on it); then the doses are
  * read against the species that receive them. */
 PetscErrorCode DSScheduleSetFromOptions(DSSchedule s, DSMesh mesh, DSModel model)
@@ -273,6 +295,7 @@ PetscErrorCode DSScheduleSetFromOptions(DSSchedule s, DSMesh mesh, DSModel model
   PetscFunctionBeginUser;
   PetscCall(DSModelGetInjectables(model, &ninj, &inj));
   PetscCheck(ninj <= 64, s->comm, PETSC_ERR_SUP, "at most 64 injectables per model");
+  for (PetscInt N = 1; N <= DS_MAX_INJECTIONS; N++) PetscCall(DSScheduleCheckOptions(N));
   PetscOptionsBegin(s->comm, NULL, "Injections (solver/app)", NULL);
   for (PetscInt N = 1; N <= DS_MAX_INJECTIONS; N++) {
     PetscInt which;

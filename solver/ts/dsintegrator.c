@@ -6,6 +6,7 @@
 #include "dsintegrator.h"
 #include "dssundials.h"
 #include "dsprogress.h"
+#include "dsoptions.h"
 
 #define DS_MAX_OUTPUT_TIMES 1024
 
@@ -139,12 +140,29 @@ static PetscErrorCode DSIntegratorMergeOutputTimes(DSIntegrator ig, PetscReal ev
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The raw values first: a value that is not a number, an empty one, an integer beyond its range
+ * or a list too long is refused by key before PETSc parses it; times may carry a unit (37d). */
+static PetscErrorCode DSIntegratorCheckOptions(void)
+{
+  const char *reals[][2] = {{"-time_final", "h"}, {"-time_steady_tol", "1/h"}, {"-output_interval", "h"}, {"-cvode_rtol", "1"}, {"-cvode_atol_factor", "1"},
+                            {"-cvode_max_step", "h"}, {"-cvode_eps_lin", "1"}, {"-cvode_nonlin_coef", "1"}};
+
+  PetscFunctionBeginUser;
+  for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) PetscCall(DSOptionsCheckReal(reals[i][0], reals[i][1]));
+  PetscCall(DSOptionsCheckRealArray("-output_times", "h", DS_MAX_OUTPUT_TIMES, PETSC_FALSE));
+  PetscCall(DSOptionsCheckInt("-cvode_max_steps", 1, 100000000));
+  PetscCall(DSOptionsCheckInt("-cvode_max_order", 1, 5));
+  PetscCall(DSOptionsCheckInt("-cvode_krylov_max", 1, 500));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
 {
   PetscInt  nout = DS_MAX_OUTPUT_TIMES;
   PetscBool set;
 
   PetscFunctionBeginUser;
+  PetscCall(DSIntegratorCheckOptions());
   PetscOptionsBegin(ig->comm, NULL, "Time integration (solver/)", NULL);
   PetscCall(PetscOptionsReal("-time_final", "end of the simulation; with -time_steady the latest time to wait for steady state [h]", NULL, ig->tfinal, &ig->tfinal, NULL));
   PetscCheck(ig->tfinal > 0 && ig->tfinal <= 1e7, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -time_final = %g h is out of range: allowed (0, 1e7] h", (double)ig->tfinal);

@@ -1,0 +1,19 @@
+/* Strict checks of raw option values, before PETSc parses them. PETSc 3.18 refuses a value that is
+ * not a number without naming the key, wraps integers to 32 bits (2^32 + 3 cells runs as 3),
+ * truncates lists and takes an empty value for the default; these checks refuse all of that with
+ * the key, the value and what is allowed. Times (unit "h") also accept a unit suffix h, d, w
+ * or y (365.25 d); the value is then rewritten in hours in the options database, so that the
+ * PETSc call that follows reads hours. Each returns at once when the key is not given. */
+#ifndef DSOPTIONS_H
+#define DSOPTIONS_H
+#include <petscsys.h>
+#include "dsunits.h"
+
+/* key with its leading '-'; unit as shown to the user ("h": time units accepted) */
+PetscErrorCode DSOptionsCheckReal(const char key[], const char unit[]);
+PetscErrorCode DSOptionsCheckInt(const char key[], PetscInt min, PetscInt max);
+/* a comma-separated list of at most maxn numbers (exactly maxn when exact) */
+PetscErrorCode DSOptionsCheckRealArray(const char key[], const char unit[], PetscInt maxn, PetscBool exact);
+/* a name (string) must not be empty */
+PetscErrorCode DSOptionsCheckString(const char key[]);
+#endif
