@@ -50,5 +50,11 @@ times=$(cut -d, -f1 units.csv | tail -n +2 | tr '\n' ' ')
 "$discsim" "$src/examples/slab.yaml" -output_file same.exo -output_csv ./../$(basename "$work")/same.exo -mesh_nz 20 2> err.txt; rc=$?
 [ $rc -ne 0 ] && grep -q "names the same file as -output_file" err.txt && [ ! -e same.exo ] && check ok || check no "CSV onto the Exodus file: exit $rc, $(cat err.txt)"
 
+# the scenario file may stand anywhere on the line; a second positional argument is refused
+"$discsim" -mesh_nz 20 -quiet "$src/examples/slab.yaml" -output_file anywhere.exo > out.txt 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q "scenario slab" out.txt && check ok || check no "scenario after other keys: exit $rc, $(head -3 out.txt)"
+"$discsim" "$src/examples/slab.yaml" -mesh_nz 20 stray -output_file stray.exo 2> err.txt; rc=$?
+[ $rc -ne 0 ] && grep -q "stray argument 'stray'" err.txt && [ ! -e stray.exo ] && check ok || check no "stray argument: exit $rc, $(cat err.txt)"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

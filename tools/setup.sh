@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gcc meson ninja-build pkg-config libsundials-dev petsc-dev openmpi-bin libnetcdf-dev netcdf-bin check python3-matplotlib python3-netcdf4)
+packages=(gcc meson ninja-build pkg-config libsundials-dev petsc-dev openmpi-bin libnetcdf-dev netcdf-bin libyaml-dev check python3-matplotlib python3-netcdf4)
 [ "${1:-}" = "--with-paraview" ] && packages+=(paraview xvfb)
 
 missing=()
