@@ -167,7 +167,7 @@ static int ReadVar(ExoFile *f, const char var[], size_t n, double **x, int *abse
 /* Compare one array variable; returns UNREADABLE, DIFFERENT or SAME. */
 static int CompareVar(ExoFile *a, ExoFile *b, const char var[], size_t n, Stat *st)
 {
-  double *x, *y;
+  double *x = NULL, *y = NULL; /* freed on every path, also when the first read fails */
   int     absent_a, absent_b, result = SAME;
   if (ReadVar(a, var, n, &x, &absent_a) || ReadVar(b, var, n, &y, &absent_b)) result = UNREADABLE;
   else if (absent_a != absent_b) {
@@ -207,7 +207,7 @@ static int CompareElementVars(ExoFile *a, ExoFile *b, double rtol)
 
 static int CompareGlobalVars(ExoFile *a, ExoFile *b, double rtol)
 {
-  double *x, *y;
+  double *x = NULL, *y = NULL; /* freed on every path, also when the first read fails */
   int     absent_a, absent_b, result = SAME;
   size_t  n = a->nsteps * a->nglo;
   if (!a->nglo) return SAME;

@@ -90,7 +90,7 @@ static PetscErrorCode FillFields(DSMesh mesh, PetscInt step, Vec u)
     for (PetscInt j = ys; j < ys + ym; j++)
       for (PetscInt i = xs; i < xs + xm; i++) {
         DSCell   cell;
-        double   X[3];
+        double   X[3] = {0, 0, 0};
         PetscInt p = (((k - zs) * ym + (j - ys)) * xm + (i - xs)) * NFIELDS;
         PetscCall(DSMeshGetCell(mesh, i, j, k, &cell));
         FileCoordinates(type, cell.x, X);
