@@ -133,3 +133,20 @@ PetscErrorCode DSOptionsCheckString(const char key[])
   PetscCall(DSOptionsRaw(key, "a name", text, sizeof text, &given));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode DSOptionsCheckChoice(const char key[], PetscInt n, const char *const choices[])
+{
+  char      text[256], allowed[512] = "";
+  PetscBool given, found = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCall(PetscStrlcat(allowed, i ? ", " : "", sizeof allowed));
+    PetscCall(PetscStrlcat(allowed, choices[i], sizeof allowed));
+  }
+  PetscCall(DSOptionsRaw(key, allowed, text, sizeof text, &given));
+  if (!given) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt i = 0; i < n && !found; i++) PetscCall(PetscStrcasecmp(text, choices[i], &found));
+  PetscCheck(found, PETSC_COMM_WORLD, PETSC_ERR_ARG_UNKNOWN_TYPE, "input %s = %s is not known: allowed %s", key, text, allowed);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -16,4 +16,18 @@ PetscErrorCode DSOptionsCheckInt(const char key[], PetscInt min, PetscInt max);
 PetscErrorCode DSOptionsCheckRealArray(const char key[], const char unit[], PetscInt maxn, PetscBool exact);
 /* a name (string) must not be empty */
 PetscErrorCode DSOptionsCheckString(const char key[]);
+/* a name that must be one of n choices (case-insensitive) */
+PetscErrorCode DSOptionsCheckChoice(const char key[], PetscInt n, const char *const choices[]);
+
+/* An options block (PetscOptionsBegin/End) around 'call', closed on every path: an error inside
+ * a block would otherwise return before PetscOptionsEnd and leak the block. 'call' is evaluated
+ * where PetscOptionsObject is in scope. */
+#define DSOptionsBlock(comm, title, call) \
+  do { \
+    PetscErrorCode ds_block_ierr_; \
+    PetscOptionsBegin(comm, NULL, title, NULL); \
+    ds_block_ierr_ = (call); \
+    PetscOptionsEnd(); \
+    PetscCall(ds_block_ierr_); \
+  } while (0)
 #endif

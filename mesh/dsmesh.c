@@ -60,15 +60,12 @@ static PetscErrorCode DSMeshOptionsInt(PetscOptionItems *PetscOptionsObject, con
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
+static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOptionsObject)
 {
   PetscEnum type = (PetscEnum)mesh->type;
   PetscBool set;
 
   PetscFunctionBeginUser;
-  PetscCall(DSOptionsCheckString("-mesh_type"));
-  PetscCall(DSOptionsCheckString("-mesh_well_mixed_region"));
-  PetscOptionsBegin(mesh->comm, NULL, "Disc mesh (mesh/)", NULL);
   PetscCall(PetscOptionsEnum("-mesh_type", "slab (1D through the height), axisymmetric (r, z) or 3d (elliptical voxels)", NULL, DSMeshTypes, type, &type, &set));
   mesh->type = (DSMeshType)type;
   if (set) PetscCall(DSMeshDefaultSizes(mesh));
@@ -91,7 +88,15 @@ PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
     break;
   }
   PetscCall(DSParamsSetFromOptions(PetscOptionsObject, DS_GEOM_N, mesh->geom));
-  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSOptionsCheckChoice("-mesh_type", 4, DSMeshTypes)); /* PETSc 3.18 leaks its lists on an unknown enum value */
+  PetscCall(DSOptionsCheckChoice("-mesh_well_mixed_region", 3, DSWellMixedRegions + 1));
+  DSOptionsBlock(mesh->comm, "Disc mesh (mesh/)", DSMeshReadOptions(mesh, PetscOptionsObject));
   {
     const DSParam *g = mesh->geom;
     PetscCheck(2 * g[DS_GEOM_CEP_THICKNESS].value < g[DS_GEOM_HEIGHT].value, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,

@@ -113,20 +113,24 @@ PetscErrorCode DSModelSetParameters(DSModel model, PetscInt n, const DSParam par
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode DSModelSetFromOptions(DSModel model)
+static PetscErrorCode DSModelReadOptions(DSModel model, PetscOptionItems *PetscOptionsObject)
 {
   char      type[64] = "nutrient";
   PetscBool set;
 
   PetscFunctionBeginUser;
-  PetscCall(DSOptionsCheckString("-model"));
-  PetscCall(DSOptionsCheckString("-bio_preset"));
-  PetscOptionsBegin(model->comm, NULL, "Kinetics model (models/)", NULL);
   PetscCall(PetscOptionsFList("-model", "kinetics model", "DSModelSetType", DSModelList, model->type ? model->type : type, type, sizeof type, &set));
   if (!model->type) PetscCall(DSModelSetType(model, type));
   PetscCall(DSParamsSetFromOptions(PetscOptionsObject, model->nparams, model->params));
   if (model->ops.setfromoptions) PetscCall(model->ops.setfromoptions(model, PetscOptionsObject));
-  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelSetFromOptions(DSModel model)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSOptionsCheckString("-model"));
+  DSOptionsBlock(model->comm, "Kinetics model (models/)", DSModelReadOptions(model, PetscOptionsObject));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -224,8 +228,8 @@ PetscErrorCode DSModelGetAmountUnit(DSModel model, PetscInt species, PetscBool p
 PetscErrorCode DSModelGetInjectables(DSModel model, PetscInt *n, const DSInjectable **injectables)
 {
   PetscFunctionBeginUser;
-  *n           = model->ninjectables;
-  *injectables = model->injectables;
+  *n = model->ninjectables;
+  if (injectables) *injectables = model->injectables;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

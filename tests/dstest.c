@@ -189,23 +189,26 @@ static PetscInt ds_test_nevents;
  * tells the model what is injected); its events are kept for DSTestGetEvents. */
 PetscErrorCode DSTestModelFromOptions(const char options[], DSModel *model)
 {
-  DSMesh         mesh;
-  DSSchedule     schedule;
+  DSMesh         mesh     = NULL;
+  DSSchedule     schedule = NULL;
   const DSEvent *ev;
+  PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
+  *model = NULL;
   PetscCall(DSTestSetOptions(options));
-  PetscCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
-  PetscCall(DSMeshSetFromOptions(mesh));
-  PetscCall(DSModelCreate(PETSC_COMM_WORLD, model));
-  PetscCall(DSModelSetFromOptions(*model));
-  PetscCall(DSScheduleCreate(PETSC_COMM_WORLD, &schedule));
-  PetscCall(DSScheduleSetFromOptions(schedule, mesh, *model));
-  PetscCall(DSScheduleGetEvents(schedule, &ds_test_nevents, &ev));
-  PetscCheck(ds_test_nevents <= 256, PETSC_COMM_SELF, PETSC_ERR_SUP, "more than 256 test events");
-  PetscCall(PetscArraycpy(ds_test_events, ev, ds_test_nevents));
-  PetscCall(DSScheduleDestroy(&schedule));
+  ierr = DSMeshCreate(PETSC_COMM_WORLD, &mesh);
+  if (!ierr) ierr = DSMeshSetFromOptions(mesh);
+  if (!ierr) ierr = DSModelCreate(PETSC_COMM_WORLD, model);
+  if (!ierr) ierr = DSModelSetFromOptions(*model);
+  if (!ierr) ierr = DSScheduleCreate(PETSC_COMM_WORLD, &schedule);
+  if (!ierr) ierr = DSScheduleSetFromOptions(schedule, mesh, *model);
+  if (!ierr) ierr = DSScheduleGetEvents(schedule, &ds_test_nevents, &ev);
+  if (!ierr && ds_test_nevents <= 256) ierr = PetscArraycpy(ds_test_events, ev, ds_test_nevents);
+  PetscCall(DSScheduleDestroy(&schedule)); /* on every path; the model is the caller's */
   PetscCall(DSMeshDestroy(&mesh));
+  PetscCall(ierr);
+  PetscCheck(ds_test_nevents <= 256, PETSC_COMM_SELF, PETSC_ERR_SUP, "more than 256 test events");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

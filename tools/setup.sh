@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Make this checkout ready to run: install the Debian 12 packages discsim needs (only those that
 # are missing: apt is skipped when all are present), then configure and build in ./build.
-# Usage: bash tools/setup.sh [--with-paraview]   (ParaView + xvfb for tools/render.py, ~1.3 GB)
+# Usage: bash tools/setup.sh [--with-paraview]     (ParaView + xvfb for tools/render.py, ~1.3 GB)
+#        bash tools/setup.sh --with-sanitizers    (llvm-symbolizer for the sanitizer test run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc meson ninja-build pkg-config libsundials-dev petsc-dev openmpi-bin libnetcdf-dev netcdf-bin libyaml-dev check python3-matplotlib python3-netcdf4)
 [ "${1:-}" = "--with-paraview" ] && packages+=(paraview xvfb)
+[ "${1:-}" = "--with-sanitizers" ] && packages+=(llvm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,5 +24,6 @@ else
   echo "discsim setup: all Debian packages present"
 fi
 
+[ "${1:-}" = "--with-sanitizers" ] && exit 0 # tools/test.sh --sanitize builds its own tree
 [ -f build/build.ninja ] || meson setup build --buildtype=release
 ninja -C build

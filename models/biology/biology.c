@@ -17,6 +17,7 @@
  * doc/biology.md, doc/parameters.md. Every consumption, death and decay term vanishes when the
  * consumed quantity is 0. */
 #include "biologyimpl.h"
+#include "dsoptions.h"
 
 #define T   PETSC_TRUE
 #define F   PETSC_FALSE
@@ -101,6 +102,7 @@ static PetscErrorCode BiologySetFromOptions(DSModel m, PetscOptionItems *PetscOp
   PetscBool set;
 
   PetscFunctionBeginUser;
+  PetscCall(DSOptionsCheckChoice("-bio_preset", 2, bio_presets));
   PetscCall(PetscOptionsEList("-bio_preset", "biology preset: healthy | degenerate (CEP D x 0.543, 40 % viable, O2 x 3, cytokine on, less matrix); explicit keys override", NULL, bio_presets, 2,
                               bio_presets[b->preset], &b->preset, &set));
   for (PetscInt i = 0; i < m->nparams; i++)

@@ -321,17 +321,9 @@ static PetscBool DSSameFile(const char a[], const char b[])
   return (PetscBool)!strcmp(ra, rb);
 }
 
-static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSRunOptions *o)
+static PetscErrorCode DSRunReadOutputOptions(MPI_Comm comm, DSRunOptions *o, PetscOptionItems *PetscOptionsObject)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(o, sizeof *o));
-  PetscCall(PetscOptionsHasHelp(NULL, &o->help));
-  PetscCall(PetscSNPrintf(o->exo, sizeof o->exo, "%s.exo", scenario));
-  PetscCall(DSOptionsCheckString("-output_file"));
-  PetscCall(DSOptionsCheckString("-output_csv"));
-  PetscCall(DSOptionsCheckString("-time_steady_method"));
-  PetscCall(DSOptionsCheckReal("-output_persistence_fraction", "1"));
-  PetscOptionsBegin(comm, NULL, "Output (solver/)", NULL);
   PetscCall(PetscOptionsString("-output_file", "Exodus II (netCDF) result file [path]", NULL, o->exo, o->exo, sizeof o->exo, NULL));
   PetscCall(PetscOptionsString("-output_csv", "CSV of the key figures over time (default: the result file with .csv) [path]", NULL, o->csv, o->csv, sizeof o->csv, &o->csv_set));
   PetscCall(PetscOptionsBool("-output_overwrite", "replace existing output files [bool]", NULL, o->overwrite, &o->overwrite, NULL));
@@ -341,7 +333,20 @@ static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSR
   PetscCall(PetscOptionsReal("-output_persistence_fraction", "report when a dose-tracked amount falls below this fraction of the last dose [1]", NULL, o->persistence_fraction, &o->persistence_fraction, NULL));
   PetscCheck(o->persistence_fraction > 0 && o->persistence_fraction < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_persistence_fraction = %g is out of range: allowed (0, 1)", (double)o->persistence_fraction);
   PetscCall(PetscOptionsBool("-parameters_markdown", "print the parameter tables (Markdown) and exit [bool]", NULL, o->markdown, &o->markdown, NULL));
-  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSRunOptions *o)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(o, sizeof *o));
+  PetscCall(PetscOptionsHasHelp(NULL, &o->help));
+  PetscCall(PetscSNPrintf(o->exo, sizeof o->exo, "%s.exo", scenario));
+  PetscCall(DSOptionsCheckString("-output_file"));
+  PetscCall(DSOptionsCheckString("-output_csv"));
+  PetscCall(DSOptionsCheckChoice("-time_steady_method", 2, DSSteadyMethods));
+  PetscCall(DSOptionsCheckReal("-output_persistence_fraction", "1"));
+  DSOptionsBlock(comm, "Output (solver/)", DSRunReadOutputOptions(comm, o, PetscOptionsObject));
   if (!o->csv_set) {
     size_t len;
     PetscCall(PetscStrncpy(o->csv, o->exo, sizeof o->csv));

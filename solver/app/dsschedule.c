@@ -283,30 +283,26 @@ static PetscErrorCode DSScheduleCheckOptions(PetscInt N)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The model learns what is injected first (its species may depend on it); then the doses are
- * read against the species that receive them. */
-PetscErrorCode DSScheduleSetFromOptions(DSSchedule s, DSMesh mesh, DSModel model)
+/* Every injection N: what (the model then selects its injectables), then when, how much, where. */
+static PetscErrorCode DSScheduleReadOptions(DSSchedule s, DSMesh mesh, DSModel model, PetscOptionItems *PetscOptionsObject, DSInjectionInput in[], PetscInt *ngiven)
 {
-  DSInjectionInput    in[DS_MAX_INJECTIONS];
   PetscBool           used[64] = {PETSC_FALSE};
   const DSInjectable *inj;
-  PetscInt            ninj, ngiven = 0;
+  PetscInt            ninj;
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetInjectables(model, &ninj, &inj));
-  PetscCheck(ninj <= 64, s->comm, PETSC_ERR_SUP, "at most 64 injectables per model");
-  for (PetscInt N = 1; N <= DS_MAX_INJECTIONS; N++) PetscCall(DSScheduleCheckOptions(N));
-  PetscOptionsBegin(s->comm, NULL, "Injections (solver/app)", NULL);
+  *ngiven = 0;
   for (PetscInt N = 1; N <= DS_MAX_INJECTIONS; N++) {
     PetscInt which;
     PetscCall(DSScheduleReadWhat(PetscOptionsObject, model, N, &which));
     if (which < 0) continue;
-    PetscCall(PetscMemzero(&in[ngiven], sizeof in[ngiven]));
-    in[ngiven].n = N, in[ngiven].injectable = which, used[which] = PETSC_TRUE;
-    ngiven++;
+    PetscCall(PetscMemzero(&in[*ngiven], sizeof in[*ngiven]));
+    in[*ngiven].n = N, in[*ngiven].injectable = which, used[which] = PETSC_TRUE;
+    (*ngiven)++;
   }
   PetscCall(DSModelSelectInjectables(model, used));
-  for (PetscInt i = 0; i < ngiven; i++) {
+  for (PetscInt i = 0; i < *ngiven; i++) {
     const DSInjectable *what = &inj[in[i].injectable];
     PetscCall(DSModelGetSpeciesIndex(model, what->species, &in[i].species));
     PetscCheck(in[i].species >= 0, s->comm, PETSC_ERR_PLIB, "model declares injectable %s into species %s, which it does not carry", what->name, what->species);
@@ -314,12 +310,26 @@ PetscErrorCode DSScheduleSetFromOptions(DSSchedule s, DSMesh mesh, DSModel model
     PetscCall(DSScheduleReadDose(PetscOptionsObject, model, what, &in[i]));
     PetscCall(DSScheduleReadWhere(PetscOptionsObject, mesh, &in[i]));
   }
-  if (ngiven == 0 || in[0].n != 1) {
+  if (*ngiven == 0 || in[0].n != 1) {
     PetscReal centre[3];
     PetscCall(DSMeshGetRegionCentre(mesh, DS_REGION_NP, centre));
     PetscCall(DSScheduleListKeys(PetscOptionsObject, centre));
   }
-  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The model learns what is injected first (its species may depend on it); then the doses are
+ * read against the species that receive them. */
+PetscErrorCode DSScheduleSetFromOptions(DSSchedule s, DSMesh mesh, DSModel model)
+{
+  DSInjectionInput in[DS_MAX_INJECTIONS];
+  PetscInt         ninj, ngiven = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetInjectables(model, &ninj, NULL));
+  PetscCheck(ninj <= 64, s->comm, PETSC_ERR_SUP, "at most 64 injectables per model");
+  for (PetscInt N = 1; N <= DS_MAX_INJECTIONS; N++) PetscCall(DSScheduleCheckOptions(N));
+  DSOptionsBlock(s->comm, "Injections (solver/app)", DSScheduleReadOptions(s, mesh, model, PetscOptionsObject, in, &ngiven));
   PetscCall(DSScheduleExpand(s, model, in, ngiven));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -156,14 +156,13 @@ static PetscErrorCode DSIntegratorCheckOptions(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
+/* Time span, steady-state criterion and output times. */
+static PetscErrorCode DSIntegratorReadTimeOptions(DSIntegrator ig, PetscOptionItems *PetscOptionsObject)
 {
   PetscInt  nout = DS_MAX_OUTPUT_TIMES;
   PetscBool set;
 
   PetscFunctionBeginUser;
-  PetscCall(DSIntegratorCheckOptions());
-  PetscOptionsBegin(ig->comm, NULL, "Time integration (solver/)", NULL);
   PetscCall(PetscOptionsReal("-time_final", "end of the simulation; with -time_steady the latest time to wait for steady state [h]", NULL, ig->tfinal, &ig->tfinal, NULL));
   PetscCheck(ig->tfinal > 0 && ig->tfinal <= 1e7, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -time_final = %g h is out of range: allowed (0, 1e7] h", (double)ig->tfinal);
   PetscCall(PetscOptionsBool("-time_steady", "stop when the relative rate of change falls below -time_steady_tol [bool]", NULL, ig->steady, &ig->steady, NULL));
@@ -185,6 +184,13 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
     PetscCheck(i == 0 || ig->tout[i] > ig->tout[i - 1], ig->comm, PETSC_ERR_ARG_WRONG, "input -output_times must be strictly ascending: entry %" PetscInt_FMT " = %g h follows %g h", i + 1, (double)ig->tout[i],
                (double)ig->tout[i - 1]);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* CVODE's tolerances, step and order limits, Krylov and Newton settings. */
+static PetscErrorCode DSIntegratorReadCVODEOptions(DSIntegrator ig, PetscOptionItems *PetscOptionsObject)
+{
+  PetscFunctionBeginUser;
   PetscCall(PetscOptionsBool("-time_monitor", "print time, step size, order and rate of change after every step [bool]", NULL, ig->step_monitor, &ig->step_monitor, NULL));
   PetscCall(PetscOptionsReal("-cvode_rtol", "relative tolerance of the time integration [1]", NULL, ig->rtol, &ig->rtol, NULL));
   PetscCheck(ig->rtol >= 1e-14 && ig->rtol <= 1e-2, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_rtol = %g is out of range: allowed [1e-14, 1e-2]", (double)ig->rtol);
@@ -203,7 +209,22 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
   PetscCall(PetscOptionsBool("-cvode_jv_matrix", "Krylov products with the last assembled Jacobian instead of difference quotients of the residual [bool]", NULL, ig->jv_matrix, &ig->jv_matrix, NULL));
   PetscCall(PetscOptionsReal("-cvode_nonlin_coef", "Newton convergence tolerance in units of the local error tolerance [1]", NULL, ig->nonlin_coef, &ig->nonlin_coef, NULL));
   PetscCheck(ig->nonlin_coef > 0 && ig->nonlin_coef <= 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_nonlin_coef = %g is out of range: allowed (0, 1]", (double)ig->nonlin_coef);
-  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSIntegratorReadOptions(DSIntegrator ig, PetscOptionItems *PetscOptionsObject)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSIntegratorReadTimeOptions(ig, PetscOptionsObject));
+  PetscCall(DSIntegratorReadCVODEOptions(ig, PetscOptionsObject));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSIntegratorCheckOptions());
+  DSOptionsBlock(ig->comm, "Time integration (solver/)", DSIntegratorReadOptions(ig, PetscOptionsObject));
   /* The KSP reads its -newton_ options now, so that bad ones are caught before the run. */
   PetscCall(DSCheckTypeOption("-newton_ksp_type", KSPList));
   PetscCall(DSCheckTypeOption("-newton_pc_type", PCList));
