@@ -56,5 +56,14 @@ times=$(cut -d, -f1 units.csv | tail -n +2 | tr '\n' ' ')
 "$discsim" "$src/examples/slab.yaml" -mesh_nz 20 stray -output_file stray.exo 2> err.txt; rc=$?
 [ $rc -ne 0 ] && grep -q "stray argument 'stray'" err.txt && [ ! -e stray.exo ] && check ok || check no "stray argument: exit $rc, $(cat err.txt)"
 
+# a missing -options_file: one line, exit 1, no PETSc error block
+"$discsim" -options_file "$work/missing.opts" > out.txt 2> err.txt; rc=$?
+[ $rc -eq 1 ] && grep -q "discsim: error: cannot read -options_file" err.txt && ! grep -q "PETSC ERROR" err.txt && check ok || check no "missing -options_file: exit $rc, $(head -2 err.txt)"
+
+# a misspelt key is refused before the mesh is built: next to a 4096^3-cell mesh (6.9e10 cells,
+# more than a 32-bit index and any memory here) the message must be about the key
+"$discsim" "$src/examples/disc3d.yaml" -mesh_nx 4096 -mesh_ny 4096 -mesh_nz 4096 -mesh_nrr 4 -output_file early.exo 2> err.txt; rc=$?
+[ $rc -ne 0 ] && grep -q "unknown input key -mesh_nrr" err.txt && [ ! -e early.exo ] && check ok || check no "misspelt key before set-up: exit $rc, $(head -2 err.txt)"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

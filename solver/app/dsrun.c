@@ -48,7 +48,18 @@ typedef struct {
 /* PETSc options consumed outside the option blocks discsim reads. */
 static const char *const ds_infrastructure_options[] = {"options_left", "error_traceback", "log_view", "malloc_dump", "malloc_debug", "memory_view", "info", "options_view", "check_pointer_intensity", "malloc_test", NULL};
 
-PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm)
+/* Keys read only once the problem exists (the integrator's and the solvers' options): the early
+ * check leaves them to the final one. */
+static const char *const ds_options_read_late[] = {"time_", "cvode_", "output_times", "output_interval", "newton_", "steady_", NULL};
+
+static PetscBool DSStartsWithAny(const char name[], const char *const prefixes[])
+{
+  for (PetscInt k = 0; prefixes && prefixes[k]; k++)
+    if (!strncmp(name, prefixes[k], strlen(prefixes[k]))) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm, const char *const later[])
 {
   PetscInt  n, nbad = 0;
   char    **names, **values, list[2048] = "";
@@ -63,7 +74,7 @@ PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm)
       PetscCall(PetscStrcmp(names[i], ds_infrastructure_options[k], &match));
       infra = (PetscBool)(infra || match);
     }
-    if (infra) continue;
+    if (infra || DSStartsWithAny(names[i], later)) continue;
     PetscCall(PetscSNPrintf(item, sizeof item, "%s-%s%s%s", nbad ? ", " : "", names[i], values[i] ? " = " : "", values[i] ? values[i] : ""));
     PetscCall(PetscStrlcat(list, item, sizeof list));
     nbad++;
@@ -405,6 +416,9 @@ static PetscErrorCode DSRunSetUp(DSRunContext *ctx)
   PetscCall(DSScheduleCreate(ctx->comm, &ctx->schedule));
   PetscCall(DSScheduleSetFromOptions(ctx->schedule, ctx->mesh, ctx->model));
   if (ctx->o.markdown) PetscFunctionReturn(PETSC_SUCCESS);
+  /* a misspelt mesh, model or injection key is refused now, before any memory is spent on the
+   * problem; the integrator's and solvers' keys are checked once they have been read */
+  if (!ctx->o.help) PetscCall(DSCheckUnusedOptions(ctx->comm, ds_options_read_late));
   PetscCall(DSModelGetNumSpecies(ctx->model, &ctx->nsp));
   PetscCall(DSMeshSetUp(ctx->mesh, ctx->nsp));
   PetscCall(DSProblemCreate(ctx->mesh, ctx->model, &ctx->prob));
@@ -445,7 +459,7 @@ static PetscErrorCode DSRunExecute(DSRunContext *ctx)
   DSIntegratorStats st;
 
   PetscFunctionBeginUser;
-  PetscCall(DSCheckUnusedOptions(ctx->comm));
+  PetscCall(DSCheckUnusedOptions(ctx->comm, NULL));
   PetscCall(DSRunCheckSchedule(ctx));
   PetscCall(DSRunOpenOutputs(ctx));
   PetscCall(DSIntegratorGetFinalTime(ctx->integ, &tfinal, &steady_mode));

@@ -5,5 +5,7 @@
 #include <petscsys.h>
 
 PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario_name[]);
-PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm);
+/* Refuses every option no part of discsim (or PETSc's infrastructure) has read, except keys that
+ * start with one of the NULL-terminated prefixes in 'later' (NULL: none): those are read later. */
+PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm, const char *const later[]);
 #endif

@@ -19,6 +19,22 @@ static PetscErrorCode DSErrorHandler(MPI_Comm comm, int line, const char *fun, c
   return n;
 }
 
+/* PETSc reads -options_file during PetscInitialize and answers a missing file with its own
+ * 20-line error block: refuse it first, in one line. */
+static int DSCheckOptionsFiles(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-options_file") && strcmp(argv[i], "-options_file_yaml")) continue;
+    FILE *f = i + 1 < argc ? fopen(argv[i + 1], "r") : NULL;
+    if (!f) {
+      fprintf(stderr, "discsim: error: cannot read %s '%s'\n", argv[i], i + 1 < argc ? argv[i + 1] : "(no file given)");
+      return 1;
+    }
+    fclose(f);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   DSScenario     scenario;
@@ -29,6 +45,7 @@ int main(int argc, char **argv)
    * starts (so that a bad file gets a clear error) and the command line is inserted again, so
    * keys given there (and in PETSC_OPTIONS) override the scenario's */
   DSScenarioTake(&argc, argv, &scenario);
+  if (DSCheckOptionsFiles(argc, argv)) return 1;
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-error_traceback", &ds_traceback, NULL));
   PetscCall(PetscPushErrorHandler(DSErrorHandler, NULL));

@@ -3,9 +3,16 @@
 
 static char ds_sundials_message[1024] = "(no message)";
 
+/* Errors are kept for the message of the PETSc error that follows; warnings (code > 0, e.g. a
+ * step so small that t + h = t) reach the user at once, from rank 0. */
 void DSSundialsErrorHandler(int code, const char *module, const char *function, char *msg, void *ctx)
 {
+  PetscMPIInt rank = 0;
+
   (void)PetscSNPrintf(ds_sundials_message, sizeof ds_sundials_message, "%s %s: %s", module, function, msg);
+  if (code <= 0) return;
+  (void)MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (!rank) fprintf(stderr, "discsim: warning: SUNDIALS %s\n", ds_sundials_message);
 }
 
 const char *DSSundialsLastMessage(void) { return ds_sundials_message; }
