@@ -73,10 +73,11 @@ PetscErrorCode DSOptionsCheckReal(const char key[], const char unit[])
   PetscCall(DSOptionsRaw(key, what, text, sizeof text, &given));
   if (!given) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(DSParseReal(text, is_time, &v), PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input %s = %s is not a number: allowed %s", key, text, what);
-  if (is_time) {
-    char hours[64];
-    PetscCall(PetscSNPrintf(hours, sizeof hours, "%.17g", (double)v));
-    PetscCall(PetscOptionsSetValue(NULL, key, hours));
+  { /* written back in canonical form (hours for times; exact: %.17g round-trips), so that PETSc
+     * never parses what it would refuse without the key, e.g. spaces around the number */
+    char canonical[64];
+    PetscCall(PetscSNPrintf(canonical, sizeof canonical, "%.17g", (double)v));
+    PetscCall(PetscOptionsSetValue(NULL, key, canonical));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -96,6 +97,8 @@ PetscErrorCode DSOptionsCheckInt(const char key[], PetscInt min, PetscInt max)
   while (isspace((unsigned char)*end)) end++;
   PetscCheck(end != text && !*end && errno != ERANGE, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input %s = %s is not a whole number: allowed %s", key, text, what);
   PetscCheck(v >= min && v <= max, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "input %s = %s is out of range: allowed [%" PetscInt_FMT ", %" PetscInt_FMT "]", key, text, min, max);
+  PetscCall(PetscSNPrintf(text, sizeof text, "%lld", v)); /* canonical, as for reals */
+  PetscCall(PetscOptionsSetValue(NULL, key, text));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -120,7 +123,7 @@ PetscErrorCode DSOptionsCheckRealArray(const char key[], const char unit[], Pets
     PetscCall(PetscStrlcat(out, num, sizeof out));
   }
   PetscCheck(n <= maxn && (!exact || n == maxn), PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "input %s has %" PetscInt_FMT " values: allowed %s%" PetscInt_FMT, key, n, exact ? "exactly " : "at most ", maxn);
-  if (is_time) PetscCall(PetscOptionsSetValue(NULL, key, out));
+  PetscCall(PetscOptionsSetValue(NULL, key, out)); /* canonical: "40,0,9" for "40, 0 , 9" */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

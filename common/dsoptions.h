@@ -2,8 +2,9 @@
  * not a number without naming the key, wraps integers to 32 bits (2^32 + 3 cells runs as 3),
  * truncates lists and takes an empty value for the default; these checks refuse all of that with
  * the key, the value and what is allowed. Times (unit "h") also accept a unit suffix h, d, w
- * or y (365.25 d); the value is then rewritten in hours in the options database, so that the
- * PETSc call that follows reads hours. Each returns at once when the key is not given. */
+ * or y (365.25 d). Each checked value is written back in canonical form (times in hours), so
+ * that the PETSc call that follows reads a clean number (PETSc 3.18 refuses "40, 0 , 9" without
+ * naming the key, and leaks). Each returns at once when the key is not given. */
 #ifndef DSOPTIONS_H
 #define DSOPTIONS_H
 #include <petscsys.h>

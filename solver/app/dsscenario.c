@@ -37,8 +37,9 @@ void DSScenarioTake(int *argc, char **argv, DSScenario *sc)
 }
 
 /* The shape discsim reads (and the only one PETSc 3.18's YAML loader handles without leaking on
- * its error paths): one document, a mapping at the root, plain names as keys, values that are
- * scalars, lists of scalars or mappings of the same kind, no aliases. */
+ * its error paths, found by tools/fuzz.sh): one document, a mapping at the root, plain names as
+ * keys, values that are scalars, lists of scalars or mappings of the same kind; no anchors,
+ * aliases or tags. */
 typedef struct {
   PetscInt  depth, ndocs;
   PetscBool is_map[DS_SCENARIO_MAX_DEPTH + 2], want_key[DS_SCENARIO_MAX_DEPTH + 2];
@@ -59,6 +60,11 @@ static const char *DSYAMLShapeEvent(DSYAMLShape *sh, const yaml_event_t *e)
   const PetscInt d = sh->depth;
   const PetscBool in_map = (PetscBool)(d > 0 && sh->is_map[d]), key = (PetscBool)(in_map && sh->want_key[d]);
 
+  const yaml_char_t *anchor = e->type == YAML_SCALAR_EVENT ? e->data.scalar.anchor : e->type == YAML_MAPPING_START_EVENT ? e->data.mapping_start.anchor : e->type == YAML_SEQUENCE_START_EVENT ? e->data.sequence_start.anchor : NULL;
+  const yaml_char_t *tag    = e->type == YAML_SCALAR_EVENT ? e->data.scalar.tag : e->type == YAML_MAPPING_START_EVENT ? e->data.mapping_start.tag : e->type == YAML_SEQUENCE_START_EVENT ? e->data.sequence_start.tag : NULL;
+
+  if (anchor) return "an anchor (&name): write the values out";
+  if (tag) return "a tag (!name or !!type): give plain values";
   switch (e->type) {
   case YAML_DOCUMENT_START_EVENT: return ++sh->ndocs > 1 ? "more than one YAML document: give one" : NULL;
   case YAML_ALIAS_EVENT: return "an alias (*name): write the value out";
