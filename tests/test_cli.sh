@@ -46,7 +46,7 @@ echo "precious" > kept.exo
 times=$(cut -d, -f1 units.csv | tail -n +2 | tr '\n' ' ')
 [ $rc -eq 0 ] && [ "$times" = "0 24 168 336 504 " ] && check ok || check no "time units: exit $rc, output times '$times' (expected 0 24 168 336 504)"
 
-# spaces around list entries are read (PETSc alone refused " 2 " without naming the key; found by tools/fuzz.sh)
+# spaces around list entries are read (PETSc alone refused " 2 " without naming the key; found by bench/fuzz.sh)
 "$discsim" "$src/examples/slab.yaml" -output_file spaced.exo -mesh_nz 20 -time_steady false -time_final 3 -output_times " 1 , 2 " -quiet > out.txt 2>&1; rc=$?
 times=$(cut -d, -f1 spaced.csv | tail -n +2 | tr '\n' ' ')
 [ $rc -eq 0 ] && [ "$times" = "0 1 2 3 " ] && check ok || check no "spaced list: exit $rc, output times '$times' (expected 0 1 2 3)"

@@ -37,7 +37,7 @@ void DSScenarioTake(int *argc, char **argv, DSScenario *sc)
 }
 
 /* The shape discsim reads (and the only one PETSc 3.18's YAML loader handles without leaking on
- * its error paths, found by tools/fuzz.sh): one document, a mapping at the root, plain names as
+ * its error paths, found by bench/fuzz.sh): one document, a mapping at the root, plain names as
  * keys, values that are scalars, lists of scalars or mappings of the same kind; no anchors,
  * aliases or tags. */
 typedef struct {

@@ -3,7 +3,7 @@
  * does (solver/app/dsscenario.c), and the mesh, model and injection schedule read and validate
  * their options, up to where computing starts; then everything is freed. A crash, a sanitizer
  * report or a leak is a finding; an error return is the expected answer to bad input.
- * Build and run: bash tools/fuzz.sh SECONDS (a build with clang, -Dfuzz=true). */
+ * Build and run: bash bench/fuzz.sh SECONDS (a build with clang, -Dfuzz=true). */
 #include <stdio.h>
 #include <unistd.h>
 #include "dsmesh.h"
