@@ -12,14 +12,6 @@ PetscErrorCode DSParamCheckRange(const DSParam *p)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode DSCheckIntRange(const char *key, PetscInt value, PetscInt min, PetscInt max)
-{
-  PetscFunctionBeginUser;
-  PetscCheck(value >= min && value <= max, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "input -%s = %" PetscInt_FMT " is out of range: allowed [%" PetscInt_FMT ", %" PetscInt_FMT "]", key, value, min, max);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode DSParamsSetFromOptions(PetscOptionItems *PetscOptionsObject, PetscInt n, DSParam params[])
 {
   PetscFunctionBeginUser;

@@ -20,5 +20,4 @@ typedef struct {
 PetscErrorCode DSParamsSetFromOptions(PetscOptionItems *PetscOptionsObject, PetscInt n, DSParam params[]);
 PetscErrorCode DSParamCheckRange(const DSParam *p);
 PetscErrorCode DSParamsViewMarkdown(PetscViewer viewer, const char *title, PetscInt n, const DSParam params[]);
-PetscErrorCode DSCheckIntRange(const char *key, PetscInt value, PetscInt min, PetscInt max);
 #endif

@@ -56,7 +56,6 @@ static PetscErrorCode DSMeshOptionsInt(PetscOptionItems *PetscOptionsObject, con
   PetscCall(PetscSNPrintf(opt, sizeof opt, "-%s", key));
   PetscCall(DSOptionsCheckInt(opt, 3, 4096)); /* before PETSc, which would wrap 2^32 + 3 to 3 */
   PetscCall(PetscOptionsInt(opt, help, NULL, *value, value, NULL));
-  PetscCall(DSCheckIntRange(key, *value, 3, 4096));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -72,8 +72,6 @@ PetscErrorCode DSNutrientDestroy(DSNutrient *nut)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscReal DSNutrientParam(DSModel m, const DSNutrient *nut, PetscInt i) { return DSModelParam(m, nut->p0 + i); }
-
 /* Bibby et al. 2005 laws (rates in nmol per 10^6 cells per hour; p in kPa). */
 PetscReal DSBibbyPH(PetscReal lactate_mM) { return 7.4 - lactate_mM / 11.11; }
 

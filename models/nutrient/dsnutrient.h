@@ -54,7 +54,8 @@ extern const DSFieldInfo DSNutrientFields[DS_NUT_NSPECIES + DS_NUT_NDIAG];
  * of 0 is refused (for models that divide by it). The key strings are kept in nut->keys. */
 PetscErrorCode DSNutrientParameters(const char prefix[], const char cep_note[], PetscBool cells_open, DSParam params[], DSNutrient *nut);
 PetscErrorCode DSNutrientDestroy(DSNutrient *nut);
-PetscReal      DSNutrientParam(DSModel m, const DSNutrient *nut, PetscInt i);
+/* value in force of component parameter i (inline: the metabolism reads it in every cell) */
+static inline PetscReal DSNutrientParam(DSModel m, const DSNutrient *nut, PetscInt i) { return DSModelParam(m, nut->p0 + i); }
 /* m->D for the three species in NP, AF, CEP (mm^2/h) */
 void           DSNutrientSetDiffusivities(DSModel m, const DSNutrient *nut);
 /* healthy cell density of a region, cells/mm^3 (0 outside) */

@@ -229,7 +229,6 @@ static PetscErrorCode DSScheduleReadWhenAndRepeats(PetscOptionItems *PetscOption
   PetscCall(DSGetReal(PetscOptionsObject, show, DS_KEY(key, N, "repeat_every"), "interval between repeated doses [h]", &in->every, &set));
   if (show) PetscCall(PetscOptionsInt(DS_KEY(key, N, "repeat_count"), "number of repeated doses after the first [1]", NULL, in->count, &in->count, &set));
   else PetscCall(PetscOptionsGetInt(NULL, NULL, DS_KEY(key, N, "repeat_count"), &in->count, &set));
-  PetscCall(DSCheckIntRange(key + 1, in->count, 0, 1000));
   PetscCheck(in->count == 0 || in->every > 0, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input -injection%" PetscInt_FMT "_repeat_count = %" PetscInt_FMT " needs -injection%" PetscInt_FMT "_repeat_every > 0 h", N, in->count, N);
   PetscCheck(in->every >= 0, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "input -injection%" PetscInt_FMT "_repeat_every = %g h is out of range: allowed > 0 h", N, (double)in->every);
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -161,7 +161,6 @@ PetscErrorCode DSProblemCreate(DSMesh mesh, DSModel model, DSProblem *prob)
   PetscCall(DSModelGetNumDiagnostics(model, &ndiag));
   PetscCall(DMDAGetInfo(p->dm, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
   PetscCheck(dof == p->nsp, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "mesh has %" PetscInt_FMT " fields per cell, model %" PetscInt_FMT " species", dof, p->nsp);
-  PetscCheck(p->nsp <= DS_MAX_SPECIES, PETSC_COMM_SELF, PETSC_ERR_SUP, "at most %d species per model", DS_MAX_SPECIES);
   PetscCall(DSModelSetUp(model));
   PetscCall(DSMeshGetDimension(mesh, &p->nfaces));
   p->nfaces *= 2;

@@ -197,13 +197,10 @@ static PetscErrorCode DSIntegratorReadCVODEOptions(DSIntegrator ig, PetscOptionI
   PetscCall(PetscOptionsReal("-cvode_atol_factor", "absolute tolerance as a fraction of each species' typical scale [1]", NULL, ig->atol_factor, &ig->atol_factor, NULL));
   PetscCheck(ig->atol_factor >= 1e-16 && ig->atol_factor <= 1e-2, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_atol_factor = %g is out of range: allowed [1e-16, 1e-2]", (double)ig->atol_factor);
   PetscCall(PetscOptionsInt("-cvode_max_steps", "maximum number of time steps [1]", NULL, ig->max_steps, &ig->max_steps, NULL));
-  PetscCall(DSCheckIntRange("cvode_max_steps", ig->max_steps, 1, 100000000));
   PetscCall(PetscOptionsInt("-cvode_max_order", "maximum BDF order [1]", NULL, ig->max_order, &ig->max_order, NULL));
-  PetscCall(DSCheckIntRange("cvode_max_order", ig->max_order, 1, 5));
   PetscCall(PetscOptionsReal("-cvode_max_step", "largest time step, 0 for no limit [h]", NULL, ig->max_step, &ig->max_step, NULL));
   PetscCheck(ig->max_step >= 0, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_max_step = %g h is out of range: allowed >= 0 h", (double)ig->max_step);
   PetscCall(PetscOptionsInt("-cvode_krylov_max", "maximum SPGMR Krylov dimension [1]", NULL, ig->maxl, &ig->maxl, NULL));
-  PetscCall(DSCheckIntRange("cvode_krylov_max", ig->maxl, 1, 500));
   PetscCall(PetscOptionsReal("-cvode_eps_lin", "linear solver tolerance relative to the Newton tolerance [1]", NULL, ig->eps_lin, &ig->eps_lin, NULL));
   PetscCheck(ig->eps_lin > 0 && ig->eps_lin < 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_eps_lin = %g is out of range: allowed (0, 1)", (double)ig->eps_lin);
   PetscCall(PetscOptionsBool("-cvode_jv_matrix", "Krylov products with the last assembled Jacobian instead of difference quotients of the residual [bool]", NULL, ig->jv_matrix, &ig->jv_matrix, NULL));
