@@ -58,3 +58,15 @@ PetscErrorCode DSPersistenceView(const DSPersistence *P, const char name[], MPI_
   else PetscCall(PetscPrintf(comm, "; not yet down to half its peak\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+void DSPersistencePack(const DSPersistence *p, PetscReal v[DS_PERSISTENCE_PACKED])
+{
+  const PetscReal w[DS_PERSISTENCE_PACKED] = {(PetscReal)p->figure, p->fraction, p->inj_time, p->dose, p->t_prev, p->r_prev, p->t_peak, p->r_peak, p->t_pp, p->r_pp, (PetscReal)p->peak_refined, p->t_fraction, p->t_half};
+  for (PetscInt i = 0; i < DS_PERSISTENCE_PACKED; i++) v[i] = w[i];
+}
+
+void DSPersistenceUnpack(DSPersistence *p, const PetscReal v[DS_PERSISTENCE_PACKED])
+{
+  p->figure = (PetscInt)v[0], p->fraction = v[1], p->inj_time = v[2], p->dose = v[3], p->t_prev = v[4], p->r_prev = v[5], p->t_peak = v[6], p->r_peak = v[7];
+  p->t_pp = v[8], p->r_pp = v[9], p->peak_refined = v[10] != 0 ? PETSC_TRUE : PETSC_FALSE, p->t_fraction = v[11], p->t_half = v[12];
+}

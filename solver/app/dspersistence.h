@@ -22,5 +22,9 @@ typedef struct {
 void           DSPersistenceInit(DSPersistence *p, PetscInt figure, PetscReal fraction);
 /* after every step (and injection): the amount at t, and the last injection's time and dose */
 void           DSPersistenceUpdate(DSPersistence *p, PetscReal t, PetscReal amount, PetscReal inj_time, PetscReal dose);
+/* The tracker as DS_PERSISTENCE_PACKED numbers and back (checkpoints). */
+#define DS_PERSISTENCE_PACKED 13
+void           DSPersistencePack(const DSPersistence *p, PetscReal v[DS_PERSISTENCE_PACKED]);
+void           DSPersistenceUnpack(DSPersistence *p, const PetscReal v[DS_PERSISTENCE_PACKED]);
 PetscErrorCode DSPersistenceView(const DSPersistence *p, const char name[], MPI_Comm comm);
 #endif

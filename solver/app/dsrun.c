@@ -2,48 +2,9 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
-#include "dsrun.h"
-#include "dsintegrator.h"
-#include "dsexodus.h"
-#include "dscsv.h"
-#include "dssteady.h"
-#include "dsschedule.h"
-#include "dspersistence.h"
+#include "dsrunimpl.h"
+#include "dsfiles.h"
 #include "dsoptions.h"
-
-#define DS_MAX_GLOBALS 256
-#define DS_MAX_PERSIST 8
-
-typedef struct {
-  char           exo[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN];
-  PetscBool      overwrite, quiet, csv_set, markdown, help;
-  PetscInt       method; /* DSSteadyMethod */
-  PetscReal      persistence_fraction;
-} DSRunOptions;
-
-/* Everything one run owns: made by DSRunSetUp, freed by DSRunDestroy on every path. */
-typedef struct {
-  MPI_Comm      comm;
-  const char   *scenario;
-  DSRunOptions  o;
-  DSMesh        mesh;
-  DSModel       model;
-  DSSchedule    schedule;
-  DSProblem     prob;
-  DSIntegrator  integ;
-  DSSteady      steady;
-  Vec           U, out;
-  DSExodus      exo;
-  DSCSV         csv;
-  DSPersistence persist[DS_MAX_PERSIST];
-  PetscInt      npersist, nfig, nsp, nglobals, nsteps;
-  PetscReal     glob[DS_MAX_GLOBALS], fig[DS_MAX_FIGURES], where[DS_MAX_FIGURES][3], t_last;
-  DSBalance     balance[DS_MAX_SPECIES];
-  const char   *gname[DS_MAX_GLOBALS], *gunit[DS_MAX_GLOBALS];
-  char          ustore[DS_MAX_SPECIES][2][64], figunit[DS_MAX_FIGURES][64];
-  PetscBool     has_injections[DS_MAX_SPECIES];
-  char          gstore[DS_MAX_GLOBALS][64];
-} DSRunContext;
 
 /* PETSc options consumed outside the option blocks discsim reads. */
 static const char *const ds_infrastructure_options[] = {"options_left", "error_traceback", "log_view", "malloc_dump", "malloc_debug", "memory_view", "info", "options_view", "check_pointer_intensity", "malloc_test", NULL};
@@ -81,21 +42,6 @@ PetscErrorCode DSCheckUnusedOptions(MPI_Comm comm, const char *const later[])
   }
   PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
   PetscCheck(!nbad, comm, PETSC_ERR_ARG_WRONG, "unknown input key%s %s (from the scenario file or the command line; misspelt?). Run discsim -help for every key. Nothing was computed", nbad > 1 ? "s" : "", list);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Rank 0 looks and tells the others: rank 0 may already have created the file. */
-static PetscErrorCode DSRunRefuseExisting(MPI_Comm comm, const char path[], PetscBool overwrite)
-{
-  struct stat st;
-  PetscMPIInt rank;
-  int         exists = 0;
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) exists = stat(path, &st) == 0;
-  PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, comm));
-  PetscCheck(overwrite || !exists, comm, PETSC_ERR_FILE_OPEN, "output file '%s' exists: refusing to overwrite it (pass -output_overwrite to replace it, or choose -output_file)", path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -190,7 +136,7 @@ static PetscErrorCode DSRunCheckSchedule(DSRunContext *ctx)
 }
 
 /* At every output time: figures, balance, the Exodus step and the CSV row. */
-static PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
+PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
 {
   DSRunContext   *ctx = (DSRunContext *)vctx;
   const DSFigure *figs;
@@ -319,19 +265,6 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
 typedef enum { DS_STEADY_CVODE = 0, DS_STEADY_NEWTON = 1 } DSSteadyMethod;
 static const char *const DSSteadyMethods[] = {"cvode", "newton", "DSSteadyMethod", "DS_STEADY_", NULL};
 
-/* Whether two paths name the same file: the same directory (however written) and name. */
-static PetscBool DSSameFile(const char a[], const char b[])
-{
-  char ca[PATH_MAX], cb[PATH_MAX], na[PATH_MAX], nb[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
-
-  if (!strcmp(a, b)) return PETSC_TRUE;
-  snprintf(ca, sizeof ca, "%s", a), snprintf(cb, sizeof cb, "%s", b);
-  snprintf(na, sizeof na, "%s", basename(ca)), snprintf(nb, sizeof nb, "%s", basename(cb));
-  snprintf(ca, sizeof ca, "%s", a), snprintf(cb, sizeof cb, "%s", b);
-  if (strcmp(na, nb) || !realpath(dirname(ca), ra) || !realpath(dirname(cb), rb)) return PETSC_FALSE;
-  return (PetscBool)!strcmp(ra, rb);
-}
-
 static PetscErrorCode DSRunReadOutputOptions(MPI_Comm comm, DSRunOptions *o, PetscOptionItems *PetscOptionsObject)
 {
   PetscFunctionBeginUser;
@@ -365,7 +298,7 @@ static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSR
     if (len > 4 && !strcmp(o->csv + len - 4, ".exo")) o->csv[len - 4] = 0;
     PetscCall(PetscStrlcat(o->csv, ".csv", sizeof o->csv));
   }
-  PetscCheck(!DSSameFile(o->exo, o->csv), comm, PETSC_ERR_ARG_WRONG, "input -output_csv = %s names the same file as -output_file = %s: the CSV would destroy the Exodus result. Give two different files", o->csv, o->exo);
+  PetscCheck(!DSFilesSame(o->exo, o->csv), comm, PETSC_ERR_ARG_WRONG, "input -output_csv = %s names the same file as -output_file = %s: the CSV would destroy the Exodus result. Give two different files", o->csv, o->exo);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -378,8 +311,6 @@ static PetscErrorCode DSRunOpenOutputs(DSRunContext *ctx)
   PetscBool   per_area;
 
   PetscFunctionBeginUser;
-  PetscCall(DSRunRefuseExisting(ctx->comm, ctx->o.exo, ctx->o.overwrite));
-  PetscCall(DSRunRefuseExisting(ctx->comm, ctx->o.csv, ctx->o.overwrite));
   PetscCall(DSModelGetNumDiagnostics(ctx->model, &ndiag));
   nfields = ctx->nsp + ndiag;
   for (PetscInt f = 0; f < nfields; f++) {
@@ -391,8 +322,7 @@ static PetscErrorCode DSRunOpenOutputs(DSRunContext *ctx)
   per_area = (PetscBool)(type == DS_MESH_SLAB || type == DS_MESH_WELL_MIXED);
   PetscCall(DSRunDeclareFigures(ctx, per_area));
   PetscCall(DSRunDeclareBalances(ctx, per_area));
-  PetscCall(DSExodusCreate(ctx->mesh, ctx->o.exo, ctx->o.overwrite, ctx->scenario, nfields, names, units, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->exo));
-  PetscCall(DSCSVCreate(ctx->comm, ctx->o.csv, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->csv));
+  PetscCall(DSRunCreateOutputs(ctx, nfields, names, units));
   PetscCall(DSProblemGetOutputDM(ctx->prob, &dmout));
   PetscCall(DMCreateGlobalVector(dmout, &ctx->out));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -409,6 +339,7 @@ static PetscErrorCode DSRunSetUp(DSRunContext *ctx)
 
   PetscFunctionBeginUser;
   PetscCall(DSRunReadOptions(ctx->comm, ctx->scenario, &ctx->o));
+  PetscCall(DSRunReadCheckpointOptions(ctx));
   PetscCall(DSMeshCreate(ctx->comm, &ctx->mesh));
   PetscCall(DSMeshSetFromOptions(ctx->mesh));
   PetscCall(DSModelCreate(ctx->comm, &ctx->model));
@@ -473,6 +404,7 @@ static PetscErrorCode DSRunExecute(DSRunContext *ctx)
     PetscCall(DSIntegratorGetStats(ctx->integ, &st));
     PetscCall(DSRunSummary(ctx, &st, steady_mode));
   }
+  PetscCall(DSRunCommitOutputs(ctx));
   PetscCall(PetscPrintf(ctx->comm, "wrote %s (%" PetscInt_FMT " time steps; open it in ParaView) and %s\n", ctx->o.exo, ctx->nsteps, ctx->o.csv));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -51,5 +51,10 @@ PetscErrorCode DSProblemComputeFigure(DSProblem prob, PetscReal t, Vec U, const 
 PetscErrorCode DSProblemInject(DSProblem prob, const DSEvent *ev, Vec U, PetscReal *volume);
 PetscErrorCode DSProblemGetAbsoluteTolerances(DSProblem prob, PetscReal factor, Vec atol);
 /* 1 for unknowns that must stay >= 0 (every species but those the model lets be negative), 0 otherwise */
+/* Collective: the entry of w (a vector over the unknowns) of largest magnitude, non-finite ones
+ * first, described for a message: "<species><what> = <value> <unit><per> in the <region> cell
+ * (i, j, k) centred at (x, y, z) mm" (per NULL: no unit). *nonfinite (may be NULL) tells whether
+ * it is NaN or Inf. */
+PetscErrorCode DSProblemLocateWorst(DSProblem prob, Vec w, const char what[], const char per[], PetscBool *nonfinite, char text[], size_t len);
 PetscErrorCode DSProblemGetConstraints(DSProblem prob, Vec constraints);
 #endif

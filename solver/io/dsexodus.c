@@ -487,6 +487,76 @@ PetscErrorCode DSExodusCreate(DSMesh mesh, const char path[], PetscBool overwrit
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Rank 0, for a restart: the block structure from the mesh, the variables of the existing file
+ * found by name and checked against this run's, and the step to continue from. */
+static PetscErrorCode DSExodusAttach(DSExodus ex, size_t step)
+{
+  DSExGrid  g;
+  PetscInt *nodeid, nnodes = 0;
+  int      *conn, dimid, nvars = 0, ngvars = 0;
+  size_t    nsteps, len;
+  char      nm[64], name[DS_EX_NAME_LEN + 2] = {0};
+
+  PetscFunctionBeginUser;
+  DSNCCall(ex, nc_open(ex->path, NC_WRITE, &ex->ncid));
+  PetscCall(DSExodusGetGrid(ex->mesh, &g));
+  PetscCall(PetscCalloc1((g.m[0] + 1) * (g.m[1] + 1) * (g.m[2] + 1), &nodeid));
+  PetscCall(DSExodusNumber(ex, &g, nodeid, &nnodes));
+  PetscCall(PetscMalloc1(ex->block_start[ex->nblocks] * (g.ndim == 3 ? 8 : 4), &conn));
+  PetscCall(DSExodusConnect(ex, &g, nodeid, conn));
+  PetscCall(PetscFree(conn));
+  PetscCall(PetscFree(nodeid));
+  DSNCCall(ex, nc_inq_dimid(ex->ncid, "num_elem", &dimid));
+  DSNCCall(ex, nc_inq_dimlen(ex->ncid, dimid, &len));
+  PetscCheck(len == (size_t)ex->block_start[ex->nblocks], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has %zu elements, this run's mesh %" PetscInt_FMT ": it is not this run's output", ex->path, len, ex->block_start[ex->nblocks]);
+  DSNCCall(ex, nc_inq_dimid(ex->ncid, "time_step", &dimid));
+  DSNCCall(ex, nc_inq_dimlen(ex->ncid, dimid, &nsteps));
+  PetscCheck(nsteps >= step, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has %zu time steps, fewer than the %zu written when the checkpoint was taken", ex->path, nsteps, step);
+  if (nc_inq_dimid(ex->ncid, "num_elem_var", &dimid) == NC_NOERR && nc_inq_dimlen(ex->ncid, dimid, &len) == NC_NOERR) nvars = (int)len;
+  if (nc_inq_dimid(ex->ncid, "num_glo_var", &dimid) == NC_NOERR && nc_inq_dimlen(ex->ncid, dimid, &len) == NC_NOERR) ngvars = (int)len;
+  PetscCheck(nvars == ex->nfields && ngvars == ex->nglobals, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has %d element and %d global variables, this run writes %" PetscInt_FMT " and %" PetscInt_FMT ": it is not this run's output", ex->path, nvars, ngvars, ex->nfields, ex->nglobals);
+  DSNCCall(ex, nc_inq_varid(ex->ncid, "time_whole", &ex->varid_time));
+  if (ex->nglobals) DSNCCall(ex, nc_inq_varid(ex->ncid, "vals_glo_var", &ex->varid_glo));
+  PetscCall(PetscMalloc1(ex->nblocks * ex->nfields, &ex->varid_elem));
+  for (PetscInt v = 0; v < ex->nfields; v++) {
+    int    id;
+    size_t start[2] = {(size_t)v, 0}, count[2] = {1, DS_EX_NAME_LEN + 1};
+    DSNCCall(ex, nc_inq_varid(ex->ncid, "name_elem_var", &id));
+    DSNCCall(ex, nc_get_vara_text(ex->ncid, id, start, count, name));
+    PetscCheck(!strcmp(name, ex->vnames[v]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "element variable %" PetscInt_FMT " of '%s' is '%s', this run writes '%s': it is not this run's output", v + 1, ex->path, name, ex->vnames[v]);
+    for (PetscInt b = 0; b < ex->nblocks; b++) {
+      PetscCall(PetscSNPrintf(nm, sizeof nm, "vals_elem_var%" PetscInt_FMT "eb%" PetscInt_FMT, v + 1, b + 1));
+      DSNCCall(ex, nc_inq_varid(ex->ncid, nm, &ex->varid_elem[b * ex->nfields + v]));
+    }
+  }
+  ex->step = step;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSExodusReopen(DSMesh mesh, const char path[], PetscInt step, PetscInt nfields, const char *const names[], const char *const units[], PetscInt nglobals, const char *const gnames[],
+                              const char *const gunits[], DSExodus *ex)
+{
+  DSExodus       e;
+  DM             dm;
+  PetscErrorCode ierr0 = PETSC_SUCCESS;
+
+  PetscFunctionBeginUser;
+  *ex = NULL;
+  PetscCall(DSMeshGetDM(mesh, &dm));
+  PetscCall(PetscNew(&e));
+  PetscCall(PetscObjectGetComm((PetscObject)dm, &e->comm));
+  PetscCallMPI(MPI_Comm_rank(e->comm, &e->rank));
+  PetscCallMPI(MPI_Comm_size(e->comm, &e->size));
+  e->mesh = mesh, e->ncid = -1, e->nfields = nfields, e->nglobals = nglobals;
+  PetscCall(PetscStrncpy(e->path, path, sizeof e->path));
+  PetscCall(DSExodusSetNames(e, names, units, gnames, gunits));
+  if (e->rank == 0) ierr0 = DSExodusAttach(e, (size_t)step); /* not PetscCall: see DSExodusShareStatus */
+  if (ierr0 && e->ncid >= 0) (void)nc_close(e->ncid), e->ncid = -1;
+  *ex = e; /* the caller destroys it, also on error */
+  PetscCall(DSExodusShareStatus(e->comm, e->rank, ierr0, "continuing", path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Collective, at the first step: the natural-ordered copy of the fields and its gather to rank 0.
  * The scatter only depends on the layout, so it serves every later step. */
 static PetscErrorCode DSExodusSetUpGather(DSExodus ex, DM da)
@@ -583,5 +653,12 @@ PetscErrorCode DSExodusDestroy(DSExodus *ex)
   PetscCall(PetscFree(e->elem_cell));
   PetscCall(PetscFree(e->buf));
   PetscCall(PetscFree(e));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSExodusGetNumSteps(DSExodus ex, PetscInt *nsteps)
+{
+  PetscFunctionBeginUser;
+  *nsteps = (PetscInt)ex->step;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -17,5 +17,12 @@ PetscErrorCode DSExodusCreate(DSMesh mesh, const char path[], PetscBool overwrit
 /* Collective. Appends a time step (time in h). 'fields' is a global Vec of a DMDA with the
  * mesh's layout and nfields dof (see DSMeshGetDM/DMDACreateCompatibleDMDA). */
 PetscErrorCode DSExodusWriteStep(DSExodus ex, PetscReal time_h, Vec fields, const PetscReal globals[]);
+/* Collective, for a restart: opens the existing file 'path' written by the same run (the mesh and
+ * the variables are checked) and continues after its first 'step' steps; later steps in the file
+ * are overwritten. On error *ex is still set and must be destroyed. */
+PetscErrorCode DSExodusReopen(DSMesh mesh, const char path[], PetscInt step, PetscInt nfields, const char *const names[], const char *const units[], PetscInt nglobals, const char *const gnames[],
+                              const char *const gunits[], DSExodus *ex);
+/* The number of steps written (the next step's index). */
+PetscErrorCode DSExodusGetNumSteps(DSExodus ex, PetscInt *nsteps);
 PetscErrorCode DSExodusDestroy(DSExodus *ex);
 #endif

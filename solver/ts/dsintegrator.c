@@ -30,7 +30,18 @@ struct _p_DSIntegrator {
   DSEvent       *events;        /* sorted by time */
   PetscReal      injected[DS_MAX_SPECIES], last_injection_time[DS_MAX_SPECIES], last_injection_amount[DS_MAX_SPECIES]; /* per species */
   DSIntegratorStats stats;
+  /* checkpoints and restart */
+  DSCheckpointFn    cp_fn;
+  void             *cp_ctx;
+  PetscReal         cp_every, cp_wall, cp_last_t, cp_last_wall;
+  PetscBool         restarting;
+  DSIntegratorState restart;
+  PetscReal         t0;          /* h: where this integration starts */
+  PetscInt          tiny_steps;  /* consecutive steps below the collapse threshold */
 };
+
+#define DS_TINY_STEP_FRACTION 1e-10 /* of the time span: a step this small makes no progress */
+#define DS_TINY_STEP_COUNT    100
 
 PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
 {
@@ -367,7 +378,8 @@ static PetscErrorCode DSIntegratorRelativeRate(DSIntegrator ig, Vec U, Vec dUdt,
 }
 
 /* CVODE's counters restart at every CVodeReInit (injections): add each segment's to the totals. */
-static PetscErrorCode DSIntegratorAccumulateStats(DSIntegrator ig, void *mem)
+/* CVODE's counters of the current segment added to 'to'. */
+static PetscErrorCode DSIntegratorAddCounters(void *mem, DSIntegratorStats *to)
 {
   long v[10];
 
@@ -381,29 +393,22 @@ static PetscErrorCode DSIntegratorAccumulateStats(DSIntegrator ig, void *mem)
   DSCallSUNDIALS(CVodeGetNumPrecEvals(mem, &v[6]));
   DSCallSUNDIALS(CVodeGetNumPrecSolves(mem, &v[7]));
   DSCallSUNDIALS(CVodeGetNumErrTestFails(mem, &v[8]));
-  ig->stats.steps += v[0];
-  ig->stats.rhs_evals += v[1] + v[2];
-  ig->stats.newton_iters += v[3];
-  ig->stats.newton_fails += v[4];
-  ig->stats.linear_iters += v[5];
-  ig->stats.prec_setups += v[6];
-  ig->stats.prec_solves += v[7];
-  ig->stats.error_test_fails += v[8];
+  to->steps += v[0];
+  to->rhs_evals += v[1] + v[2];
+  to->newton_iters += v[3];
+  to->newton_fails += v[4];
+  to->linear_iters += v[5];
+  to->prec_setups += v[6];
+  to->prec_solves += v[7];
+  to->error_test_fails += v[8];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode DSIntegratorFailure(DSIntegrator ig, int flag, PetscReal t)
+static PetscErrorCode DSIntegratorAccumulateStats(DSIntegrator ig, void *mem)
 {
-  const char *hint = "";
-
   PetscFunctionBeginUser;
-  if (ig->cb_error) PetscCall(ig->cb_error);
-  if (flag == CV_CONV_FAILURE || flag == CV_LSOLVE_FAIL) hint = "Newton/linear iterations failed repeatedly: try a stronger preconditioner (-newton_pc_type lu) or a smaller -cvode_max_step";
-  if (flag == CV_ERR_FAILURE) hint = "the error test failed repeatedly: the solution may be non-smooth (check parameters) or the tolerances too tight";
-  char *name = CVodeGetReturnFlagName(flag), text[64];
-  PetscCall(PetscStrncpy(text, name ? name : "?", sizeof text));
-  free(name); /* SUNDIALS allocates it */
-  SETERRQ(ig->comm, PETSC_ERR_NOT_CONVERGED, "time integration failed at t = %g h (aiming for %g h): CVODE %s. %s. SUNDIALS said: %s", (double)t, (double)ig->tfinal, text, hint, DSSundialsLastMessage());
+  PetscCall(DSIntegratorAddCounters(mem, &ig->stats));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx, N_Vector y, void **mem_out, SUNLinearSolver *ls, N_Vector *atol, N_Vector *constraints)
@@ -415,7 +420,7 @@ static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx
   mem = CVodeCreate(CV_BDF, sunctx);
   PetscCheck(mem, ig->comm, PETSC_ERR_LIB, "CVodeCreate failed (out of memory?)");
   DSCallSUNDIALS(CVodeSetErrHandlerFn(mem, DSSundialsErrorHandler, NULL));
-  DSCallSUNDIALS(CVodeInit(mem, DSRHS, 0.0, y));
+  DSCallSUNDIALS(CVodeInit(mem, DSRHS, ig->t0, y));
   DSCallSUNDIALS(CVodeSetUserData(mem, ig));
   PetscCall(VecDuplicate(N_VGetVector_Petsc(y), &va));
   PetscCall(VecDuplicate(va, &vc));
@@ -617,15 +622,121 @@ static PetscErrorCode DSIntegratorRestartAfterEvents(DSIntegrator ig, DSCVodeSes
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The state to save now: the counters include the current segment's. */
+static PetscErrorCode DSIntegratorSnapshot(DSIntegrator ig, DSCVodeSession *s, PetscReal t, DSIntegratorState *st)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(st, sizeof *st));
+  st->t          = t;
+  st->next_event = ig->next_event;
+  PetscCall(PetscArraycpy(st->injected, ig->injected, DS_MAX_SPECIES));
+  PetscCall(PetscArraycpy(st->last_injection_time, ig->last_injection_time, DS_MAX_SPECIES));
+  PetscCall(PetscArraycpy(st->last_injection_amount, ig->last_injection_amount, DS_MAX_SPECIES));
+  st->stats = ig->stats;
+  PetscCall(DSIntegratorAddCounters(s->mem, &st->stats));
+  st->stats.t_reached = t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* After an accepted step or an injection: a checkpoint when one is due (rank 0's clock decides,
+ * so that every rank agrees), or always (failed: the last good state before an error). */
+static PetscErrorCode DSIntegratorCheckpoint(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U, PetscBool failed)
+{
+  int               due = failed;
+  DSIntegratorState st;
+
+  PetscFunctionBeginUser;
+  if (!ig->cp_fn) PetscFunctionReturn(PETSC_SUCCESS);
+  if (ig->cp_every > 0 && t - ig->cp_last_t >= ig->cp_every * (1 - 1e-12)) due = 1;
+  if (ig->cp_wall > 0) {
+    int late = MPI_Wtime() - ig->cp_last_wall >= ig->cp_wall;
+    PetscCallMPI(MPI_Bcast(&late, 1, MPI_INT, 0, ig->comm));
+    due = due || late;
+  }
+  if (!due) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DSIntegratorSnapshot(ig, s, t, &st));
+  PetscCall(ig->cp_fn(ig->cp_ctx, &st, U, failed));
+  ig->cp_last_t    = t;
+  ig->cp_last_wall = MPI_Wtime();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Why the integration cannot go on, for the message, from the last good state U at t: a value or a
+ * rate that is not finite, else the unknown that leads CVODE's local error estimate. */
+static PetscErrorCode DSIntegratorExplain(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U, char text[], size_t len)
+{
+  char      where[320];
+  PetscBool nonfinite;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSProblemLocateWorst(ig->prob, U, "", "", &nonfinite, where, sizeof where));
+  if (nonfinite) {
+    PetscCall(PetscSNPrintf(text, len, "the state is not finite: %s", where));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(DSProblemComputeRHS(ig->prob, t, U, ig->dYdt));
+  PetscCall(DSProblemLocateWorst(ig->prob, ig->dYdt, " rate of change", "/h", &nonfinite, where, sizeof where));
+  if (nonfinite) {
+    PetscCall(PetscSNPrintf(text, len, "the rates of change are not finite (a kinetic law divides by zero or overflows; check the parameters and doses): %s", where));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  DSCallSUNDIALS(CVodeGetEstLocalErrors(s->mem, s->yout));
+  DSCallSUNDIALS(CVodeGetErrWeights(s->mem, s->dky));
+  PetscCall(VecPointwiseMult(ig->Yout, ig->Yout, ig->dYdt));
+  PetscCall(DSProblemLocateWorst(ig->prob, ig->Yout, " local error / tolerance", NULL, NULL, where, sizeof where));
+  PetscCall(PetscSNPrintf(text, len, "the error estimate is led by %s", where));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The integration cannot go on: save the last good state (U at t) through the checkpoint function
+ * and stop with one message that says when, what, where and what to try. */
+static PetscErrorCode DSIntegratorStop(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U, const char what[], const char hint[])
+{
+  char why[512];
+
+  PetscFunctionBeginUser;
+  PetscCall(DSIntegratorExplain(ig, s, t, U, why, sizeof why));
+  PetscCall(DSIntegratorCheckpoint(ig, s, t, U, PETSC_TRUE));
+  SETERRQ(ig->comm, PETSC_ERR_NOT_CONVERGED, "time integration stopped at t = %g h (aiming for %g h): %s; %s. %s", (double)t, (double)ig->tfinal, what, why, hint);
+}
+
+static PetscErrorCode DSIntegratorFailure(DSIntegrator ig, DSCVodeSession *s, int flag, PetscReal t, Vec U)
+{
+  const char *hint = "";
+  char        what[512], text[64], *name;
+
+  PetscFunctionBeginUser;
+  if (ig->cb_error) PetscCall(ig->cb_error); /* a PETSc error inside a callback: that message */
+  if (flag == CV_CONV_FAILURE || flag == CV_LSOLVE_FAIL) hint = "Newton/linear iterations failed repeatedly: try a stronger preconditioner (-newton_pc_type lu) or a smaller -cvode_max_step";
+  if (flag == CV_ERR_FAILURE) hint = "The error test failed repeatedly: the solution may be non-smooth (check parameters) or the tolerances too tight";
+  name = CVodeGetReturnFlagName(flag);
+  PetscCall(PetscStrncpy(text, name ? name : "?", sizeof text));
+  free(name); /* SUNDIALS allocates it */
+  PetscCall(PetscSNPrintf(what, sizeof what, "CVODE %s (SUNDIALS said: %s)", text, DSSundialsLastMessage()));
+  PetscCall(DSIntegratorStop(ig, s, t, U, what, hint));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* After an accepted step: the step limit, and in steady mode the relative rate of change. */
 static PetscErrorCode DSIntegratorCheckStep(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U, PetscReal *rate0, PetscBool *done)
 {
-  long nsteps;
+  long     nsteps;
+  realtype h;
 
   PetscFunctionBeginUser;
   DSCallSUNDIALS(CVodeGetNumSteps(s->mem, &nsteps));
-  PetscCheck(*done || ig->stats.steps + nsteps < ig->max_steps, ig->comm, PETSC_ERR_NOT_CONVERGED, /* CVODE's own limit counts per call, and we call it per step */
-             "time integration stopped at t = %g h after -cvode_max_steps = %" PetscInt_FMT " steps (aiming for %g h): raise -cvode_max_steps or loosen -cvode_rtol", (double)t, ig->max_steps, (double)ig->tfinal);
+  if (!*done && ig->stats.steps + nsteps >= ig->max_steps) { /* CVODE's own limit counts per call, and we call it per step */
+    char what[128];
+    PetscCall(PetscSNPrintf(what, sizeof what, "-cvode_max_steps = %" PetscInt_FMT " steps taken", ig->max_steps));
+    PetscCall(DSIntegratorStop(ig, s, t, U, what, "Raise -cvode_max_steps or loosen -cvode_rtol"));
+  }
+  DSCallSUNDIALS(CVodeGetLastStep(s->mem, &h));
+  ig->tiny_steps = h < DS_TINY_STEP_FRACTION * PetscMax(t, 1) ? ig->tiny_steps + 1 : 0;
+  if (ig->tiny_steps >= DS_TINY_STEP_COUNT) {
+    char what[128];
+    PetscCall(PetscSNPrintf(what, sizeof what, "the step size collapsed (%d steps in a row below %g h, the last %g h): the run makes no progress", DS_TINY_STEP_COUNT, DS_TINY_STEP_FRACTION * (double)PetscMax(t, 1), (double)h));
+    PetscCall(DSIntegratorStop(ig, s, t, U, what, "Check the doses and parameters of that species (a rate far beyond its time scale), or loosen -cvode_rtol"));
+  }
   if (ig->steady && ig->next_event >= ig->nevents) { /* steady state only after the last injection */
     DSCallSUNDIALS(CVodeGetDky(s->mem, t, 1, s->dky));
     PetscCall(DSIntegratorRelativeRate(ig, U, ig->dYdt, &ig->stats.rate));
@@ -645,27 +756,66 @@ static PetscErrorCode DSIntegratorMarch(DSIntegrator ig, DSCVodeSession *s, Vec 
 
   PetscFunctionBeginUser;
   DSCallSUNDIALS(CVodeSetStopTime(s->mem, tstop));
-  PetscCall(DSIntegratorMonitor(ig, 0, U));
-  if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, 0, U));
-  while (iout < ig->nout && ig->tout[iout] <= 0) iout++;
+  *t = ig->t0;
+  if (!ig->restarting) { /* a restart continues after the output and the step function at t0 */
+    PetscCall(DSIntegratorMonitor(ig, ig->t0, U));
+    if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, ig->t0, U));
+  }
+  while (iout < ig->nout && ig->tout[iout] <= ig->t0) iout++;
   for (PetscBool done = PETSC_FALSE; !done;) {
     int flag = CVode(s->mem, tstop, s->y, t, CV_ONE_STEP);
-    if (flag < 0) PetscCall(DSIntegratorFailure(ig, flag, *t));
+    if (flag < 0) PetscCall(DSIntegratorFailure(ig, s, flag, *t, U));
     for (; iout < ig->nout && ig->tout[iout] <= *t; iout++) {
       DSCallSUNDIALS(CVodeGetDky(s->mem, ig->tout[iout], 0, s->yout));
       PetscCall(DSIntegratorMonitor(ig, ig->tout[iout], ig->Yout));
     }
     if (flag == CV_TSTOP_RETURN && tstop < ig->tfinal) { /* an injection: apply it and restart cleanly */
       PetscCall(DSIntegratorRestartAfterEvents(ig, s, *t, U));
+      PetscCall(DSIntegratorCheckpoint(ig, s, *t, U, PETSC_FALSE)); /* right after a restart: continuing from it is exact */
       tstop = DSIntegratorNextStop(ig);
       continue;
     }
     if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, *t, U));
     done = (PetscBool)(flag == CV_TSTOP_RETURN || *t >= ig->tfinal);
     PetscCall(DSIntegratorCheckStep(ig, s, *t, U, &rate0, &done));
+    if (!done) PetscCall(DSIntegratorCheckpoint(ig, s, *t, U, PETSC_FALSE));
     PetscCall(DSProgressUpdate(progress, *t, ig->steady ? 0 : ig->tfinal, DSIntegratorFraction(ig, *t, rate0, ig->stats.rate)));
   }
   if (iout == 0 || ig->tout[iout - 1] < *t) PetscCall(DSIntegratorMonitor(ig, *t, U));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Where this integration starts: t = 0 with no injection applied, or the restart state. */
+static PetscErrorCode DSIntegratorBegin(DSIntegrator ig)
+{
+  const DSIntegratorState *r = &ig->restart;
+
+  PetscFunctionBeginUser;
+  ig->stats.steady_tol = ig->steady_tol;
+  ig->t0 = 0, ig->next_event = 0, ig->tiny_steps = 0;
+  if (ig->restarting) {
+    PetscCheck(r->next_event >= 0 && r->next_event <= ig->nevents, ig->comm, PETSC_ERR_ARG_WRONG, "the restart state has applied %" PetscInt_FMT " injections, this run schedules %" PetscInt_FMT, r->next_event, ig->nevents);
+    PetscCheck(r->t >= 0 && r->t < ig->tfinal, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "the restart state is at t = %g h, not before -time_final = %g h: nothing is left to compute", (double)r->t, (double)ig->tfinal);
+    ig->t0 = r->t, ig->next_event = r->next_event;
+    PetscCall(PetscArraycpy(ig->injected, r->injected, DS_MAX_SPECIES));
+    PetscCall(PetscArraycpy(ig->last_injection_time, r->last_injection_time, DS_MAX_SPECIES));
+    PetscCall(PetscArraycpy(ig->last_injection_amount, r->last_injection_amount, DS_MAX_SPECIES));
+    ig->stats            = r->stats;
+    ig->stats.steady_tol = ig->steady_tol;
+    ig->stats.steady     = PETSC_FALSE;
+  }
+  ig->cp_last_t    = ig->t0;
+  ig->cp_last_wall = MPI_Wtime();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A restart: the saved state may hold round-off below zero, which CVODE's constraints refuse at
+ * the start (as after an injection). */
+static PetscErrorCode DSIntegratorResume(DSIntegrator ig, DSCVodeSession *s, Vec U)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSIntegratorClipRoundoff(ig, U, N_VGetVector_Petsc(s->atol), N_VGetVector_Petsc(s->constraints)));
+  DSCallSUNDIALS(CVodeReInit(s->mem, ig->t0, s->y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -678,19 +828,43 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&ig->stats, sizeof ig->stats));
-  ig->stats.steady_tol = ig->steady_tol;
   if (!ig->J) PetscCall(DSIntegratorSetUp(ig, U));
-  ig->next_event = 0;
-  PetscCall(DSIntegratorInject(ig, 0, U));
+  PetscCall(DSIntegratorBegin(ig));
+  PetscCall(DSIntegratorInject(ig, ig->t0, U));
   PetscCall(DSProgressStart(&progress, ig->comm, ig->progress));
   ierr = DSCVodeSessionCreate(ig, U, &s);
+  if (!ierr && ig->restarting) ierr = DSIntegratorResume(ig, &s, U);
   if (!ierr) ierr = DSIntegratorMarch(ig, &s, U, &progress, &t);
   if (!ierr) ierr = DSIntegratorAccumulateStats(ig, s.mem);
   PetscCall(DSProgressEnd(&progress));
   PetscCall(DSCVodeSessionDestroy(&s)); /* on every path */
+  ig->restarting = PETSC_FALSE;
   PetscCall(ierr);
   ig->stats.t_reached = t;
   ig->stats.wall      = MPI_Wtime() - start;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorSetCheckpoint(DSIntegrator ig, DSCheckpointFn fn, void *ctx, PetscReal every, PetscReal wall)
+{
+  PetscFunctionBeginUser;
+  ig->cp_fn = fn, ig->cp_ctx = ctx, ig->cp_every = every, ig->cp_wall = wall;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorSetRestart(DSIntegrator ig, const DSIntegratorState *state)
+{
+  PetscFunctionBeginUser;
+  ig->restart    = *state;
+  ig->restarting = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSIntegratorGetOutputTimes(DSIntegrator ig, PetscInt *n, const PetscReal **tout)
+{
+  PetscFunctionBeginUser;
+  *n    = ig->nout;
+  *tout = ig->tout;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

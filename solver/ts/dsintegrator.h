@@ -19,6 +19,18 @@ typedef struct {
 
 typedef PetscErrorCode (*DSMonitorFn)(void *ctx, PetscReal t, Vec U);
 
+/* What it takes to continue an integration later from a state U at time t (a checkpoint). */
+typedef struct {
+  PetscReal         t;          /* h */
+  PetscInt          next_event; /* injections before it have been applied */
+  PetscReal         injected[DS_MAX_SPECIES], last_injection_time[DS_MAX_SPECIES], last_injection_amount[DS_MAX_SPECIES];
+  DSIntegratorStats stats;      /* counters so far */
+} DSIntegratorState;
+
+/* Called with the state to save: when a checkpoint is due (after an accepted step or an
+ * injection), and with failed = true for the last good state when the integration fails. */
+typedef PetscErrorCode (*DSCheckpointFn)(void *ctx, const DSIntegratorState *state, Vec U, PetscBool failed);
+
 PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ);
 PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator integ);
 PetscErrorCode DSIntegratorSetUp(DSIntegrator integ, Vec U);
@@ -31,6 +43,12 @@ PetscErrorCode DSIntegratorSetEvents(DSIntegrator integ, PetscInt n, const DSEve
 PetscErrorCode DSIntegratorSetStepFunction(DSIntegrator integ, DSMonitorFn fn, void *ctx);
 /* total injected into a species so far, and the time and amount of the last injection into it */
 PetscErrorCode DSIntegratorGetInjected(DSIntegrator integ, PetscInt species, PetscReal *total, PetscReal *last_time, PetscReal *last_amount);
+/* Checkpoints every 'every' h of simulated time and every 'wall' s of wall time (0: never). */
+PetscErrorCode DSIntegratorSetCheckpoint(DSIntegrator integ, DSCheckpointFn fn, void *ctx, PetscReal every, PetscReal wall);
+/* The next DSIntegratorSolve continues from this state (U then holds the state at state->t):
+ * no output at state->t (it was written), injections from state->next_event on. */
+PetscErrorCode DSIntegratorSetRestart(DSIntegrator integ, const DSIntegratorState *state);
+PetscErrorCode DSIntegratorGetOutputTimes(DSIntegrator integ, PetscInt *n, const PetscReal **tout);
 PetscErrorCode DSIntegratorSolve(DSIntegrator integ, Vec U);
 PetscErrorCode DSIntegratorGetStats(DSIntegrator integ, DSIntegratorStats *stats);
 PetscErrorCode DSIntegratorGetFinalTime(DSIntegrator integ, PetscReal *tfinal, PetscBool *steady);
