@@ -110,7 +110,7 @@ static PetscErrorCode DSRunIdentity(DSRunContext *ctx, DSCheckpoint cp, PetscBoo
     PetscCall(DSCheckpointGetText(cp, "species", saved, sizeof saved));
     PetscCheck(!strcmp(saved, species), ctx->comm, PETSC_ERR_ARG_INCOMP, "checkpoint '%s' was written by a run with the species %s; this run has %s: restart with the scenario and options of that run", ctx->o.restart, saved, species);
     PetscCall(DSCheckpointGetValues(cp, "mesh_sizes", 3, buf));
-    PetscCheck(buf[0] == sizes[0] && buf[1] == sizes[1] && buf[2] == sizes[2], ctx->comm, PETSC_ERR_ARG_INCOMP, "checkpoint '%s' was written on a %g x %g x %g mesh; this run's is %g x %g x %g: restart with the mesh of that run", ctx->o.restart, (double)buf[0], (double)buf[1], (double)buf[2], (double)sizes[0], (double)sizes[1], (double)sizes[2]);
+    PetscCheck(buf[0] == sizes[0] && buf[1] == sizes[1] && buf[2] == sizes[2], ctx->comm, PETSC_ERR_ARG_INCOMP, "checkpoint '%s' was written on a %d x %d x %d mesh; this run's is %d x %d x %d: restart with the mesh of that run", ctx->o.restart, (int)buf[0], (int)buf[1], (int)buf[2], (int)n[0], (int)n[1], (int)n[2]);
     PetscCall(DSCheckpointGetValues(cp, "injections", 3 * nev, buf));
     for (PetscInt k = 0; k < 3 * nev; k++) PetscCheck(buf[k] == events[k], ctx->comm, PETSC_ERR_ARG_INCOMP, "checkpoint '%s' was written by a run with other injections (%s differs): restart with the injections of that run", ctx->o.restart, ev[k / 3].label);
     PetscCall(DSCheckpointGetValues(cp, "output_times", nout, buf));
@@ -209,8 +209,9 @@ static PetscErrorCode DSRunLoad(DSRunContext *ctx, PetscInt nfields, const char 
   PetscCall(DSFilesExists(ctx->comm, ctx->o.csv_part, &csv));
   PetscCheck(exo && csv, ctx->comm, PETSC_ERR_FILE_OPEN, "-restart %s continues the partial results of the interrupted run, but '%s' is missing: restart with the -output_file of that run", ctx->o.restart, exo ? ctx->o.csv_part : ctx->o.exo_part);
   PetscCall(DSCheckpointCreate(ctx->comm, &cp));
-  ierr = DSCheckpointLoad(cp, ctx->o.restart, ctx->U);
+  ierr = DSCheckpointLoad(cp, ctx->o.restart, NULL);
   if (!ierr) ierr = DSRunIdentity(ctx, cp, PETSC_TRUE);
+  if (!ierr) ierr = DSCheckpointLoad(cp, ctx->o.restart, ctx->U);
   if (!ierr) ierr = DSRunUnpackState(ctx, cp, &st, position);
   PetscCall(DSCheckpointDestroy(&cp));
   PetscCall(ierr);

@@ -269,6 +269,10 @@ static PetscErrorCode DSCheckpointReadRank0(DSCheckpoint cp, const char path[], 
     PetscCall(PetscFree(text));
   }
   for (int v = 0; v < nvars; v++) PetscCall(DSCheckpointGetRecord(cp, ncid, v, path));
+  if (!zero) { /* the records only */
+    DSCPCall(path, nc_close(ncid));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   DSCPCall(path, nc_inq_dimid(ncid, "cells", &dimid));
   DSCPCall(path, nc_inq_dimlen(ncid, dimid, &ncells));
   DSCPCall(path, nc_inq_dimid(ncid, "components", &dimid));
@@ -326,6 +330,12 @@ PetscErrorCode DSCheckpointLoad(DSCheckpoint cp, const char path[], Vec U)
 
   PetscFunctionBeginUser;
   PetscCall(PetscStrncpy(cp->path, path, sizeof cp->path));
+  if (!U) {
+    if (cp->rank == 0) ierr0 = DSCheckpointReadRank0(cp, path, NULL, 0);
+    PetscCall(DSCheckpointShare(cp, ierr0, "reading", path));
+    PetscCall(DSCheckpointBroadcastRecords(cp));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(DSCheckpointGather(U, &natural, &zero, &scatter));
   PetscCall(VecGetDM(U, &dm));
   PetscCall(VecGetBlockSize(U, &bs));

@@ -22,6 +22,7 @@ PetscErrorCode DSCheckpointGetValues(DSCheckpoint cp, const char name[], PetscIn
 PetscErrorCode DSCheckpointGetText(DSCheckpoint cp, const char name[], char text[], size_t len);
 /* Collective: writes the records and U atomically to 'path'. */
 PetscErrorCode DSCheckpointWrite(DSCheckpoint cp, const char path[], Vec U);
-/* Collective: reads 'path' into the records and U (same global size and block size). */
+/* Collective: reads 'path' into the records and U (same global size and block size); U NULL:
+ * the records only (to check that the checkpoint belongs to this run before reading the state). */
 PetscErrorCode DSCheckpointLoad(DSCheckpoint cp, const char path[], Vec U);
 #endif

@@ -683,7 +683,7 @@ static PetscErrorCode DSIntegratorExplain(DSIntegrator ig, DSCVodeSession *s, Pe
   DSCallSUNDIALS(CVodeGetEstLocalErrors(s->mem, s->yout));
   DSCallSUNDIALS(CVodeGetErrWeights(s->mem, s->dky));
   PetscCall(VecPointwiseMult(ig->Yout, ig->Yout, ig->dYdt));
-  PetscCall(DSProblemLocateWorst(ig->prob, ig->Yout, " local error / tolerance", NULL, NULL, where, sizeof where));
+  PetscCall(DSProblemLocateWorst(ig->prob, ig->Yout, " local error (in units of its tolerance)", NULL, NULL, where, sizeof where));
   PetscCall(PetscSNPrintf(text, len, "the error estimate is led by %s", where));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
