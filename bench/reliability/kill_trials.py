@@ -80,6 +80,10 @@ def trial(k, args, work, ref, runtime):
     p.wait()
     stem = name[:-4]
     created = os.path.exists(stem + ".partial.exo")
+    if not created and os.path.exists(name):  # the run finished before the kill came
+        for f in (name, stem + ".csv"):
+            os.remove(f)
+        return {"kill_s": delay, "readable": "run had finished", "steps": 0, "damaged": 0, "cp_t": float("nan"), "restart": "-", "worst": float("nan")}
     partial = steps_of(stem + ".partial.exo") if created else None
     cp = stem + ".checkpoint.nc"
     row = {"kill_s": delay, "readable": "not yet created" if not created else "yes" if partial is not None else "NO", "steps": len(partial[0]) if partial else 0,

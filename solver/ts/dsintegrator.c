@@ -665,7 +665,7 @@ static PetscErrorCode DSIntegratorCheckpoint(DSIntegrator ig, DSCVodeSession *s,
  * rate that is not finite, else the unknown that leads CVODE's local error estimate. */
 static PetscErrorCode DSIntegratorExplain(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U, char text[], size_t len)
 {
-  char      where[320];
+  char      where[320], fastest[320];
   PetscBool nonfinite;
 
   PetscFunctionBeginUser;
@@ -680,11 +680,16 @@ static PetscErrorCode DSIntegratorExplain(DSIntegrator ig, DSCVodeSession *s, Pe
     PetscCall(PetscSNPrintf(text, len, "the rates of change are not finite (a kinetic law divides by zero or overflows; check the parameters and doses): %s", where));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
+  /* the unknown changing fastest for its tolerance limits the step; the largest local error is
+   * what failed the error test */
+  DSCallSUNDIALS(CVodeGetErrWeights(s->mem, s->yout));
+  PetscCall(VecPointwiseMult(ig->Yout, ig->Yout, ig->dYdt));
+  PetscCall(DSProblemLocateWorst(ig->prob, ig->Yout, " rate of change (in tolerances per h)", NULL, NULL, fastest, sizeof fastest));
   DSCallSUNDIALS(CVodeGetEstLocalErrors(s->mem, s->yout));
   DSCallSUNDIALS(CVodeGetErrWeights(s->mem, s->dky));
   PetscCall(VecPointwiseMult(ig->Yout, ig->Yout, ig->dYdt));
   PetscCall(DSProblemLocateWorst(ig->prob, ig->Yout, " local error (in units of its tolerance)", NULL, NULL, where, sizeof where));
-  PetscCall(PetscSNPrintf(text, len, "the error estimate is led by %s", where));
+  PetscCall(PetscSNPrintf(text, len, "the fastest change is %s; the largest error estimate is %s", fastest, where));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -692,7 +697,7 @@ static PetscErrorCode DSIntegratorExplain(DSIntegrator ig, DSCVodeSession *s, Pe
  * and stop with one message that says when, what, where and what to try. */
 static PetscErrorCode DSIntegratorStop(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U, const char what[], const char hint[])
 {
-  char why[512];
+  char why[1024];
 
   PetscFunctionBeginUser;
   PetscCall(DSIntegratorExplain(ig, s, t, U, why, sizeof why));
