@@ -32,7 +32,7 @@ cell_injection)
   run bmsc_severe $severe
   run npmsc_severe $severe -injection1_what npmsc
   plot "$out/untreated.csv" "$out/bmsc.csv" "$out/amsc.csv" "$out/npmsc.csv" --labels "no injection,BMSC,AMSC,NPMSC" \
-    -q cells_injected_disc -q glucose_NP_centre -q pH_NP_centre -q cells_native_NP \
+    -q cells_injected_disc -q glucose_NP_centre -q pH_NP_centre -q mmp_NP_mean \
     --mark glucose_NP_centre=0.5:"cells die below 0.5 mM" --mark pH_NP_centre=6.8:"BMSC, AMSC die below 6.8" --mark pH_NP_centre=6.5:"NPMSC die below 6.5" \
     --title "10^7 MSCs of three types injected into a degenerate disc on day 7" -o "$out/cell_types.png" -o "$out/cell_types.pdf"
   plot "$out/bmsc.csv" "$out/npmsc.csv" "$out/bmsc_severe.csv" "$out/npmsc_severe.csv" --labels "BMSC,NPMSC,BMSC severe calcification,NPMSC severe calcification" \
@@ -50,10 +50,10 @@ exosome_dose)
   run bmsc_weekly -injection1_repeat_every 168 -injection1_repeat_count 7
   plot "$out/untreated.csv" "$out/bmsc.csv" "$out/amsc.csv" "$out/imsc.csv" "$out/plmsc.csv" \
     --labels "no dose,BMSC exosomes,AMSC exosomes,iMSC exosomes,placenta-MSC exosomes" \
-    -q exo_total_disc -q exo_internal_disc -q mmp_NP_mean -q aggrecan_NP_mean -q cytokine_NP_mean -q cells_native_NP --floor 1e-5 \
+    -q exo_total_disc -q exo_internal_disc -q mmp_NP_mean -q aggrecan_NP_mean --floor 1e-5 --time d --xlim 0,40 \
     --title "10^10 exosomes from four sources injected on day 7" -o "$out/sources.png" -o "$out/sources.pdf"
   plot "$out/untreated.csv" "$out/bmsc.csv" "$out/bmsc_weekly.csv" --labels "no dose,one dose,weekly x8" \
-    -q exo_total_disc -q exo_internal_disc -q mmp_NP_mean -q aggrecan_NP_mean --floor 1e-5 \
+    -q exo_total_disc -q exo_internal_disc -q mmp_NP_mean -q aggrecan_NP_mean --floor 1e-5 --time d \
     --title "10^10 BMSC exosomes: one dose against a weekly schedule" -o "$out/schedule.png" -o "$out/schedule.pdf"
   ;;
 degeneration_years)
@@ -61,7 +61,7 @@ degeneration_years)
   run treated -injection1_what npmsc -injection1_time 168 -injection1_dose 1e7 -injection1_volume 1000 \
     -injection2_what exo_bmsc -injection2_time 336 -injection2_dose 1e10 -injection2_repeat_every 2190 -injection2_repeat_count 39
   plot "$out/untreated.csv" "$out/treated.csv" --labels "no therapy,NPMSC on day 7 + BMSC exosomes every 3 months" \
-    -q aggrecan_NP_mean -q collagen2_NP_mean -q mmp_NP_mean -q cytokine_NP_mean -q cells_injected_NP -q cells_native_NP \
+    -q aggrecan_NP_mean -q collagen2_NP_mean -q mmp_NP_mean -q cells_injected_NP \
     --title "A degenerate disc over 10 years, with and without therapy" -o "$out/treated_untreated.png" -o "$out/treated_untreated.pdf"
   ;;
 *)

@@ -101,12 +101,13 @@ def draw_doses(ax, runs, colours, tscale):
         return
     same = all([d[0] for d in r.doses] == [d[0] for d in withdoses[0][0].doses] for r, _ in withdoses)
     drawn = set()
+    many = max(len(r.doses) for r, _ in withdoses) > 12  # many doses: ticks at the bottom, not lines
     for r, c in withdoses:
         for t, _ in r.doses:
             if same and t in drawn:
                 continue
             drawn.add(t)
-            ax.axvline(t / tscale, color="0.55" if same else c, lw=0.8, ls=(0, (2, 2)), zorder=0)
+            ax.axvline(t / tscale, color="0.55" if same else c, lw=0.8, ls="-" if many else (0, (2, 2)), zorder=0, ymax=0.05 if many else 1)
 
 
 def series_panel(ax, args, runs, names, marks, tscale, colours):
@@ -141,7 +142,7 @@ def series_panel(ax, args, runs, names, marks, tscale, colours):
         ax.legend(fontsize=7, loc="best", frameon=False)
     for value, text in [m for q in names for m in marks.get(q, [])]:
         ax.axhline(value, color="0.25", lw=0.9, ls=(0, (4, 2)), zorder=1)
-        ax.annotate(text or "%g" % value, (0.01, value), xycoords=("axes fraction", "data"), xytext=(0, 2), textcoords="offset points", fontsize=7, color="0.25", va="bottom")
+        ax.annotate(text or "%g" % value, (0.99, value), xycoords=("axes fraction", "data"), xytext=(0, 2), textcoords="offset points", fontsize=7, color="0.25", va="bottom", ha="right")
     draw_doses(ax, runs, colours, tscale)
     if scale == "log":
         ax.set_yscale("log")
@@ -190,7 +191,7 @@ def series(args):
     tscale, xlabel = TIME_UNITS[tu]
     colours = [COLOURS[i % len(COLOURS)] for i in range(len(runs))]
     nrow, ncol = layout(len(panels))
-    nleg = (len(labels) + (1 if any(r.doses for r in runs) else 0) + 4) // 5  # legend lines (5 entries a line)
+    nleg = (len(labels) + (1 if any(r.doses for r in runs) else 0) + 5) // 6  # legend lines (6 entries a line)
     fig = plt.figure(figsize=(4.2 * ncol + 0.4, 2.7 * nrow + 0.25 * nleg + (0.35 if args.title else 0.1)), layout="constrained")
     grid = fig.add_gridspec(nrow + 1, ncol, height_ratios=[0.25 * nleg] + [2.7] * nrow)
     legend_ax = fig.add_subplot(grid[0, :])
@@ -204,6 +205,8 @@ def series(args):
         series_panel(ax, args, runs, names, marks, tscale, colours)
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
+    if args.xlim:
+        axes[0][0].set_xlim(*[float(v) for v in args.xlim.split(",")])
     for ax in axes[-1]:
         ax.set_xlabel(xlabel, fontsize=8)
     for c in range(ncol):  # x labels on the lowest visible panel of each column
@@ -213,11 +216,13 @@ def series(args):
             vis[-1].xaxis.set_tick_params(labelbottom=True)
     handles = [plt.Line2D([], [], color=c, lw=2.2, ls=DASHES[i % len(DASHES)] if max(len(n) for n in panels) == 1 else "-") for i, c in enumerate(colours)]
     if any(r.doses for r in runs):
+        withdoses = [[t for t, _ in r.doses] for r in runs if r.doses]
+        same = all(d == withdoses[0] for d in withdoses)
         handles.append(plt.Line2D([], [], color="0.55", lw=0.8, ls=(0, (2, 2))))
-        labels = labels + ["dose"]
+        labels = labels + ["dose" if same else "doses (in the run's colour)"]
     if args.title:
         fig.suptitle(mathtext(args.title), fontsize=11)
-    legend_ax.legend(handles, [mathtext(lab) for lab in labels], loc="center", ncol=min(len(labels), 5), fontsize=8, frameon=False, borderaxespad=0)
+    legend_ax.legend(handles, [mathtext(lab) for lab in labels], loc="center", ncol=min(len(labels), 6), fontsize=8, frameon=False, borderaxespad=0)
     save(fig, args.output)
 
 
@@ -259,6 +264,7 @@ def main(argv):
     if what == "series":
         ap.add_argument("-q", "--quantity", action="append", required=True, help="a key figure (CSV column without its unit); Q1,Q2 shares a panel")
         ap.add_argument("--time", choices=sorted(TIME_UNITS), help="time axis unit (default: h up to 3 days, days up to 2 years, years)")
+        ap.add_argument("--xlim", help="A,B: the time axis from A to B, in its unit (--time)")
         ap.add_argument("--mark", action="append", help="QUANTITY=VALUE[:TEXT], a threshold line")
         ap.add_argument("--log", action="append", help="logarithmic axis for the panel of this quantity")
         ap.add_argument("--linear", action="append", help="linear axis for the panel of this quantity")
