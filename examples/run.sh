@@ -6,60 +6,68 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?usage: bash examples/run.sh NAME}
 [ -f "examples/$name.yaml" ] || { echo "no example '$name' (examples/*.yaml)"; exit 2; }
-bash tools/setup.sh > /dev/null
+# DISCSIM=path/to/discsim uses that build instead of setting up ./build
+if [ -z "${DISCSIM:-}" ]; then bash tools/setup.sh > /dev/null; fi
+discsim=$(realpath "${DISCSIM:-./build/discsim}")
 source tools/env.sh
 out=results/$name
 rm -rf "$out"
 mkdir -p "$out"
-run() { local label=$1; shift; ./build/discsim "examples/$name.yaml" -output_file "$out/$label.exo" -output_overwrite -quiet "$@" | tee "$out/$label.txt"; }
+run() { local label=$1; shift; "$discsim" "examples/$name.yaml" -output_file "$out/$label.exo" -output_overwrite -quiet "$@" | tee "$out/$label.txt"; }
 plot() { /usr/bin/python3 tools/plot.py "$@"; }
+
+# the example without its injections (the untreated disc, for comparison)
+untreated() { awk '/^injection[0-9]+:/ { skip = 1; next } skip && /^  / { next } { skip = 0; print }' "examples/$name.yaml" > "$out/untreated.yaml"; \
+  "$discsim" "$out/untreated.yaml" -output_file "$out/untreated.exo" -output_overwrite -quiet "$@" | tee "$out/untreated.txt"; }
 
 case $name in
 cell_injection)
+  # thresholds marked in the plots: the defaults of -bio_native_glucose_threshold (0.5 mM, also every
+  # MSC type's) and of the pH thresholds (-bio_native_pH_threshold 6.78, BMSC/AMSC 6.8, NPMSC 6.5)
   severe="-bio_CEP_diffusivity_factor 0.03"   # severe endplate calcification (illustrative)
+  untreated
   run bmsc
+  run amsc -injection1_what amsc
   run npmsc -injection1_what npmsc
   run bmsc_severe $severe
   run npmsc_severe $severe -injection1_what npmsc
-  for r in bmsc npmsc bmsc_severe npmsc_severe; do
-    /usr/bin/python3 - "$out/$r.csv" > "$out/$r.injected.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-cols = [k for k in rows[0] if k.startswith("cells_") and "native" not in k and k.endswith("_stored [cells]")]  # whole-disc totals
-print("time_h,injected_viable [cells],native_NP [cells]")
-for r in rows:
-    print("%s,%.17g,%s" % (r["time_h"], sum(float(r[c]) for c in cols), r["cells_native_NP [cells]"]))
-PY
-  done
-  plot series "$out/bmsc.injected.csv" "$out/npmsc.injected.csv" "$out/bmsc_severe.injected.csv" "$out/npmsc_severe.injected.csv" \
-    --labels "BMSC degenerate,NPMSC degenerate,BMSC severe,NPMSC severe" -c injected_viable --days \
-    --ylabel "viable injected cells in the disc [cells]" --title "10^7 MSCs injected on day 7" -o "$out/injected_cells.png"
-  plot series "$out/bmsc.csv" "$out/npmsc.csv" "$out/bmsc_severe.csv" "$out/npmsc_severe.csv" \
-    --labels "BMSC degenerate,NPMSC degenerate,BMSC severe,NPMSC severe" -c glucose_NP_centre --days \
-    --ylabel "glucose at the NP centre [mM]" --title "Nutrient supply before and after the injection (death below 0.5 mM)" -o "$out/glucose_centre.png"
-  plot profile "$out/bmsc_severe.exo" -f glucose_mM --along z --times 167,192,888 --title "Glucose through the height at the axis, severe calcification, BMSC" -o "$out/glucose_profile.png"
+  plot "$out/untreated.csv" "$out/bmsc.csv" "$out/amsc.csv" "$out/npmsc.csv" --labels "no injection,BMSC,AMSC,NPMSC" \
+    -q cells_injected_disc -q glucose_NP_centre -q pH_NP_centre -q mmp_NP_mean \
+    --mark glucose_NP_centre=0.5:"cells die below 0.5 mM" --mark pH_NP_centre=6.8:"BMSC, AMSC die below 6.8" --mark pH_NP_centre=6.5:"NPMSC die below 6.5" \
+    --title "10^7 MSCs of three types injected into a degenerate disc on day 7" -o "$out/cell_types.png" -o "$out/cell_types.pdf"
+  plot "$out/bmsc.csv" "$out/npmsc.csv" "$out/bmsc_severe.csv" "$out/npmsc_severe.csv" --labels "BMSC,NPMSC,BMSC severe calcification,NPMSC severe calcification" \
+    -q cells_injected_disc -q glucose_NP_centre -q pH_NP_centre -q cells_native_NP \
+    --mark glucose_NP_centre=0.5:"cells die below 0.5 mM" --mark pH_NP_centre=6.8:"BMSC die below 6.8" --mark pH_NP_centre=6.5:"NPMSC die below 6.5" \
+    --title "The same dose with severely calcified endplates" -o "$out/severe.png" -o "$out/severe.pdf"
+  plot profile "$out/bmsc_severe.exo" -f glucose --along z --times 167,192,888 --title "Glucose through the height at the axis, severe calcification, BMSC" -o "$out/glucose_profile.png"
   ;;
 exosome_dose)
-  run single
-  run weekly -injection1_repeat_every 168 -injection1_repeat_count 7
-  plot series "$out/single.csv" "$out/weekly.csv" --labels "one dose,weekly x8" -c exo_internal_disc -c exo_total_disc --days --logy --ymin 1e5 \
-    --ylabel "exosomes in the disc [particles]" --title "10^10 BMSC exosomes: one dose against a weekly schedule" -o "$out/persistence.png"
-  plot series "$out/single.csv" "$out/weekly.csv" --labels "one dose,weekly x8" -c mmp_NP_mean -c aggrecan_NP_mean --days \
-    --ylabel "NP mean, relative to healthy [1]" --title "Effect on MMP activity and aggrecan" -o "$out/effect.png"
+  untreated
+  run bmsc
+  run amsc -injection1_what exo_amsc
+  run imsc -injection1_what exo_imsc
+  run plmsc -injection1_what exo_plmsc
+  run bmsc_weekly -injection1_repeat_every 168 -injection1_repeat_count 7
+  plot "$out/untreated.csv" "$out/bmsc.csv" "$out/amsc.csv" "$out/imsc.csv" "$out/plmsc.csv" \
+    --labels "no dose,BMSC exosomes,AMSC exosomes,iMSC exosomes,placenta-MSC exosomes" \
+    -q exo_total_disc -q exo_internal_disc -q mmp_NP_mean -q aggrecan_NP_mean --floor 1e-5 --time d --xlim 0,40 \
+    --title "10^10 exosomes from four sources injected on day 7" -o "$out/sources.png" -o "$out/sources.pdf"
+  plot "$out/untreated.csv" "$out/bmsc.csv" "$out/bmsc_weekly.csv" --labels "no dose,one dose,weekly x8" \
+    -q exo_total_disc -q exo_internal_disc -q mmp_NP_mean -q aggrecan_NP_mean --floor 1e-5 --time d \
+    --title "10^10 BMSC exosomes: one dose against a weekly schedule" -o "$out/schedule.png" -o "$out/schedule.pdf"
   ;;
 degeneration_years)
   run untreated
   run treated -injection1_what npmsc -injection1_time 168 -injection1_dose 1e7 -injection1_volume 1000 \
     -injection2_what exo_bmsc -injection2_time 336 -injection2_dose 1e10 -injection2_repeat_every 2190 -injection2_repeat_count 39
-  plot series "$out/untreated.csv" "$out/treated.csv" --labels "no therapy,NPMSC + exosomes every 3 months" -c aggrecan_NP_mean -c collagen2_NP_mean --years \
-    --ylabel "NP mean content, relative to healthy [1]" --title "Matrix of a degenerate disc over 10 years" -o "$out/matrix.png"
-  plot series "$out/untreated.csv" "$out/treated.csv" --labels "no therapy,therapy" -c mmp_NP_mean -c cytokine_NP_mean --years \
-    --ylabel "NP mean, relative [1]" --title "MMP activity and inflammation over 10 years" -o "$out/mmp.png"
+  plot "$out/untreated.csv" "$out/treated.csv" --labels "no therapy,NPMSC on day 7 + BMSC exosomes every 3 months" \
+    -q aggrecan_NP_mean -q collagen2_NP_mean -q mmp_NP_mean -q cells_injected_NP \
+    --title "A degenerate disc over 10 years, with and without therapy" -o "$out/treated_untreated.png" -o "$out/treated_untreated.pdf"
   ;;
 *)
   run "$name"
-  plot profile "$out/$name.exo" -f glucose_mM --along z --times 0,24,last -o "$out/glucose_profile.png"
-  plot series "$out/$name.csv" -c glucose_NP_centre -c lactate_NP_centre -c pO2_NP_centre --days -o "$out/centre.png"
+  plot profile "$out/$name.exo" -f glucose --along z --times 0,24,last -o "$out/glucose_profile.png"
+  plot "$out/$name.csv" -q glucose_NP_centre -q lactate_NP_centre -q pO2_NP_centre -o "$out/centre.png"
   ;;
 esac
 echo "results and plots in $out/"

@@ -27,12 +27,31 @@ done
 "$discsim" "$work/nonexistent.yaml" 2> err.txt; rc=$?
 [ $rc -ne 0 ] && grep -q "cannot read the scenario file" err.txt && check ok || check no "missing scenario file: $(cat err.txt)"
 
-# -help lists keys with units and computes nothing
+# -help: discsim's keys only, grouped in this order, with values, units and defaults; every model's
+# keys whatever -model is chosen; PETSc's own help only behind -help_petsc; nothing computed
 "$discsim" -help > help.txt 2>&1; rc=$?
-for key in "-mesh_height <11. : 11.>: disc height (vertebra to vertebra) [mm]" "-nutrient_D_glucose_NP" "[m^2/s]" "-time_final" "[h]" "-nutrient_cells_NP" "[cells/mm^3]" "-output_file"; do
-  grep -qF -- "$key" help.txt && check ok || check no "-help does not show '$key'"
-done
 [ $rc -eq 0 ] && [ ! -e discsim.exo ] && check ok || check no "-help computed or failed (exit $rc)"
+order=$(grep -nE '^(Mesh|Model|Injections|Time|Output|Solver)' help.txt | cut -d: -f2 | cut -c1-4 | tr '\n' ' ')
+[ "$order" = "Mesh Mode Inje Time Outp Solv " ] && check ok || check no "-help groups out of order: '$order'"
+# key, value in force, help with unit (one line each)
+for line in "-mesh_height +11 +disc height \\(vertebra to vertebra\\) \\[mm\\]" "-nutrient_D_glucose_NP +5e-10 .*\\[m\\^2/s\\]" \
+            "-time_final +240 .*\\[h\\]" "-bio_NPMSC_pH_threshold +6.5 .*\\[1\\]" "-injection1_volume +100 .*\\[uL\\]" "-cvode_rtol +1e-06" "-newton_pc_type +ilu"; do
+  grep -qE -- "^  $line" help.txt && check ok || check no "-help has no line '$line'"
+done
+# each key once, in its group: biology keys under Model, after their heading, with no -model biology given
+awk '/^Model/ { m = 1 } /^Injections/ { m = 0 } m && /keys of -model biology/ { b = 1 } b && m && /^  -bio_exo_EC50 / { found = 1 } END { exit !found }' help.txt \
+  && check ok || check no "-help: biology keys not under 'keys of -model biology' without -model biology"
+[ "$(grep -c '^  -mesh_nr ' help.txt)" = 1 ] && check ok || check no "-help lists -mesh_nr $(grep -c '^  -mesh_nr ' help.txt) times"
+! grep -qE -- "-malloc_debug|-log_view|-is_view|-sf_type|PETSc Team|-newton_ksp_monitor" help.txt && check ok || check no "-help shows PETSc's own options"
+[ "$(wc -l < help.txt)" -lt 220 ] && check ok || check no "-help is $(wc -l < help.txt) lines"
+# a value changed on the command line is shown with its default
+"$discsim" -help -mesh_nr 7 -model biology > help2.txt 2>&1
+grep -qE -- "^  -mesh_nr +7 .*\\(default 100\\)" help2.txt && grep -q "keys of -model nutrient" help2.txt && grep -qE "^  -nutrient_cells_NP +4000" help2.txt \
+  && check ok || check no "-help -mesh_nr 7 -model biology: no '(default 100)' or no nutrient keys"
+# PETSc's own help behind -help_petsc
+"$discsim" -help_petsc > help3.txt 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q -- "-malloc_debug" help3.txt && grep -q -- "-newton_ksp_monitor" help3.txt && [ ! -e discsim.exo ] \
+  && check ok || check no "-help_petsc (exit $rc) does not show PETSc's options"
 
 # an existing result is kept, byte for byte, unless -output_overwrite
 echo "precious" > kept.exo

@@ -158,6 +158,7 @@ static void LayoutFields(Biology *b)
   b->fields[s + DIAG_PO2]   = DSNutrientFields[DS_NUT_NSPECIES + 1];
   b->fields[s + DIAG_CELLS] = (DSFieldInfo){"cells_total", "cells/mm^3", "all viable cells", 4000};
   b->fields[s + DIAG_EXO]   = (DSFieldInfo){"exo_total", "particles/mm^3", "exosomes in the tissue: free + internalised", 1e6};
+  b->fields[s + DIAG_INJECTED] = (DSFieldInfo){"cells_injected", "cells/mm^3", "viable injected MSCs of every type (0 when none are injected)", 1000};
   for (PetscInt i = 0; i < s; i++) b->sink[i] = -1;
   b->sink[b->EXF] = b->EXL;
 }
@@ -182,6 +183,9 @@ static PetscErrorCode LayoutFigures(DSModel m, Biology *b, PetscInt *nf)
       PetscCall(AddFigure(b, nf, name, "cells", sp, DS_FIGURE_INTEGRAL, regions[r], 0, -1));
     }
   }
+  /* the same columns whatever cell type is injected (and none), so that runs compare */
+  PetscCall(AddFigure(b, nf, "cells_injected_NP", "cells", s + DIAG_INJECTED, DS_FIGURE_INTEGRAL, DS_REGION_NP, 0, -1));
+  PetscCall(AddFigure(b, nf, "cells_injected_disc", "cells", s + DIAG_INJECTED, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
   PetscCall(AddFigure(b, nf, "NP_fraction_glucose_low", "1", b->GLC, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, DSModelParam(m, P_NAT_GTH), -1));
   PetscCall(AddFigure(b, nf, "NP_fraction_pH_low", "1", s + DIAG_PH, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, DSModelParam(m, P_NAT_PHTH), -1));
   PetscCall(AddFigure(b, nf, "aggrecan_NP_mean", "1", b->AGG, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
@@ -405,7 +409,9 @@ static PetscErrorCode BiologyDiagnostics(DSModel m, const DSPoint *pt, const Pet
   DSNutrientDiagnostics(m, &b->nut, u, d);
   d[DIAG_CELLS] = u[b->NAT];
   for (PetscInt q = 0; q < b->nmsc; q++) d[DIAG_CELLS] += u[b->MSC0 + q];
-  d[DIAG_EXO] = u[b->EXF] + u[b->EXI];
+  d[DIAG_EXO]      = u[b->EXF] + u[b->EXI];
+  d[DIAG_INJECTED] = 0;
+  for (PetscInt q = 0; q < b->nmsc; q++) d[DIAG_INJECTED] += u[b->MSC0 + q];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

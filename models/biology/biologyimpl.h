@@ -47,7 +47,7 @@ enum {
 
 /* ------------------------------------------------------------------------------------------
  * Model data */
-enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, NDIAG };
+enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, DIAG_INJECTED, NDIAG };
 #define BIO_MAX_POP (1 + BIO_MAX_CELL_TYPES)
 
 typedef struct {

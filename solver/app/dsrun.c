@@ -437,7 +437,7 @@ PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
   if (!ierr && ctx->o.markdown) {
     ierr = DSMeshViewParametersMarkdown(ctx->mesh, PETSC_VIEWER_STDOUT_(comm));
     if (!ierr) ierr = DSModelViewParametersMarkdown(ctx->model, PETSC_VIEWER_STDOUT_(comm));
-  } else if (!ierr && ctx->o.help) ierr = PetscPrintf(comm, "\n(-help: listed every key above with its unit and default; nothing computed)\n");
+  } else if (!ierr && ctx->o.help) ierr = PETSC_SUCCESS; /* nothing computed; main() prints the keys (dshelp.c) */
   else if (!ierr) ierr = DSRunExecute(ctx);
   PetscCall(DSRunDestroy(ctx)); /* on every path */
   PetscCall(PetscFree(ctx));

@@ -7,6 +7,7 @@ static const char help[] = "discsim: nutrient, oxygen and pH fields of the inter
 #include <petscsys.h>
 #include "dsrun.h"
 #include "dsscenario.h"
+#include "dshelp.h"
 
 static char      ds_first_error[4096];
 static PetscBool ds_traceback;
@@ -40,17 +41,21 @@ int main(int argc, char **argv)
   DSScenario     scenario;
   PetscErrorCode ierr;
   PetscMPIInt    rank, size;
+  DSHelpMode     helpmode;
 
   /* the scenario is taken out of the arguments before PETSc sees them; it is loaded after PETSc
    * starts (so that a bad file gets a clear error) and the command line is inserted again, so
    * keys given there (and in PETSC_OPTIONS) override the scenario's */
   DSScenarioTake(&argc, argv, &scenario);
   if (DSCheckOptionsFiles(argc, argv)) return 1;
+  helpmode = DSHelpTake(argc, argv); /* -help: discsim's keys grouped; -help_petsc: PETSc's own help */
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-error_traceback", &ds_traceback, NULL));
   PetscCall(PetscPushErrorHandler(DSErrorHandler, NULL));
   ierr = DSScenarioLoad(&scenario, &argc, &argv);
   if (!ierr) ierr = DSRunFromOptions(PETSC_COMM_WORLD, scenario.name);
+  if (!ierr && helpmode == DS_HELP_OWN) ierr = DSHelpView(PETSC_COMM_WORLD, help);
+  if (!ierr && helpmode == DS_HELP_PETSC) ierr = PetscPrintf(PETSC_COMM_WORLD, "\n(-help_petsc: PETSc's help for every object this run uses; nothing computed. discsim's keys, grouped: -help)\n");
   if (ierr) {
     PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
     PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
