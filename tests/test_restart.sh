@@ -36,7 +36,7 @@ run -output_file k1.exo -checkpoint_interval 168 > rerun.log 2>&1; rc=$?
 tc=$(checkpoint_time k1.checkpoint.nc)
 run -output_file k1.exo -checkpoint_interval 168 -restart k1.checkpoint.nc > k1r.log 2>&1 || check no "restart failed: $(tail -3 k1r.log)"
 [ -f k1.exo ] && [ ! -e k1.partial.exo ] && [ ! -e k1.checkpoint.nc ] && check ok || check no "after the restart the result must have its final name and the checkpoint be gone: $(ls k1.*)"
-if [ "$tc" = 168.0 ]; then tol=0; else tol=5e-4; fi # bit for bit from a checkpoint at the dose
+if [ "$tc" = 168.0 ]; then tol=0; else tol=2e-3; fi # bit for bit from a checkpoint at the dose
 "$compare" ref.exo k1.exo $tol > cmp.txt && check ok || check no "restart from t = $tc h differs from the uninterrupted run beyond $tol: $(grep -v '^kind' cmp.txt | sort -g -k3 | tail -3)"
 cmp -s <(tail -n +2 ref.csv) <(tail -n +2 k1.csv) || [ "$tol" != 0 ] && check ok || check no "the CSV after a restart at the dose is not bit for bit the uninterrupted one"
 echo "restart from t = $tc h (tolerance $tol): worst difference: $(grep -v '^kind' cmp.txt | sort -g -k3 | tail -1)"
@@ -46,7 +46,7 @@ echo "restart from t = $tc h (tolerance $tol): worst difference: $(grep -v '^kin
 run -output_file f.exo -cvode_max_steps 120 > f.log 2>&1; rc=$?
 [ $rc -ne 0 ] && grep -q "time integration stopped at t = .* h (aiming for 480\.\? h): -cvode_max_steps = 120 steps taken; the fastest change is .* in the \(NP\|AF\|CEP\) cell (.*; the largest error estimate is " f.log && check ok || check no "failure message (exit $rc): $(grep error f.log)"
 [ -f f.checkpoint.nc ] && [ -f f.partial.exo ] && [ ! -e f.exo ] && grep -q "continue with -restart f.checkpoint.nc" f.log && check ok || check no "a failed run must keep a checkpoint and its partial results: $(ls f.*)"
-run -output_file f.exo -restart f.checkpoint.nc > fr.log 2>&1 && "$compare" ref.exo f.exo 5e-4 > cmp.txt && check ok || check no "restart after a failure: $(tail -2 fr.log) $(grep -v '^kind' cmp.txt | sort -g -k3 | tail -2)"
+run -output_file f.exo -restart f.checkpoint.nc > fr.log 2>&1 && "$compare" ref.exo f.exo 2e-3 > cmp.txt && check ok || check no "restart after a failure: $(tail -2 fr.log) $(grep -v '^kind' cmp.txt | sort -g -k3 | tail -2)"
 
 # 3. A checkpoint is refused by a run it does not belong to, with the reason.
 kill_after_checkpoint k3 1 -checkpoint_interval 100
@@ -57,7 +57,7 @@ run -output_file k3.exo -time_steady_method newton -restart k3.checkpoint.nc > k
 
 # 4. Killed on 2 ranks, continued on 1.
 kill_after_checkpoint k4 2 -checkpoint_interval 100
-run -output_file k4.exo -restart k4.checkpoint.nc > k4r.log 2>&1 && "$compare" ref.exo k4.exo 5e-4 > cmp.txt && check ok || check no "2 ranks -> 1 rank restart: $(tail -2 k4r.log) $(grep -v '^kind' cmp.txt | sort -g -k3 | tail -2)"
+run -output_file k4.exo -restart k4.checkpoint.nc > k4r.log 2>&1 && "$compare" ref.exo k4.exo 2e-3 > cmp.txt && check ok || check no "2 ranks -> 1 rank restart: $(tail -2 k4r.log) $(grep -v '^kind' cmp.txt | sort -g -k3 | tail -2)"
 
 # 5. -output_overwrite replaces a result only once the new one is whole.
 cp ref.exo keep.exo; cp ref.csv keep.csv

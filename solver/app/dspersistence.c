@@ -26,6 +26,7 @@ void DSPersistenceUpdate(DSPersistence *P, PetscReal t, PetscReal amount, PetscR
 {
   if (dose <= 0) return;
   const PetscReal r = amount / dose;
+  if (inj_time == P->inj_time && t <= P->t_prev) return; /* a time seen already (an output time that is also a step's) */
   if (inj_time != P->inj_time) { /* a new dose: start again */
     P->inj_time = inj_time, P->dose = dose, P->t_fraction = -1, P->t_half = -1;
     P->t_prev = P->t_peak = P->t_pp = t, P->r_prev = P->r_peak = P->r_pp = r;

@@ -772,6 +772,9 @@ static PetscErrorCode DSIntegratorMarch(DSIntegrator ig, DSCVodeSession *s, Vec 
     if (flag < 0) PetscCall(DSIntegratorFailure(ig, s, flag, *t, U));
     for (; iout < ig->nout && ig->tout[iout] <= *t; iout++) {
       DSCallSUNDIALS(CVodeGetDky(s->mem, ig->tout[iout], 0, s->yout));
+      /* the step function sees the output time too: what is reported there (a dose's half-life,
+       * say) then depends on the solution up to that time, not on where the steps fell */
+      if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, ig->tout[iout], ig->Yout));
       PetscCall(DSIntegratorMonitor(ig, ig->tout[iout], ig->Yout));
     }
     if (flag == CV_TSTOP_RETURN && tstop < ig->tfinal) { /* an injection: apply it and restart cleanly */

@@ -39,7 +39,8 @@ PetscErrorCode DSIntegratorSetMonitor(DSIntegrator integ, DSMonitorFn fn, void *
 PetscErrorCode DSIntegratorSetProgress(DSIntegrator integ, PetscBool show);
 /* The injections, sorted by time (copied): the integrator stops at each, adds it and restarts. */
 PetscErrorCode DSIntegratorSetEvents(DSIntegrator integ, PetscInt n, const DSEvent events[]);
-/* called after every accepted step and after every injection (for quantities tracked finely in time) */
+/* called after every accepted step, after every injection and at every output time, before the
+ * monitor (for quantities tracked finely in time); times never decrease, and may repeat */
 PetscErrorCode DSIntegratorSetStepFunction(DSIntegrator integ, DSMonitorFn fn, void *ctx);
 /* total injected into a species so far, and the time and amount of the last injection into it */
 PetscErrorCode DSIntegratorGetInjected(DSIntegrator integ, PetscInt species, PetscReal *total, PetscReal *last_time, PetscReal *last_amount);
