@@ -38,6 +38,7 @@ struct _p_DSIntegrator {
   DSIntegratorState restart;
   PetscReal         t0;          /* h: where this integration starts */
   PetscInt          tiny_steps;  /* consecutive steps below the collapse threshold */
+  PetscBool         warned_negative;
 };
 
 #define DS_TINY_STEP_FRACTION 1e-10 /* of the time span: a step this small makes no progress */
@@ -211,6 +212,8 @@ static PetscErrorCode DSIntegratorReadCVODEOptions(DSIntegrator ig, PetscOptionI
   PetscCall(PetscOptionsInt("-cvode_max_order", "maximum BDF order [1]", NULL, ig->max_order, &ig->max_order, NULL));
   PetscCall(PetscOptionsReal("-cvode_max_step", "largest time step, 0 for no limit [h]", NULL, ig->max_step, &ig->max_step, NULL));
   PetscCheck(ig->max_step >= 0, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_max_step = %g h is out of range: allowed >= 0 h", (double)ig->max_step);
+  PetscCheck(ig->max_step == 0 || ig->tfinal / ig->max_step <= (PetscReal)ig->max_steps, ig->comm, PETSC_ERR_ARG_INCOMP,
+             "input -cvode_max_step = %g h needs at least %.3g steps to reach -time_final = %g h, more than -cvode_max_steps = %" PetscInt_FMT ": raise -cvode_max_step (or -cvode_max_steps)", (double)ig->max_step, (double)(ig->tfinal / ig->max_step), (double)ig->tfinal, ig->max_steps);
   PetscCall(PetscOptionsInt("-cvode_krylov_max", "maximum SPGMR Krylov dimension [1]", NULL, ig->maxl, &ig->maxl, NULL));
   PetscCall(PetscOptionsReal("-cvode_eps_lin", "linear solver tolerance relative to the Newton tolerance [1]", NULL, ig->eps_lin, &ig->eps_lin, NULL));
   PetscCheck(ig->eps_lin > 0 && ig->eps_lin < 1, ig->comm, PETSC_ERR_ARG_OUTOFRANGE, "input -cvode_eps_lin = %g is out of range: allowed (0, 1)", (double)ig->eps_lin);
@@ -521,6 +524,41 @@ static PetscErrorCode DSIntegratorClipRoundoff(DSIntegrator ig, Vec U, Vec atol,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* An output at an interpolated time: CVODE's interpolant does not keep the constraints, so a
+ * species may dip below zero there by up to its absolute tolerance. Those values are round-off at
+ * the requested accuracy and are written as 0; anything further below is kept and reported (once
+ * per run) with the species and the cell. */
+static PetscErrorCode DSIntegratorCleanOutput(DSIntegrator ig, PetscReal t, Vec Y, Vec atol, Vec constraints, PetscBool *warned)
+{
+  PetscScalar       *y, *w;
+  const PetscScalar *a, *c;
+  PetscInt           n, bad = 0, gbad;
+  char               where[320];
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(VecGetArray(Y, &y));
+  PetscCall(VecGetArray(ig->dYdt, &w)); /* free at output times: the worst negative values */
+  PetscCall(VecGetArrayRead(atol, &a));
+  PetscCall(VecGetArrayRead(constraints, &c));
+  for (PetscInt i = 0; i < n; i++) {
+    w[i] = 0;
+    if (y[i] >= 0 || c[i] == 0) continue;
+    if (y[i] < -a[i]) bad++, w[i] = y[i] / a[i];
+    else y[i] = 0;
+  }
+  PetscCall(VecRestoreArrayRead(constraints, &c));
+  PetscCall(VecRestoreArrayRead(atol, &a));
+  PetscCall(VecRestoreArray(ig->dYdt, &w));
+  PetscCall(VecRestoreArray(Y, &y));
+  PetscCall(MPIU_Allreduce(&bad, &gbad, 1, MPIU_INT, MPI_SUM, ig->comm));
+  if (!gbad || *warned) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DSProblemLocateWorst(ig->prob, ig->dYdt, " (in units of its absolute tolerance)", NULL, NULL, where, sizeof where));
+  PetscCall(PetscPrintf(ig->comm, "discsim: warning: the output at t = %g h has %" PetscInt_FMT " negative values beyond the absolute tolerance, the worst %s: tighten -cvode_rtol and -cvode_atol_factor (further such outputs are not reported)\n", (double)t, gbad, where));
+  *warned = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Applies every injection due at time t (in order) and records it. */
 static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
 {
@@ -772,6 +810,7 @@ static PetscErrorCode DSIntegratorMarch(DSIntegrator ig, DSCVodeSession *s, Vec 
     if (flag < 0) PetscCall(DSIntegratorFailure(ig, s, flag, *t, U));
     for (; iout < ig->nout && ig->tout[iout] <= *t; iout++) {
       DSCallSUNDIALS(CVodeGetDky(s->mem, ig->tout[iout], 0, s->yout));
+      PetscCall(DSIntegratorCleanOutput(ig, ig->tout[iout], ig->Yout, N_VGetVector_Petsc(s->atol), N_VGetVector_Petsc(s->constraints), &ig->warned_negative));
       /* the step function sees the output time too: what is reported there (a dose's half-life,
        * say) then depends on the solution up to that time, not on where the steps fell */
       if (ig->step_fn) PetscCall(ig->step_fn(ig->step_ctx, ig->tout[iout], ig->Yout));
