@@ -75,5 +75,10 @@ d = netCDF4.Dataset('loose.exo')
 m = min(float(np.min(v[:])) for n, v in d.variables.items() if n.startswith('vals_elem'))
 sys.exit(0 if m >= 0 else 1)" && ! grep -q warning loose.log && check ok || check no "negative values written at loose tolerances: $(grep warning loose.log)"
 
+# 7. A full disk (a file-size limit, SIGXFSZ ignored so that writes fail with EFBIG) stops the run
+#    with the file named and never leaves a file with the final name.
+(trap '' XFSZ; ulimit -f 6000; "$discsim" "$src/examples/exosome_dose.yaml" -quiet -output_file full.exo > full.log 2>&1); rc=$?
+[ $rc -ne 0 ] && grep -q "discsim: error: .*full.partial.*File too large" full.log && [ ! -e full.exo ] && [ ! -e full.csv ] && check ok || check no "a full disk (exit $rc): $(grep error full.log)"
+
 echo "restart: $pass passed, $fail failed"
 [ $fail -eq 0 ]
