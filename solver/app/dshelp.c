@@ -90,7 +90,7 @@ static const DSHelpGroup ds_groups[] = {
   {"Model: the kinetics", {"=model", "@"}},
   {"Injections: N = 1..8, each key as -injectionN_...; what may be injected depends on the model", {"injection"}},
   {"Time", {"time_", "=output_times", "=output_interval"}},
-  {"Output", {"output_", "=quiet", "=parameters_markdown"}},
+  {"Output", {"output_", "=quiet", "=parameters_markdown", "=steady_sensitivity"}},
   {"Checkpoints and restart: continue a killed or failed run", {"checkpoint_", "=restart"}},
   {"Solver: time integration (CVODE), its linear solver (-newton_), steady solves (-steady_)",
    {"cvode_", "=newton_pc_type", "=newton_ksp_type", "=newton_ksp_rtol", "=steady_snes_type", "=steady_snes_rtol", "=steady_snes_max_it", "=steady_ksp_type"}},

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include "dsrunimpl.h"
+#include "dssensitivity.h"
 #include "dsfiles.h"
 #include "dsoptions.h"
 
@@ -230,6 +231,23 @@ static PetscErrorCode DSRunSummary(DSRunContext *ctx, const DSIntegratorStats *s
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -steady_sensitivity: at the converged steady state, while the Newton solver still exists. */
+static PetscErrorCode DSRunSensitivity(DSRunContext *ctx)
+{
+  DSSensitivity  sens = NULL;
+  PetscErrorCode ierr;
+  double         start = MPI_Wtime();
+
+  PetscFunctionBeginUser;
+  ierr = DSSensitivityCompute(ctx->steady, ctx->mesh, ctx->model, ctx->prob, ctx->U, &sens);
+  if (!ierr) ierr = DSSensitivityView(sens, 6, ctx->comm);
+  if (!ierr) ierr = DSSensitivityWriteCSV(sens, ctx->comm, ctx->o.sensitivity, ctx->o.overwrite);
+  PetscCall(DSSensitivityDestroy(&sens));
+  PetscCall(ierr);
+  PetscCall(PetscPrintf(ctx->comm, "wrote %s (every figure x parameter; %.2f s)\n", ctx->o.sensitivity, MPI_Wtime() - start));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Newton on the steady equations; when it fails from the initial state, march in time (pseudo-
  * transient continuation) until the relative rate is below 1e-3 1/h and try Newton again.
  * The Newton solver is destroyed before the output is written: its memory is not needed twice. */
@@ -254,6 +272,7 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
     PetscCall(DSSteadySolve(ctx->steady, ctx->U, &st));
     PetscCheck(st.reason > 0, comm, PETSC_ERR_NOT_CONVERGED, "steady Newton solve failed even after time-marching: %s after %" PetscInt_FMT " iterations, |F| = %g (2-norm of the species' rates, each in its unit per h). Use -time_steady_method cvode", SNESConvergedReasons[st.reason], st.newton_iters, (double)st.residual);
   }
+  if (ctx->o.sensitivity_set) PetscCall(DSRunSensitivity(ctx));
   PetscCall(DSSteadyDestroy(&ctx->steady));
   PetscCall(DSRunMonitor(ctx, 0, ctx->U));
   PetscCall(PetscPrintf(comm, "steady state by Newton (SNES): %" PetscInt_FMT " Newton iterations, %" PetscInt_FMT " linear iterations, |F| = %.3g (2-norm of the species' rates, each in its unit/h) (%s); written as the single output step, t = 0 h\n", st.newton_iters, st.linear_iters, (double)st.residual, SNESConvergedReasons[st.reason]));
@@ -276,6 +295,8 @@ static PetscErrorCode DSRunReadOutputOptions(MPI_Comm comm, DSRunOptions *o, Pet
   o->persistence_fraction = 0.1;
   PetscCall(PetscOptionsReal("-output_persistence_fraction", "report when a dose-tracked amount falls below this fraction of the last dose [1]", NULL, o->persistence_fraction, &o->persistence_fraction, NULL));
   PetscCheck(o->persistence_fraction > 0 && o->persistence_fraction < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_persistence_fraction = %g is out of range: allowed (0, 1)", (double)o->persistence_fraction);
+  PetscCall(PetscOptionsBool("-steady_sensitivity", "with -time_steady_method newton: d(key figure)/d(parameter) of every figure and model parameter at the steady state, ranked, and their table in <result>.sensitivity.csv [bool]", NULL, o->sensitivity_set, &o->sensitivity_set, NULL));
+  PetscCheck(!o->sensitivity_set || o->method == 1, comm, PETSC_ERR_ARG_INCOMP, "input -steady_sensitivity needs -time_steady_method newton (sensitivities of a steady state)");
   PetscCall(PetscOptionsBool("-parameters_markdown", "print the parameter tables (Markdown) and exit [bool]", NULL, o->markdown, &o->markdown, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -297,6 +318,13 @@ static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSR
     PetscCall(PetscStrlen(o->csv, &len));
     if (len > 4 && !strcmp(o->csv + len - 4, ".exo")) o->csv[len - 4] = 0;
     PetscCall(PetscStrlcat(o->csv, ".csv", sizeof o->csv));
+  }
+  {
+    size_t len;
+    PetscCall(PetscStrncpy(o->sensitivity, o->exo, sizeof o->sensitivity));
+    PetscCall(PetscStrlen(o->sensitivity, &len));
+    if (len > 4 && !strcmp(o->sensitivity + len - 4, ".exo")) o->sensitivity[len - 4] = 0;
+    PetscCall(PetscStrlcat(o->sensitivity, ".sensitivity.csv", sizeof o->sensitivity));
   }
   PetscCheck(!DSFilesSame(o->exo, o->csv), comm, PETSC_ERR_ARG_WRONG, "input -output_csv = %s names the same file as -output_file = %s: the CSV would destroy the Exodus result. Give two different files", o->csv, o->exo);
   PetscFunctionReturn(PETSC_SUCCESS);

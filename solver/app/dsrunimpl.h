@@ -17,8 +17,9 @@ typedef struct {
   char           exo[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN];          /* the results' final names */
   char           exo_part[PETSC_MAX_PATH_LEN], csv_part[PETSC_MAX_PATH_LEN]; /* their names while written */
   char           checkpoint[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];
+  char           sensitivity[PETSC_MAX_PATH_LEN]; /* the sensitivity table (-steady_sensitivity) */
   PetscReal      checkpoint_every, checkpoint_wall; /* h of simulated time, s of wall time; 0: never */
-  PetscBool      overwrite, quiet, csv_set, markdown, help, restart_set;
+  PetscBool      overwrite, quiet, csv_set, markdown, help, restart_set, sensitivity_set;
   PetscInt       method; /* DSSteadyMethod */
   PetscReal      persistence_fraction;
 } DSRunOptions;

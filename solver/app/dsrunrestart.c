@@ -73,6 +73,11 @@ static PetscErrorCode DSRunRefuseExisting(DSRunContext *ctx)
   PetscCall(DSFilesExists(ctx->comm, o->checkpoint, &cp));
   if (o->overwrite) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(!exo && !csv, ctx->comm, PETSC_ERR_FILE_OPEN, "output file '%s' exists: refusing to overwrite it (pass -output_overwrite to replace it, or choose -output_file)", exo ? o->exo : o->csv);
+  if (o->sensitivity_set) {
+    PetscBool sens;
+    PetscCall(DSFilesExists(ctx->comm, o->sensitivity, &sens));
+    PetscCheck(!sens, ctx->comm, PETSC_ERR_FILE_OPEN, "output file '%s' exists: refusing to overwrite it (pass -output_overwrite to replace it, or choose -output_file)", o->sensitivity);
+  }
   PetscCheck(!(part_exo || part_csv) || !cp, ctx->comm, PETSC_ERR_FILE_OPEN, "'%s' is the partial result of a run that was killed or failed (or is still running), and '%s' its checkpoint: continue that run by adding -restart %s, or start again with -output_overwrite", part_exo ? o->exo_part : o->csv_part, o->checkpoint, o->checkpoint);
   PetscCheck(!(part_exo || part_csv), ctx->comm, PETSC_ERR_FILE_OPEN, "'%s' is the partial result of a run that was killed or failed before its first checkpoint (or is still running): start again with -output_overwrite, or remove it", part_exo ? o->exo_part : o->csv_part);
   PetscCheck(!cp, ctx->comm, PETSC_ERR_FILE_OPEN, "checkpoint '%s' of an earlier run exists but its partial results do not: remove it, or pass -output_overwrite", o->checkpoint);

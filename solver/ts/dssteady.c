@@ -69,6 +69,24 @@ PetscErrorCode DSSteadySolve(DSSteady s, Vec U, DSSteadyStats *stats)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode DSSteadySolveTangent(DSSteady s, Vec U, Vec b, Vec x)
+{
+  KSP                ksp;
+  KSPConvergedReason reason;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESGetKSP(s->snes, &ksp));
+  PetscCall(DSProblemComputeJacobian(s->prob, 0, U, s->J));
+  PetscCall(KSPSetOperators(ksp, s->J, s->J));
+  /* Eisenstat-Walker resets the tolerance before every solve of this KSP (a pre-solve hook): off */
+  PetscCall(SNESKSPSetUseEW(s->snes, PETSC_FALSE));
+  PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 10000));
+  PetscCall(KSPSolve(ksp, b, x));
+  PetscCall(KSPGetConvergedReason(ksp, &reason));
+  PetscCheck(reason > 0, PetscObjectComm((PetscObject)ksp), PETSC_ERR_NOT_CONVERGED, "the linear solve for a sensitivity did not converge (%s): try -steady_pc_type lu", KSPConvergedReasons[reason]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSSteadyDestroy(DSSteady *s)
 {
   PetscFunctionBeginUser;

@@ -19,6 +19,9 @@ typedef struct {
 PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady);
 /* Solves in place from U; non-convergence is reported in stats->reason, not raised. */
 PetscErrorCode DSSteadySolve(DSSteady steady, Vec U, DSSteadyStats *stats);
+/* Solves J x = b with J = dF/dU at U (the steady state), by the Newton solver's KSP to a relative
+ * residual of 1e-12: the tangent systems of parametric sensitivities. */
+PetscErrorCode DSSteadySolveTangent(DSSteady steady, Vec U, Vec b, Vec x);
 PetscErrorCode DSSteadyDestroy(DSSteady *steady);
 /* Create, solve, destroy; an error when Newton does not converge. */
 PetscErrorCode DSSteadySolveOrError(DSProblem prob, Vec U, DSSteadyStats *stats);
