@@ -196,7 +196,7 @@ static void CheckGlobals(int nc, int nsteps)
   double g[NSTEPS];
   ck_assert_int_eq(DimLen(nc, "num_glo_var"), 1);
   GetNameRow(nc, "name_glo_var", 0, name);
-  ck_assert_str_eq(name, "o2_uptake_nmol/h");
+  ck_assert_str_eq(name, "o2_uptake_nmol_per_h");
   CK_NC(nc_inq_varid(nc, "vals_glo_var", &id));
   CK_NC(nc_get_var_double(nc, id, g));
   for (int s = 0; s < nsteps; s++) ck_assert_double_eq_tol(g[s], Global(s), 1e-14);

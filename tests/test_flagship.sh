@@ -57,7 +57,12 @@ H = float(z_node.max())
 # --- the CSV a user reads holds the same last-step figures as the Exodus file ------------------
 last = list(csv.DictReader(open(sys.argv[2])))[-1]
 csv_vals = {k.split(" ")[0]: float(v) for k, v in last.items() if k != "time_h"}
-exo_vals = {k.rsplit("_", 1)[0] if k.rsplit("_", 1)[-1] in ("kPa", "mM", "mm", "nmol", "nmol/h") else k: v for k, v in glo.items()}
+def strip(k):  # the unit tag that ends an Exodus name ('/' written _per_)
+    for tag in ("_nmol_per_h", "_nmol", "_kPa", "_mM", "_mm"):
+        if k.endswith(tag):
+            return k[: -len(tag)]
+    return k
+exo_vals = {strip(k): v for k, v in glo.items()}
 check("CSV last row = Exodus global variables at the last step (%d figures)" % len(csv_vals),
       set(csv_vals) == set(exo_vals) and all(rel(csv_vals[k], exo_vals[k]) <= 1e-12 for k in csv_vals))
 
@@ -107,12 +112,12 @@ q_lac = np.exp(-2.47 + 0.93 * pH + 0.16 * p - 0.0058 * p * p) * Gp ** 2 / (Gp **
 mine = {"oxygen": -np.sum(rho * C["vol"] * q_o2), "glucose": -np.sum(rho * C["vol"] * q_lac / 2),
         "lactate": np.sum(rho * C["vol"] * q_lac)}
 for sp in ("oxygen", "glucose", "lactate"):
-    r = glo[sp + "_reaction_nmol/h"]
+    r = glo[sp + "_reaction_nmol_per_h"]
     check(sp + " reaction = Bibby laws integrated over the cells (1e-9)", rel(r, mine[sp]) <= 1e-9, "%.4f vs %.4f" % (r, mine[sp]))
 
 # --- steady-state balance ----------------------------------------------------------------------
 for sp in ("oxygen", "glucose", "lactate"):
-    i, r = glo[sp + "_influx_nmol/h"], glo[sp + "_reaction_nmol/h"]
+    i, r = glo[sp + "_influx_nmol_per_h"], glo[sp + "_reaction_nmol_per_h"]
     check(sp + " influx = -reaction (1e-5)", abs(i + r) <= 1e-5 * abs(i), "%.4f vs %.4f" % (i, r))
 
 # --- the independent FreeFem++ peer solution (bench/peers/README.md) ---------------------------
@@ -131,7 +136,7 @@ check("pH_NP_centre vs FreeFem++ P2 reference 7.05534 (1.7e-4)", abs(glo["pH_NP_
       "%.5f, difference %.1e" % (glo["pH_NP_centre"], glo["pH_NP_centre"] - 7.05534))
 # Total glucose consumption, same README ("Result"): reference 5235.6 nmol/h; at h = 0.2 mm discsim
 # is 0.36 % low (5217.0) and converges at first order. Allow 0.6 %.
-cons = -glo["glucose_reaction_nmol/h"]
+cons = -glo["glucose_reaction_nmol_per_h"]
 check("glucose consumption vs FreeFem++ P2 reference 5235.6 nmol/h (0.6 %)", rel(cons, 5235.6) <= 6e-3,
       "%.1f nmol/h, relative difference %.1e" % (cons, rel(cons, 5235.6)))
 

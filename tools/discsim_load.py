@@ -134,8 +134,18 @@ def _names(var):
     return [bytes(np.asarray(r).tobytes()).decode().rstrip("\x00 ") for r in var[:]]
 
 
+def unit_tag(unit):
+    """The unit as it ends an Exodus variable name (solver/io/dsexodus.c, DSExodusUnitTag):
+    "cells/mm^3" -> "cells_per_mm3", "1/h" -> "per_h", "nmol/(mm^2 h)" -> "nmol_per_mm2_h"."""
+    tag = unit.replace("^", "").replace("(", "").replace(")", "").replace(" ", "_").replace("*", "_")
+    if tag.startswith("1/"):
+        tag = tag[1:]
+    return tag.replace("/", "_per_").lstrip("_")
+
+
 def _strip_unit(name, unit):
-    return name[: -len(unit) - 1] if unit not in ("", "1") and name.endswith("_" + unit) else name
+    tag = unit_tag(unit)
+    return name[: -len(tag) - 1] if unit not in ("", "1") and name.endswith("_" + tag) else name
 
 
 def _cell_geometry(nc, nblk):
@@ -191,7 +201,7 @@ def load_exodus(path, figures=True):
         csvpath = os.path.splitext(path)[0] + ".csv"
         units = load_csv(csvpath).units if os.path.exists(csvpath) else {}
         for k, raw in enumerate(gnames):
-            name = next((n for n, u in units.items() if raw in (n, "%s_%s" % (n, u))), raw)
+            name = next((n for n, u in units.items() if raw in (n, "%s_%s" % (n, unit_tag(u)))), raw)
             ds["global_" + name] = ("time", gvals[:, k], {"units": units.get(name, "?"), "long_name": describe(name)})
     return ds
 

@@ -123,17 +123,36 @@ static PetscErrorCode DSExodusPutTextAtt(DSExodus ex, int varid, const char name
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* "<name>_<unit>", or "<name>" for dimensionless quantities. */
+/* The unit as a name ending ParaView shows cleanly: "cells/mm^3" -> "cells_per_mm3", "1/h" ->
+ * "per_h", "nmol/(mm^2 h)" -> "nmol_per_mm2_h" (tools/discsim_load.py has the same rule). */
+static void DSExodusUnitTag(const char unit[], char tag[], size_t len)
+{
+  size_t n = 0;
+
+  if (unit[0] == '1' && unit[1] == '/') unit++;
+  for (; *unit && n + 6 < len; unit++) {
+    if (*unit == '^' || *unit == '(' || *unit == ')') continue;
+    if (*unit == '/') n += (size_t)snprintf(tag + n, len - n, "%s", n ? "_per_" : "per_");
+    else tag[n++] = (*unit == ' ' || *unit == '*') ? '_' : *unit;
+  }
+  tag[n] = 0;
+}
+
+/* "<name>_<unit tag>", or "<name>" for dimensionless quantities; the unit itself is in the
+ * variable's "units" attribute (element variables) and the CSV header (global ones). */
 static PetscErrorCode DSExodusComposeName(const char name[], const char unit[], char out[DS_EX_NAME_LEN + 1])
 {
   PetscBool dimensionless;
-  char      full[256];
+  char      full[256], tag[128];
 
   PetscFunctionBeginUser;
   PetscCheck(name && name[0], PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "every output variable needs a name");
   PetscCall(PetscStrcmp(unit ? unit : "1", "1", &dimensionless));
   if (dimensionless) PetscCall(PetscSNPrintf(full, sizeof full, "%s", name));
-  else PetscCall(PetscSNPrintf(full, sizeof full, "%s_%s", name, unit));
+  else {
+    DSExodusUnitTag(unit, tag, sizeof tag);
+    PetscCall(PetscSNPrintf(full, sizeof full, "%s_%s", name, tag));
+  }
   PetscCheck(strlen(full) <= DS_EX_NAME_LEN, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "output variable name '%s' is longer than the %d characters Exodus allows", full,
              DS_EX_NAME_LEN);
   PetscCall(PetscStrncpy(out, full, DS_EX_NAME_LEN + 1));
@@ -226,7 +245,7 @@ static PetscErrorCode DSExodusDefineGlobalAtts(DSExodus ex, const char title[])
   DSNCCall(ex, nc_put_att_int(ex->ncid, NC_GLOBAL, "file_size", NC_INT, 1, &filesize));
   DSNCCall(ex, nc_put_att_int(ex->ncid, NC_GLOBAL, "maximum_name_length", NC_INT, 1, &namelen));
   PetscCall(DSExodusPutTextAtt(ex, NC_GLOBAL, "title", title && title[0] ? title : "discsim"));
-  PetscCall(DSExodusPutTextAtt(ex, NC_GLOBAL, "discsim_units", "time_whole in h (hours); coordinates in mm; element variable units follow the last '_' of the name (none: dimensionless) and the 'units' attribute"));
+  PetscCall(DSExodusPutTextAtt(ex, NC_GLOBAL, "discsim_units", "time_whole in h (hours); coordinates in mm; a variable name ends with its unit ('/' written _per_, '^' left out; none: dimensionless); element variables carry the unit in their 'units' attribute"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
