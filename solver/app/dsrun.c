@@ -290,6 +290,8 @@ static PetscErrorCode DSRunReadOutputOptions(MPI_Comm comm, DSRunOptions *o, Pet
   PetscCall(PetscOptionsString("-output_file", "Exodus II (netCDF) result file [path]", NULL, o->exo, o->exo, sizeof o->exo, NULL));
   PetscCall(PetscOptionsString("-output_csv", "CSV of the key figures over time (default: the result file with .csv) [path]", NULL, o->csv, o->csv, sizeof o->csv, &o->csv_set));
   PetscCall(PetscOptionsBool("-output_overwrite", "replace existing output files [bool]", NULL, o->overwrite, &o->overwrite, NULL));
+  PetscCall(PetscOptionsInt("-output_revolve", "axisymmetric meshes: write the r-z plane revolved into this many sectors of a solid 3D disc (0: the plane itself) [1]", NULL, o->revolve, &o->revolve, NULL));
+  PetscCheck(o->revolve == 0 || o->revolve >= 3, comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_revolve = %" PetscInt_FMT " is out of range: allowed 0 (no revolution) or [3, 720] sectors", o->revolve);
   PetscCall(PetscOptionsBool("-quiet", "no progress display [bool]", NULL, o->quiet, &o->quiet, NULL));
   PetscCall(PetscOptionsEnum("-time_steady_method", "cvode: integrate in time until steady (-time_steady); newton: solve the steady equations directly (SNES, options -steady_), falling back to time-marching when Newton fails", NULL, DSSteadyMethods, (PetscEnum)o->method, (PetscEnum *)&o->method, NULL));
   o->persistence_fraction = 0.1;
@@ -309,6 +311,7 @@ static PetscErrorCode DSRunReadOptions(MPI_Comm comm, const char scenario[], DSR
   PetscCall(PetscSNPrintf(o->exo, sizeof o->exo, "%s.exo", scenario));
   PetscCall(DSOptionsCheckString("-output_file"));
   PetscCall(DSOptionsCheckString("-output_csv"));
+  PetscCall(DSOptionsCheckInt("-output_revolve", 0, 720));
   PetscCall(DSOptionsCheckChoice("-time_steady_method", 2, DSSteadyMethods));
   PetscCall(DSOptionsCheckReal("-output_persistence_fraction", "1"));
   DSOptionsBlock(comm, "Output (solver/)", DSRunReadOutputOptions(comm, o, PetscOptionsObject));

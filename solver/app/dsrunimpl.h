@@ -21,6 +21,7 @@ typedef struct {
   PetscReal      checkpoint_every, checkpoint_wall; /* h of simulated time, s of wall time; 0: never */
   PetscBool      overwrite, quiet, csv_set, markdown, help, restart_set, sensitivity_set;
   PetscInt       method; /* DSSteadyMethod */
+  PetscInt       revolve; /* sectors of the revolved axisymmetric output; 0: the r-z plane */
   PetscReal      persistence_fraction;
 } DSRunOptions;
 

@@ -222,7 +222,7 @@ static PetscErrorCode DSRunLoad(DSRunContext *ctx, PetscInt nfields, const char 
   PetscCall(ierr);
   PetscCall(DSIntegratorSetRestart(ctx->integ, &st));
   ctx->nsteps = (PetscInt)position[2];
-  PetscCall(DSExodusReopen(ctx->mesh, ctx->o.exo_part, ctx->nsteps, nfields, names, units, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->exo));
+  PetscCall(DSExodusReopen(ctx->mesh, ctx->o.exo_part, ctx->o.revolve, ctx->nsteps, nfields, names, units, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->exo));
   PetscCall(DSCSVReopen(ctx->comm, ctx->o.csv_part, (long long)position[3], ctx->nglobals, &ctx->csv));
   PetscCall(DSScheduleGetEvents(ctx->schedule, &nev, &ev));
   PetscCall(PetscPrintf(ctx->comm, "restart from %s: t = %g h, %" PetscInt_FMT " of %" PetscInt_FMT " injections applied, %" PetscInt_FMT " output steps kept in %s\n", ctx->o.restart, (double)st.t, st.next_event, nev, ctx->nsteps, ctx->o.exo_part));
@@ -238,7 +238,12 @@ PetscErrorCode DSRunCreateOutputs(DSRunContext *ctx, PetscInt nfields, const cha
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(DSRunRefuseExisting(ctx));
-  PetscCall(DSExodusCreate(ctx->mesh, ctx->o.exo_part, ctx->o.overwrite, ctx->scenario, nfields, names, units, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->exo));
+  if (ctx->o.revolve) {
+    DSMeshType type;
+    PetscCall(DSMeshGetType(ctx->mesh, &type));
+    PetscCheck(type == DS_MESH_AXISYMMETRIC, ctx->comm, PETSC_ERR_ARG_INCOMP, "input -output_revolve = %" PetscInt_FMT " revolves an axisymmetric result; this mesh is %s (give -output_revolve 0)", ctx->o.revolve, DSMeshTypes[type]);
+  }
+  PetscCall(DSExodusCreateRevolved(ctx->mesh, ctx->o.exo_part, ctx->o.overwrite, ctx->scenario, ctx->o.revolve, nfields, names, units, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->exo));
   PetscCall(DSCSVCreate(ctx->comm, ctx->o.csv_part, ctx->o.overwrite, ctx->nglobals, ctx->gname, ctx->gunit, &ctx->csv));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

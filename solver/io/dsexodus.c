@@ -22,7 +22,7 @@ struct _p_DSExodus {
   char        path[PETSC_MAX_PATH_LEN];
   int         ncid; /* rank 0 only; -1 when closed */
   PetscBool   created;
-  PetscInt    nfields, nglobals;
+  PetscInt    nfields, nglobals, sectors;
   char      (*vnames)[DS_EX_NAME_LEN + 1], (*gnames)[DS_EX_NAME_LEN + 1];
   char      **vunits;
 
@@ -46,11 +46,12 @@ struct _p_DSExodus {
 typedef struct {
   PetscInt         ndim, m[3];
   const PetscReal *xf[3];
+  PetscInt         sectors; /* > 0: the axisymmetric r-z grid revolved into m[2] = sectors sectors */
 } DSExGrid;
 
 static const PetscReal ds_ex_strip[2] = {0.0, 1.0}; /* mm */
 
-static PetscErrorCode DSExodusGetGrid(DSMesh mesh, DSExGrid *g)
+static PetscErrorCode DSExodusGetGrid(DSMesh mesh, PetscInt sectors, DSExGrid *g)
 {
   DSMeshType type;
   PetscInt   n[3];
@@ -60,6 +61,13 @@ static PetscErrorCode DSExodusGetGrid(DSMesh mesh, DSExGrid *g)
   PetscCall(DSMeshGetSizes(mesh, n));
   g->m[0] = g->m[1] = g->m[2] = 1;
   g->xf[2]                    = NULL;
+  g->sectors                  = type == DS_MESH_AXISYMMETRIC ? sectors : 0;
+  if (g->sectors) { /* (r, z) x angle: hexahedra, those at the axis with two edges collapsed */
+    g->ndim = 3, g->m[0] = n[0], g->m[1] = n[1], g->m[2] = g->sectors;
+    PetscCall(DSMeshGetFaceCoordinates(mesh, 0, &g->xf[0]));
+    PetscCall(DSMeshGetFaceCoordinates(mesh, 1, &g->xf[1]));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   if (type == DS_MESH_SLAB || type == DS_MESH_WELL_MIXED) {
     g->ndim  = 2;
     g->xf[0] = ds_ex_strip;
@@ -79,6 +87,7 @@ static PetscErrorCode DSExodusGetGrid(DSMesh mesh, DSExGrid *g)
 static void DSExodusGridCell(const DSExGrid *g, PetscInt a, PetscInt b, PetscInt c, PetscInt idx[3])
 {
   if (g->xf[0] == ds_ex_strip) idx[0] = b, idx[1] = 0, idx[2] = 0;
+  else if (g->sectors) idx[0] = a, idx[1] = b, idx[2] = 0;
   else idx[0] = a, idx[1] = b, idx[2] = c;
 }
 
@@ -98,6 +107,10 @@ static PetscInt DSExodusCorners(const DSExGrid *g, PetscInt a, PetscInt b, Petsc
   };
   PetscInt npe = g->ndim == 3 ? 8 : 4, px = g->m[0] + 1, py = g->m[1] + 1;
 
+  if (g->sectors) { /* (r, angle) is the base, z the height; the last sector closes on the first */
+    for (PetscInt q = 0; q < 8; q++) node[q] = (a + off[q][0]) + px * ((b + off[q][2]) + py * ((c + off[q][1]) % g->sectors));
+    return 8;
+  }
   for (PetscInt q = 0; q < npe; q++) node[q] = (a + off[q][0]) + px * ((b + off[q][1]) + py * (c + off[q][2]));
   return npe;
 }
@@ -357,7 +370,11 @@ static PetscErrorCode DSExodusPutCoordinates(DSExodus ex, const DSExGrid *g, con
       for (PetscInt b = 0; b <= g->m[1]; b++)
         for (PetscInt a = 0; a <= g->m[0]; a++, p++) {
           PetscInt ijk[3] = {a, b, c};
-          if (nodeid[p]) x[nodeid[p] - 1] = (double)g->xf[d][ijk[d]];
+          if (!nodeid[p]) continue;
+          if (g->sectors) { /* x = r cos(angle), y = r sin(angle), z */
+            PetscReal angle = 2 * PETSC_PI * (PetscReal)c / (PetscReal)g->sectors;
+            x[nodeid[p] - 1] = (double)(d == 2 ? g->xf[1][b] : g->xf[0][a] * (d == 0 ? PetscCosReal(angle) : PetscSinReal(angle)));
+          } else x[nodeid[p] - 1] = (double)g->xf[d][ijk[d]];
         }
     DSNCCall(ex, nc_put_var_double(ex->ncid, v->coord[d], x));
   }
@@ -400,7 +417,7 @@ static PetscErrorCode DSExodusWriteMesh(DSExodus ex, const char title[])
   int      *conn;
 
   PetscFunctionBeginUser;
-  PetscCall(DSExodusGetGrid(ex->mesh, &g));
+  PetscCall(DSExodusGetGrid(ex->mesh, ex->sectors, &g));
   npe = g.ndim == 3 ? 8 : 4;
   PetscCall(PetscCalloc1((g.m[0] + 1) * (g.m[1] + 1) * (g.m[2] + 1), &nodeid));
   PetscCall(DSExodusNumber(ex, &g, nodeid, &nnodes));
@@ -463,6 +480,14 @@ static PetscErrorCode DSExodusShareStatus(MPI_Comm comm, PetscMPIInt rank, Petsc
 PetscErrorCode DSExodusCreate(DSMesh mesh, const char path[], PetscBool overwrite, const char title[], PetscInt nfields, const char *const names[],
                               const char *const units[], PetscInt nglobals, const char *const gnames[], const char *const gunits[], DSExodus *ex)
 {
+  PetscFunctionBeginUser;
+  PetscCall(DSExodusCreateRevolved(mesh, path, overwrite, title, 0, nfields, names, units, nglobals, gnames, gunits, ex));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSExodusCreateRevolved(DSMesh mesh, const char path[], PetscBool overwrite, const char title[], PetscInt sectors, PetscInt nfields, const char *const names[],
+                                      const char *const units[], PetscInt nglobals, const char *const gnames[], const char *const gunits[], DSExodus *ex)
+{
   DSExodus       e;
   DM             dm;
   MPI_Comm       comm;
@@ -485,6 +510,7 @@ PetscErrorCode DSExodusCreate(DSMesh mesh, const char path[], PetscBool overwrit
   e->rank     = rank;
   PetscCallMPI(MPI_Comm_size(comm, &e->size));
   e->mesh     = mesh;
+  e->sectors  = sectors;
   e->ncid     = -1;
   e->nfields  = nfields;
   e->nglobals = nglobals;
@@ -518,7 +544,7 @@ static PetscErrorCode DSExodusAttach(DSExodus ex, size_t step)
 
   PetscFunctionBeginUser;
   DSNCCall(ex, nc_open(ex->path, NC_WRITE, &ex->ncid));
-  PetscCall(DSExodusGetGrid(ex->mesh, &g));
+  PetscCall(DSExodusGetGrid(ex->mesh, ex->sectors, &g));
   PetscCall(PetscCalloc1((g.m[0] + 1) * (g.m[1] + 1) * (g.m[2] + 1), &nodeid));
   PetscCall(DSExodusNumber(ex, &g, nodeid, &nnodes));
   PetscCall(PetscMalloc1(ex->block_start[ex->nblocks] * (g.ndim == 3 ? 8 : 4), &conn));
@@ -552,7 +578,7 @@ static PetscErrorCode DSExodusAttach(DSExodus ex, size_t step)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode DSExodusReopen(DSMesh mesh, const char path[], PetscInt step, PetscInt nfields, const char *const names[], const char *const units[], PetscInt nglobals, const char *const gnames[],
+PetscErrorCode DSExodusReopen(DSMesh mesh, const char path[], PetscInt sectors, PetscInt step, PetscInt nfields, const char *const names[], const char *const units[], PetscInt nglobals, const char *const gnames[],
                               const char *const gunits[], DSExodus *ex)
 {
   DSExodus       e;
@@ -566,7 +592,7 @@ PetscErrorCode DSExodusReopen(DSMesh mesh, const char path[], PetscInt step, Pet
   PetscCall(PetscObjectGetComm((PetscObject)dm, &e->comm));
   PetscCallMPI(MPI_Comm_rank(e->comm, &e->rank));
   PetscCallMPI(MPI_Comm_size(e->comm, &e->size));
-  e->mesh = mesh, e->ncid = -1, e->nfields = nfields, e->nglobals = nglobals;
+  e->mesh = mesh, e->sectors = sectors, e->ncid = -1, e->nfields = nfields, e->nglobals = nglobals;
   PetscCall(PetscStrncpy(e->path, path, sizeof e->path));
   PetscCall(DSExodusSetNames(e, names, units, gnames, gunits));
   if (e->rank == 0) ierr0 = DSExodusAttach(e, (size_t)step); /* not PetscCall: see DSExodusShareStatus */

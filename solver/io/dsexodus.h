@@ -14,13 +14,19 @@ typedef struct _p_DSExodus *DSExodus;
  * overwrite is false. Variable names in the file are "<name>_<unit>" ("<name>" for unit "1"). */
 PetscErrorCode DSExodusCreate(DSMesh mesh, const char path[], PetscBool overwrite, const char title[], PetscInt nfields, const char *const names[],
                               const char *const units[], PetscInt nglobals, const char *const gnames[], const char *const gunits[], DSExodus *ex);
+/* The same; an axisymmetric mesh's r-z plane is written revolved about the axis into 'sectors'
+ * sectors of HEX8 elements (x = r cos, y = r sin, z; those at the axis have two edges collapsed),
+ * each holding its r-z cell's values, so that ParaView slices and iso-surfaces a solid disc.
+ * sectors = 0, or another mesh type: as DSExodusCreate. */
+PetscErrorCode DSExodusCreateRevolved(DSMesh mesh, const char path[], PetscBool overwrite, const char title[], PetscInt sectors, PetscInt nfields, const char *const names[],
+                                      const char *const units[], PetscInt nglobals, const char *const gnames[], const char *const gunits[], DSExodus *ex);
 /* Collective. Appends a time step (time in h). 'fields' is a global Vec of a DMDA with the
  * mesh's layout and nfields dof (see DSMeshGetDM/DMDACreateCompatibleDMDA). */
 PetscErrorCode DSExodusWriteStep(DSExodus ex, PetscReal time_h, Vec fields, const PetscReal globals[]);
 /* Collective, for a restart: opens the existing file 'path' written by the same run (the mesh and
  * the variables are checked) and continues after its first 'step' steps; later steps in the file
  * are overwritten. On error *ex is still set and must be destroyed. */
-PetscErrorCode DSExodusReopen(DSMesh mesh, const char path[], PetscInt step, PetscInt nfields, const char *const names[], const char *const units[], PetscInt nglobals, const char *const gnames[],
+PetscErrorCode DSExodusReopen(DSMesh mesh, const char path[], PetscInt sectors, PetscInt step, PetscInt nfields, const char *const names[], const char *const units[], PetscInt nglobals, const char *const gnames[],
                               const char *const gunits[], DSExodus *ex);
 /* The number of steps written (the next step's index). */
 PetscErrorCode DSExodusGetNumSteps(DSExodus ex, PetscInt *nsteps);
