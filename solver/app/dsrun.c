@@ -257,6 +257,7 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
   DSSteadyStats     st;
   DSIntegratorStats ist;
   double            start = MPI_Wtime();
+  PetscReal         tstamp;
 
   PetscFunctionBeginUser;
   PetscCall(DSSteadySolve(ctx->steady, ctx->U, &st));
@@ -274,8 +275,11 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
   }
   if (ctx->o.sensitivity_set) PetscCall(DSRunSensitivity(ctx));
   PetscCall(DSSteadyDestroy(&ctx->steady));
-  PetscCall(DSRunMonitor(ctx, 0, ctx->U));
-  PetscCall(PetscPrintf(comm, "steady state by Newton (SNES): %" PetscInt_FMT " Newton iterations, %" PetscInt_FMT " linear iterations, |F| = %.3g (2-norm of the species' rates, each in its unit/h) (%s); written as the single output step, t = 0 h\n", st.newton_iters, st.linear_iters, (double)st.residual, SNESConvergedReasons[st.reason]));
+  /* stamped at -time_final, the time the steady state stands for in steady mode, so that it does
+   * not read as the initial state (ParaView shows the time, not a label) */
+  PetscCall(DSIntegratorGetFinalTime(ctx->integ, &tstamp, NULL));
+  PetscCall(DSRunMonitor(ctx, tstamp, ctx->U));
+  PetscCall(PetscPrintf(comm, "steady state by Newton (SNES): %" PetscInt_FMT " Newton iterations, %" PetscInt_FMT " linear iterations, |F| = %.3g (2-norm of the species' rates, each in its unit/h) (%s); written as the single output step, stamped t = -time_final = %g h\n", st.newton_iters, st.linear_iters, (double)st.residual, SNESConvergedReasons[st.reason], (double)tstamp));
   PetscCall(PetscPrintf(comm, "wall time: %.3f s\n", MPI_Wtime() - start));
   PetscCall(DSRunPrintFigures(ctx));
   PetscFunctionReturn(PETSC_SUCCESS);
