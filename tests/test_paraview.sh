@@ -15,5 +15,24 @@ for case in "healthy_disc glucose_mM" "slab pH" "disc3d pO2_kPa"; do
     fail=$((fail+1)); echo "FAIL ParaView on $1.exo"; cat "$work/pv.txt"
   fi
 done
+# the gallery (one pvbatch process for several pictures) and its state files: each state opens
+# again in ParaView from a moved folder and renders its data
+mkdir -p "$work/gallery" "$work/moved"
+"$discsim" "$src/examples/healthy_disc.yaml" -quiet -output_file "$work/gallery/solid.exo" -mesh_nr 20 -mesh_nz 10 -output_revolve 12 > /dev/null
+for attempt in 1 2 3; do
+  xvfb-run -a -s '-screen 0 1280x1024x24' pvbatch "$src/tools/paraview_gallery.py" "$work/gallery" "$work/healthy_disc.exo" "$work/gallery/solid.exo" "$work/disc3d.exo" > "$work/gallery.txt" 2>&1 && break
+  grep -q "bad X server connection" "$work/gallery.txt" || break
+done
+for name in healthy_disc solid disc3d; do
+  [ -s "$work/gallery/$name.png" ] && [ -s "$work/gallery/$name.pvsm" ] && grep -q "^$name: " "$work/gallery.txt" && { pass=$((pass+1)); echo "ok   gallery: $(grep "^$name: " "$work/gallery.txt")"; } || { fail=$((fail+1)); echo "FAIL gallery $name: $(grep -v 0x "$work/gallery.txt" | tail -3)"; }
+done
+mv "$work/healthy_disc.exo" "$work/gallery/solid.exo" "$work/disc3d.exo" "$work/moved/"  # really moved: the states name the old paths
+for name in healthy_disc solid disc3d; do
+  for attempt in 1 2 3; do
+    xvfb-run -a -s '-screen 0 1280x1024x24' pvbatch "$src/tools/paraview_loadstate.py" "$work/gallery/$name.pvsm" "$work/moved" "$work/state_$name.png" > "$work/state.txt" 2>&1 && break
+    grep -q "bad X server connection" "$work/state.txt" || break
+  done
+  grep -q "^cells: [1-9]" "$work/state.txt" && [ -s "$work/state_$name.png" ] && { pass=$((pass+1)); echo "ok   state $name.pvsm opens from a moved folder: $(grep '^cells' "$work/state.txt")"; } || { fail=$((fail+1)); echo "FAIL state $name.pvsm: $(grep -v 0x "$work/state.txt" | tail -3)"; }
+done
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
