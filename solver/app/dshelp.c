@@ -77,6 +77,7 @@ static PetscErrorCode DSHelpOtherModels(MPI_Comm comm, const char chosen[])
     PetscCall(DSModelSetFromOptions(m));
     PetscCall(DSModelDestroy(&m));
   }
+  PetscCall(PetscFree(names)); /* the list DSModelGetRegisteredNames made */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -196,6 +197,7 @@ static PetscErrorCode DSHelpViewAll(MPI_Comm comm)
     }
     free(copy);
   }
+  PetscCall(PetscFree(names));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
