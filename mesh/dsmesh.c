@@ -469,6 +469,14 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode DSMeshGetParameters(PetscInt *n, const DSParam **rows)
+{
+  PetscFunctionBeginUser;
+  *n    = DS_GEOM_N;
+  *rows = default_geometry;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer)
 {
   PetscFunctionBeginUser;
