@@ -17,7 +17,7 @@ import filecmp, math, os, subprocess, sys, tempfile
 import numpy as np
 import pandas as pd
 
-exe, root = sys.argv[1], sys.argv[2]
+exe, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 sys.path.insert(0, os.path.join(root, "tools"))
 import study_analyze as sa  # noqa: E402
 
@@ -34,7 +34,7 @@ def check(ok, what):
 
 
 def run(study, *args, ranks=1):
-    cmd = ([ "mpiexec", "-n", str(ranks)] if ranks > 1 else []) + [exe, os.path.join(here, study)] + list(args)
+    cmd = (["mpiexec", "-n", str(ranks)] if ranks > 1 else []) + [exe, os.path.join(here, study)] + list(args)
     return subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True)
 
 

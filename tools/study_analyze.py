@@ -139,7 +139,7 @@ def plot_tornado(df, inputs, quantity, outdir):
         ax.barh(row, hi[j] - lo[j], left=lo[j], color="tab:red" if hi[j] > lo[j] else "tab:blue")
     ax.axvline(mid, color="k", lw=0.8)
     ax.set_yticks(range(len(order)), [short(inputs[j]) for j in order])
-    ax.set_xlabel(quantity + "\n(bar: input from its 10th to 90th percentile, others at their median; red: rises with the input)")
+    ax.set_xlabel(quantity + "\nbar: input from its 10th to its 90th percentile (linear fit on ranks)\nred: rises with the input; blue: falls", fontsize=9)
     fig.tight_layout()
     path = os.path.join(outdir, "tornado_" + safe(quantity) + ".png")
     fig.savefig(path, dpi=110)
