@@ -6,12 +6,12 @@ static const char *const DSWellMixedRegions[] = {"outside", "NP", "AF", "CEP", "
 
 /* Defaults for an adult human lumbar disc; sources in doc/parameters.md. */
 static const DSParam default_geometry[DS_GEOM_N] = {
-  [DS_GEOM_HEIGHT]        = {"mesh_height", "mm", "disc height (vertebra to vertebra)", 11.0, 0.5, 40, PETSC_FALSE, "MRI adults 40-59 y: 10-14 mm", PETSC_FALSE, PETSC_FALSE},
+  [DS_GEOM_HEIGHT]        = {"mesh_height", "mm", "disc height (vertebra to vertebra)", 11.0, 0.5, 40, PETSC_FALSE, "MRI adults 40-59 y: 10-14 mm", PETSC_FALSE, PETSC_FALSE, .plausible = {DS_DIST_UNIFORM, 10, 14, 0, "MRI adults 40-59 y", PETSC_FALSE}},
   [DS_GEOM_RADIUS]        = {"mesh_radius", "mm", "outer radius of the axisymmetric disc", 20.0, 1, 60, PETSC_FALSE, "area-equivalent circle of a 33 x 50 mm L4/5 disc", PETSC_FALSE, PETSC_FALSE},
   [DS_GEOM_SEMI_AP]       = {"mesh_semi_axis_ap", "mm", "antero-posterior semi-axis of the 3D disc (x)", 16.5, 1, 60, PETSC_FALSE, "L4/5 AP length 33.1 mm (MRI)", PETSC_FALSE, PETSC_FALSE},
   [DS_GEOM_SEMI_LAT]      = {"mesh_semi_axis_lateral", "mm", "lateral semi-axis of the 3D disc (y)", 25.0, 1, 60, PETSC_FALSE, "lateral width 45-55 mm (anatomy texts)", PETSC_FALSE, PETSC_FALSE},
-  [DS_GEOM_NP_FRACTION]   = {"mesh_np_fraction", "1", "NP radius (or semi-axes) as a fraction of the disc's", 0.64, 0.05, 0.95, PETSC_FALSE, "NP share of AP length, L4/5 (MRI)", PETSC_FALSE, PETSC_FALSE},
-  [DS_GEOM_CEP_THICKNESS] = {"mesh_cep_thickness", "mm", "cartilage endplate thickness; 0 for none", 0.6, 0, 5, PETSC_FALSE, "DeLucca 2016: 0.3-1.0 mm", PETSC_FALSE, PETSC_FALSE},
+  [DS_GEOM_NP_FRACTION]   = {"mesh_np_fraction", "1", "NP radius (or semi-axes) as a fraction of the disc's", 0.64, 0.05, 0.95, PETSC_FALSE, "NP share of AP length, L4/5 (MRI)", PETSC_FALSE, PETSC_FALSE, .plausible = {DS_DIST_UNIFORM, 0.64, 0.72, 0, "MRI, Medicine 2014: L4/5 to L5/S1", PETSC_FALSE}},
+  [DS_GEOM_CEP_THICKNESS] = {"mesh_cep_thickness", "mm", "cartilage endplate thickness; 0 for none", 0.6, 0, 5, PETSC_FALSE, "DeLucca 2016: 0.3-1.0 mm", PETSC_FALSE, PETSC_FALSE, .plausible = {DS_DIST_UNIFORM, 0.3, 1.0, 0, "DeLucca 2016", PETSC_FALSE}},
   [DS_GEOM_CEP_FRACTION]  = {"mesh_cep_fraction", "1", "radial extent of the CEP as a fraction of the disc radius (>= NP fraction)", 0.8, 0.05, 1, PETSC_FALSE, "covers NP and inner AF", PETSC_TRUE, PETSC_FALSE},
 };
 
@@ -466,6 +466,14 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer)
   if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(PetscViewerASCIIPrintf(viewer, ", radius %g mm", (double)g[DS_GEOM_RADIUS].value));
   if (mesh->type == DS_MESH_3D) PetscCall(PetscViewerASCIIPrintf(viewer, ", semi-axes %g x %g mm", (double)g[DS_GEOM_SEMI_AP].value, (double)g[DS_GEOM_SEMI_LAT].value));
   PetscCall(PetscViewerASCIIPrintf(viewer, ", CEP %g mm\n", (double)g[DS_GEOM_CEP_THICKNESS].value));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSMeshGetParameters(PetscInt *n, const DSParam **rows)
+{
+  PetscFunctionBeginUser;
+  *n    = DS_GEOM_N;
+  *rows = default_geometry;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

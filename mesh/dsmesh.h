@@ -8,6 +8,7 @@
 #define DSMESH_H
 #include <petscdmda.h>
 #include "dsregion.h"
+#include "dsparam.h"
 
 typedef struct _p_DSMesh *DSMesh;
 
@@ -42,6 +43,8 @@ PetscErrorCode DSMeshSetUp(DSMesh mesh, PetscInt dof);
 PetscErrorCode DSMeshDestroy(DSMesh *mesh);
 PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer);
 PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer);
+/* The geometry rows with their defaults (allowed and plausible ranges, sources) */
+PetscErrorCode DSMeshGetParameters(PetscInt *n, const DSParam **rows);
 
 PetscErrorCode DSMeshGetType(DSMesh mesh, DSMeshType *type);
 PetscErrorCode DSMeshGetDM(DSMesh mesh, DM *dm);

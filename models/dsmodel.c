@@ -187,6 +187,14 @@ PetscErrorCode DSModelGetField(DSModel model, PetscInt field, const DSFieldInfo 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode DSModelGetParameters(DSModel model, PetscInt *n, const DSParam **rows)
+{
+  PetscFunctionBeginUser;
+  *n    = model->nparams;
+  *rows = model->params;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSModelGetFigures(DSModel model, PetscInt *n, const DSFigure **figures)
 {
   PetscFunctionBeginUser;

@@ -81,6 +81,8 @@ PetscErrorCode DSModelGetName(DSModel model, const char **name);
 PetscErrorCode DSModelGetNumSpecies(DSModel model, PetscInt *n);
 PetscErrorCode DSModelGetNumDiagnostics(DSModel model, PetscInt *n);
 PetscErrorCode DSModelGetField(DSModel model, PetscInt field, const DSFieldInfo **info);
+/* the model's parameter rows (values in force, allowed and plausible ranges) */
+PetscErrorCode DSModelGetParameters(DSModel model, PetscInt *n, const DSParam **rows);
 PetscErrorCode DSModelGetFigures(DSModel model, PetscInt *n, const DSFigure **figures);
 PetscErrorCode DSModelGetDiffusivity(DSModel model, DSRegion region, PetscReal D[]);
 PetscErrorCode DSModelGetInjectables(DSModel model, PetscInt *n, const DSInjectable **injectables);

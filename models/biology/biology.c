@@ -23,13 +23,14 @@
 #define F   PETSC_FALSE
 #define ILL "illustrative (no measurement)"
 #define ZHU "disc models, Zhu 2012 lineage"
+#define RANGE(d, a, b, src) .plausible = {d, a, b, 0, src, F}
 
 /* The model's own rows (the nutrient block and the cell-type rows are generated). */
 static const DSParam bio_rows[P_MSC] = {
   [P_D_CYT]      = {"bio_D_cytokine", "m^2/s", "cytokine diffusivity (~17 kDa protein), all regions", 1e-11, 0, 1e-8, F, ILL, T},
   [P_D_EXO]      = {"bio_D_exo", "m^2/s", "hindered diffusivity of free exosomes (0.03 um^2/s), all regions", 3e-14, 0, 1e-8, F, "extrapolated hindrance fit (Stokes-Einstein, 100 nm vesicles), uncertain", T},
-  [P_CEP_FACTOR] = {"bio_CEP_diffusivity_factor", "1", "multiplies every CEP diffusivity (degenerate preset: 0.543, porosity 0.60 -> 0.48)", 1, 0, 1, T, "Wu 2013 porosity; Mackie-Meares (phi/(2-phi))^2"},
-  [P_VIABLE]     = {"bio_viable_fraction", "1", "initial viable fraction of native cells (Zhu 2017: mild 0.8, moderate 0.4)", 1, 0, 1, F, "Zhu 2017 (1 = healthy)"},
+  [P_CEP_FACTOR] = {"bio_CEP_diffusivity_factor", "1", "multiplies every CEP diffusivity (degenerate preset: 0.543, porosity 0.60 -> 0.48)", 1, 0, 1, T, "Wu 2013 porosity; Mackie-Meares (phi/(2-phi))^2", RANGE(DS_DIST_UNIFORM, 0.543, 1, "calcified (Wu 2013, Mackie-Meares) to healthy")},
+  [P_VIABLE]     = {"bio_viable_fraction", "1", "initial viable fraction of native cells (Zhu 2017: mild 0.8, moderate 0.4)", 1, 0, 1, F, "Zhu 2017 (1 = healthy)", RANGE(DS_DIST_UNIFORM, 0.4, 1, "Zhu 2017 moderate degeneration to healthy")},
   [P_DEATH_RATE] = {"bio_glucose_death_rate", "1/day", "a in the glucose death law alpha = -a (G_th - G)/(G + K) below G_th", 2, 0, 100, F, ZHU},
   [P_DEATH_K]    = {"bio_glucose_death_K", "mM", "K in the glucose death law (death rate a G_th/K at zero glucose)", 0.5, 0, 10, T, "chosen (no published value)", T},
   [P_NAT_GTH]    = {"bio_native_glucose_threshold", "mM", "native cells die below this glucose", 0.5, 0, 5, F, ZHU "; cf. Bibby & Urban 2004 (death at low glucose)"},
@@ -39,10 +40,10 @@ static const DSParam bio_rows[P_MSC] = {
   [P_CAPACITY]   = {"bio_capacity_factor", "1", "carrying capacity of all cells, x the healthy density of the region (crowding kills: Stephan 2011)", 1, 0, 100, T, ILL, T},
   [P_WIDTH_G]    = {"bio_switch_width_glucose", "mM", "synthesis/proliferation fall smoothly to 0 over this glucose span below the threshold", 0.25, 0, 5, T, ILL, T},
   [P_WIDTH_PH]   = {"bio_switch_width_pH", "1", "synthesis/proliferation fall smoothly to 0 over this pH span below the threshold", 0.1, 0, 2, T, ILL, T},
-  [P_AGG_HL_NP]  = {"bio_aggrecan_half_life_NP", "year", "effective aggrecan half-life in the healthy NP", 12, 0, 1000, T, "Sivan 2006 (normal NP)"},
-  [P_AGG_HL_AF]  = {"bio_aggrecan_half_life_AF", "year", "effective aggrecan half-life in the healthy AF", 11.2, 0, 1000, T, "Sivan 2006 (normal AF)"},
+  [P_AGG_HL_NP]  = {"bio_aggrecan_half_life_NP", "year", "effective aggrecan half-life in the healthy NP", 12, 0, 1000, T, "Sivan 2006 (normal NP)", RANGE(DS_DIST_UNIFORM, 8.8, 12, "Sivan 2006 degenerate to normal NP")},
+  [P_AGG_HL_AF]  = {"bio_aggrecan_half_life_AF", "year", "effective aggrecan half-life in the healthy AF", 11.2, 0, 1000, T, "Sivan 2006 (normal AF)", RANGE(DS_DIST_UNIFORM, 8.4, 11.2, "Sivan 2006 degenerate to normal AF")},
   [P_AGG_HL_CEP] = {"bio_aggrecan_half_life_CEP", "year", "effective aggrecan half-life in the CEP (NP value assumed)", 12, 0, 1000, T, "Sivan 2006 NP value, assumed for the CEP", T},
-  [P_COL_HL]     = {"bio_collagen2_half_life", "year", "effective collagen II half-life (215 y at age 50-80), all regions", 95, 0, 10000, T, "Sivan 2008 (age 20-40)"},
+  [P_COL_HL]     = {"bio_collagen2_half_life", "year", "effective collagen II half-life (215 y at age 50-80), all regions", 95, 0, 10000, T, "Sivan 2008 (age 20-40)", RANGE(DS_DIST_LOGUNIFORM, 95, 215, "Sivan 2008 age 20-40 to age 50-80")},
   [P_AGG_SHARE]  = {"bio_aggrecan_mmp_share", "1", "share of healthy aggrecan degradation that is MMP-mediated", 0.5, 0, 1, F, ILL, T},
   [P_COL_SHARE]  = {"bio_collagen2_mmp_share", "1", "share of healthy collagen II degradation that is MMP-mediated", 0.5, 0, 1, F, ILL, T},
   [P_INIT_AGG]   = {"bio_initial_aggrecan", "1", "initial aggrecan content (1 = healthy; degenerate preset 0.6)", 1, 0, 2, F, ILL, T},
@@ -55,7 +56,7 @@ static const DSParam bio_rows[P_MSC] = {
   [P_PARA_HALF]  = {"bio_paracrine_half_density", "cells/mm^3", "potency-weighted MSC density giving half the largest paracrine action", 1000, 0, 1e7, T, ILL, T},
   [P_EXO_UPTAKE]     = {"bio_exo_uptake_rate", "mm^3/(cell h)", "exosome uptake: rate = k x cells x free exosomes", 1e-5, 0, 1, F, ILL, T},
   [P_EXO_CLR_HL]     = {"bio_exo_clearance_half_life", "h", "half-life of free exosomes against first-order clearance", 12, 0, 1e6, T, "illustrative; 'rapid clearance' (Xing 2021), no half-life measured", T},
-  [P_EXO_CARGO_HL]   = {"bio_exo_cargo_half_life", "h", "half-life of the internalised cargo (measured miRNA medians 11-34 h)", 24, 0.1, 1e4, F, "Kingston & Bartel 2019 (miRNA in cells: medians 11-34 h, 100-fold spread)"},
+  [P_EXO_CARGO_HL]   = {"bio_exo_cargo_half_life", "h", "half-life of the internalised cargo (measured miRNA medians 11-34 h)", 24, 0.1, 1e4, F, "Kingston & Bartel 2019 (miRNA in cells: medians 11-34 h, 100-fold spread)", RANGE(DS_DIST_LOGUNIFORM, 11, 34, "Kingston & Bartel 2019 medians")},
   [P_EXO_EC50]       = {"bio_exo_EC50", "particles/mm^3", "internalised exosomes giving half the largest cargo effect", 1e6, 0, 1e15, T, ILL, T},
   [P_EXO_EMAX_SYN]   = {"bio_exo_Emax_synthesis", "1", "largest relative increase of matrix synthesis by cargo (default: the exosome source's preset)", 0.5, 0, 10, F, ILL, T},
   [P_EXO_EMAX_MMP]   = {"bio_exo_Emax_mmp", "1", "largest fractional reduction of MMP production by cargo (source preset)", 0.5, 0, 1, F, ILL, T},

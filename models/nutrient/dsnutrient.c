@@ -14,28 +14,35 @@ const DSFieldInfo DSNutrientFields[DS_NUT_NSPECIES + DS_NUT_NDIAG] = {
  * The densities' min_open and the CEP notes are set by DSNutrientParameters. */
 #define SOUKANE "Soukane 2007 (typical model value)"
 #define SUPPLY  "Soukane 2007; Shirazi-Adl 2010"
+
+/* Plausible ranges (doc/parameters.md, "Plausible ranges"): {distribution, a, b, mode, source, illustrative} */
+#define RANGE(d, a, b, src)          .plausible = {d, a, b, 0, src, PETSC_FALSE}
+#define RANGE_ILL(d, a, b, src)      .plausible = {d, a, b, 0, src, PETSC_TRUE}
+#define TRIANGLE(a, m, b, src)       .plausible = {DS_DIST_TRIANGULAR, a, b, m, src, PETSC_FALSE}
+#define TRIANGLE_ILL(a, m, b, src)   .plausible = {DS_DIST_TRIANGULAR, a, b, m, src, PETSC_TRUE}
+#define D_ILL                        "0.5x to 1.2x the model value, as glucose"
 static const DSParam nutrient_rows[DS_NUT_NPARAM] = {
-  [DS_NUT_D_O2_NP]   = {"D_oxygen_NP", "m^2/s", "oxygen diffusivity in the NP", 1.5e-9, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_D_O2_AF]   = {"D_oxygen_AF", "m^2/s", "oxygen diffusivity in the AF", 1.2e-9, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_D_O2_CEP]  = {"D_oxygen_CEP", "m^2/s", "oxygen diffusivity in the CEP", 1.0e-9, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_D_GLC_NP]  = {"D_glucose_NP", "m^2/s", "glucose diffusivity in the NP", 5e-10, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_D_GLC_AF]  = {"D_glucose_AF", "m^2/s", "glucose diffusivity in the AF", 4e-10, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_D_GLC_CEP] = {"D_glucose_CEP", "m^2/s", "glucose diffusivity in the CEP", 3e-10, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_D_LAC_NP]  = {"D_lactate_NP", "m^2/s", "lactate diffusivity in the NP", 6e-10, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_D_LAC_AF]  = {"D_lactate_AF", "m^2/s", "lactate diffusivity in the AF", 5e-10, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_D_LAC_CEP] = {"D_lactate_CEP", "m^2/s", "lactate diffusivity in the CEP", 4e-10, 0, 1e-8, PETSC_TRUE, SOUKANE},
-  [DS_NUT_CELLS_NP]  = {"cells_NP", "cells/mm^3", "healthy cell density in the NP", 4000, 0, 1e6, PETSC_FALSE, "Maroudas 1975"},
-  [DS_NUT_CELLS_AF]  = {"cells_AF", "cells/mm^3", "healthy cell density in the AF", 9000, 0, 1e6, PETSC_FALSE, "Maroudas 1975"},
-  [DS_NUT_CELLS_CEP] = {"cells_CEP", "cells/mm^3", "healthy cell density in the CEP", 15000, 0, 1e6, PETSC_FALSE, "Maroudas 1975"},
-  [DS_NUT_PO2_VERT]  = {"pO2_vertebra", "kPa", "oxygen partial pressure at the capillary bed (CEP against vertebra)", 5.8, 0, 30, PETSC_FALSE, SUPPLY},
-  [DS_NUT_GLC_VERT]  = {"glucose_vertebra", "mM", "glucose at the capillary bed", 4.0, 0, 30, PETSC_FALSE, SUPPLY},
-  [DS_NUT_LAC_VERT]  = {"lactate_vertebra", "mM", "lactate at the capillary bed", 0.8, 0, 30, PETSC_FALSE, SUPPLY},
-  [DS_NUT_PO2_AF]    = {"pO2_af_outer", "kPa", "oxygen partial pressure at the outer AF surface", 5.8, 0, 30, PETSC_FALSE, SUPPLY},
-  [DS_NUT_GLC_AF]    = {"glucose_af_outer", "mM", "glucose at the outer AF surface", 4.0, 0, 30, PETSC_FALSE, SUPPLY},
-  [DS_NUT_LAC_AF]    = {"lactate_af_outer", "mM", "lactate at the outer AF surface", 0.8, 0, 30, PETSC_FALSE, SUPPLY},
+  [DS_NUT_D_O2_NP]   = {"D_oxygen_NP", "m^2/s", "oxygen diffusivity in the NP", 1.5e-9, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE(DS_DIST_LOGUNIFORM, 0.77e-9, 3.0e-9, "Yuan 2009 AF low end; water at 37 C")},
+  [DS_NUT_D_O2_AF]   = {"D_oxygen_AF", "m^2/s", "oxygen diffusivity in the AF", 1.2e-9, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE(DS_DIST_LOGUNIFORM, 0.77e-9, 1.43e-9, "Yuan 2009 (bovine AF, 24 % to 5 % strain)")},
+  [DS_NUT_D_O2_CEP]  = {"D_oxygen_CEP", "m^2/s", "oxygen diffusivity in the CEP", 1.0e-9, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE(DS_DIST_LOGUNIFORM, 0.54e-9, 1.43e-9, "0.543 x model value (Wu 2013) to Yuan 2009 AF high end")},
+  [DS_NUT_D_GLC_NP]  = {"D_glucose_NP", "m^2/s", "glucose diffusivity in the NP", 5e-10, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE(DS_DIST_LOGUNIFORM, 2.5e-10, 6e-10, "Maroudas 1975 AF value to 1.2 x model value")},
+  [DS_NUT_D_GLC_AF]  = {"D_glucose_AF", "m^2/s", "glucose diffusivity in the AF", 4e-10, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE(DS_DIST_LOGUNIFORM, 0.92e-10, 4e-10, "Jackson 2008 radial to model value")},
+  [DS_NUT_D_GLC_CEP] = {"D_glucose_CEP", "m^2/s", "glucose diffusivity in the CEP", 3e-10, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE(DS_DIST_LOGUNIFORM, 1.3e-10, 3e-10, "0.543 x Maroudas 1975 CEP value (Wu 2013) to model value")},
+  [DS_NUT_D_LAC_NP]  = {"D_lactate_NP", "m^2/s", "lactate diffusivity in the NP", 6e-10, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE_ILL(DS_DIST_LOGUNIFORM, 3e-10, 7.2e-10, D_ILL)},
+  [DS_NUT_D_LAC_AF]  = {"D_lactate_AF", "m^2/s", "lactate diffusivity in the AF", 5e-10, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE_ILL(DS_DIST_LOGUNIFORM, 2.5e-10, 6e-10, D_ILL)},
+  [DS_NUT_D_LAC_CEP] = {"D_lactate_CEP", "m^2/s", "lactate diffusivity in the CEP", 4e-10, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE_ILL(DS_DIST_LOGUNIFORM, 2e-10, 4.8e-10, D_ILL)},
+  [DS_NUT_CELLS_NP]  = {"cells_NP", "cells/mm^3", "healthy cell density in the NP", 4000, 0, 1e6, PETSC_FALSE, "Maroudas 1975", TRIANGLE(1600, 4000, 6000, "Zhu 2017 40 % viable; Maroudas 1975; Johnson 2008 whole disc")},
+  [DS_NUT_CELLS_AF]  = {"cells_AF", "cells/mm^3", "healthy cell density in the AF", 9000, 0, 1e6, PETSC_FALSE, "Maroudas 1975", TRIANGLE_ILL(3600, 9000, 11250, "Zhu 2017 40 % viable; Maroudas 1975; upper end +25 %")},
+  [DS_NUT_CELLS_CEP] = {"cells_CEP", "cells/mm^3", "healthy cell density in the CEP", 15000, 0, 1e6, PETSC_FALSE, "Maroudas 1975", TRIANGLE_ILL(6000, 15000, 18750, "Zhu 2017 40 % viable; Maroudas 1975; upper end +25 %")},
+  [DS_NUT_PO2_VERT]  = {"pO2_vertebra", "kPa", "oxygen partial pressure at the capillary bed (CEP against vertebra)", 5.8, 0, 30, PETSC_FALSE, SUPPLY, RANGE_ILL(DS_DIST_UNIFORM, 4.0, 7.6, "model value +-30 %")},
+  [DS_NUT_GLC_VERT]  = {"glucose_vertebra", "mM", "glucose at the capillary bed", 4.0, 0, 30, PETSC_FALSE, SUPPLY, RANGE(DS_DIST_UNIFORM, 4.0, 5.0, "4 mM (Soukane 2007) and 5 mM (other models)")},
+  [DS_NUT_LAC_VERT]  = {"lactate_vertebra", "mM", "lactate at the capillary bed", 0.8, 0, 30, PETSC_FALSE, SUPPLY, RANGE_ILL(DS_DIST_UNIFORM, 0.5, 1.1, "model value +-0.3 mM")},
+  [DS_NUT_PO2_AF]    = {"pO2_af_outer", "kPa", "oxygen partial pressure at the outer AF surface", 5.8, 0, 30, PETSC_FALSE, SUPPLY, RANGE_ILL(DS_DIST_UNIFORM, 4.0, 7.6, "model value +-30 %")},
+  [DS_NUT_GLC_AF]    = {"glucose_af_outer", "mM", "glucose at the outer AF surface", 4.0, 0, 30, PETSC_FALSE, SUPPLY, RANGE(DS_DIST_UNIFORM, 4.0, 5.0, "4 mM (Soukane 2007) and 5 mM (other models)")},
+  [DS_NUT_LAC_AF]    = {"lactate_af_outer", "mM", "lactate at the outer AF surface", 0.8, 0, 30, PETSC_FALSE, SUPPLY, RANGE_ILL(DS_DIST_UNIFORM, 0.5, 1.1, "model value +-0.3 mM")},
   [DS_NUT_SOLUBILITY] = {"oxygen_solubility", "mM/kPa", "oxygen solubility in tissue water at 37 C", 0.010268, 0, 1, PETSC_TRUE, "Soukane 2007; Shirazi-Adl 2010 (model value)"},
-  [DS_NUT_O2_RATE_FACTOR] = {"oxygen_rate_factor", "1", "multiplier on the Bibby oxygen consumption of the disc's own cells (degenerate cells: 3-5, Cisewski 2018)", 1, 0, 100, PETSC_FALSE, "Bibby 2005 (1 = as measured); Cisewski 2018"},
-  [DS_NUT_GLYCOLYSIS_FACTOR] = {"glycolysis_factor", "1", "multiplier on the Bibby lactate production and glucose consumption of the disc's own cells", 1, 0, 100, PETSC_FALSE, "Bibby 2005 (1 = as measured)"},
+  [DS_NUT_O2_RATE_FACTOR] = {"oxygen_rate_factor", "1", "multiplier on the Bibby oxygen consumption of the disc's own cells (degenerate cells: 3-5, Cisewski 2018)", 1, 0, 100, PETSC_FALSE, "Bibby 2005 (1 = as measured); Cisewski 2018", RANGE(DS_DIST_LOGUNIFORM, 1, 5, "Bibby 2005 (1) to degenerate cells (Cisewski 2018: 3-5)")},
+  [DS_NUT_GLYCOLYSIS_FACTOR] = {"glycolysis_factor", "1", "multiplier on the Bibby lactate production and glucose consumption of the disc's own cells", 1, 0, 100, PETSC_FALSE, "Bibby 2005 (1 = as measured)", RANGE_ILL(DS_DIST_LOGUNIFORM, 0.5, 2, "factor 2 either way")},
   [DS_NUT_GLC_CUTOFF] = {"glucose_cutoff", "mM", "glucose at which glycolysis is halved by the starvation switch G^2/(G^2+K^2)", 0.05, 0, 1, PETSC_TRUE, "numerical regularisation (keeps glucose >= 0)", PETSC_TRUE},
   [DS_NUT_INIT_PO2]  = {"initial_pO2", "kPa", "initial oxygen partial pressure (default: the vertebra value)", 5.8, 0, 30, PETSC_FALSE, "scenario"},
   [DS_NUT_INIT_GLC]  = {"initial_glucose", "mM", "initial glucose (default: the vertebra value)", 4.0, 0, 30, PETSC_FALSE, "scenario"},
