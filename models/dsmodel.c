@@ -275,14 +275,6 @@ PetscErrorCode DSModelGetParameter(DSModel model, const char key[], PetscReal *v
   SETERRQ(model->comm, PETSC_ERR_ARG_WRONG, "model '%s' has no parameter -%s", model->type, key);
 }
 
-PetscErrorCode DSModelGetParameters(DSModel model, PetscInt *n, const DSParam **params)
-{
-  PetscFunctionBeginUser;
-  *n      = model->nparams;
-  *params = model->params;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode DSModelGetBoundarySink(DSModel model, PetscInt species, PetscInt *sink)
 {
   PetscFunctionBeginUser;

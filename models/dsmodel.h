@@ -93,8 +93,6 @@ PetscErrorCode DSModelSelectInjectables(DSModel model, const PetscBool used[]);
 PetscErrorCode DSModelGetSpeciesIndex(DSModel model, const char name[], PetscInt *species);
 /* value in force of a parameter, by key without the '-' (an error if the model has no such key) */
 PetscErrorCode DSModelGetParameter(DSModel model, const char key[], PetscReal *value);
-/* the parameter table in force (read-only): keys, units, values, ranges, sources */
-PetscErrorCode DSModelGetParameters(DSModel model, PetscInt *n, const DSParam **params);
 PetscErrorCode DSModelGetAmountUnit(DSModel model, PetscInt species, PetscBool per_area, PetscBool rate, char out[], size_t len);
 PetscErrorCode DSModelGetBoundarySink(DSModel model, PetscInt species, PetscInt *sink);
 /* 1 where d r_row / d u_col may be nonzero (row-major); NULL means a full block */
