@@ -73,7 +73,8 @@ static PetscErrorCode DSStudyCheckVar(DSStudy *st, DSStudyVar *v, PetscInt nm, c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* 'uncertain: true': every row of the model with a documented range that is not listed already */
+/* 'uncertain: true': every row of the model with a documented range that is not listed already
+ * nor fixed by 'set' (a value the user fixed stays fixed) */
 static PetscErrorCode DSStudyAddUncertain(DSStudy *st, PetscInt nm, const DSParam *mrows)
 {
   PetscFunctionBeginUser;
@@ -81,6 +82,7 @@ static PetscErrorCode DSStudyAddUncertain(DSStudy *st, PetscInt nm, const DSPara
     PetscBool listed = PETSC_FALSE;
     if (mrows[i].plausible.dist == DS_DIST_NONE) continue;
     for (PetscInt j = 0; j < st->nvar; j++) listed = (PetscBool)(listed || !strcmp(st->var[j].key, mrows[i].key));
+    for (PetscInt j = 0; j < st->nset; j++) listed = (PetscBool)(listed || !strcmp(st->setkey[j], mrows[i].key));
     if (listed) continue;
     PetscCheck(st->nvar < DS_STUDY_MAX_VARS, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "study file '%s': more than %d varied keys", st->path, DS_STUDY_MAX_VARS);
     PetscCall(PetscMemzero(&st->var[st->nvar], sizeof st->var[0]));
