@@ -2,6 +2,8 @@
 #include "dsoptions.h"
 
 const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "well_mixed", "DSMeshType", "DS_MESH_", NULL};
+const char *const        DSMeshGradePointsR[] = {"axis", "np", "rim", "outer", "DSMeshGradePointR", "DS_GRADE_R_", NULL};
+const char *const        DSMeshGradePointsZ[] = {"vertebra", "cep", "DSMeshGradePointZ", "DS_GRADE_Z_", NULL};
 static const char *const DSWellMixedRegions[] = {"outside", "NP", "AF", "CEP", "DSRegion", "DS_REGION_", NULL};
 
 /* Defaults for an adult human lumbar disc; sources in doc/parameters.md. */
@@ -26,6 +28,9 @@ PetscErrorCode DSMeshCreate(MPI_Comm comm, DSMesh *mesh)
   (*mesh)->n[1] = 50;
   (*mesh)->n[2] = 1;
   (*mesh)->well_mixed_region = DS_REGION_NP;
+  (*mesh)->grade_ratio[0] = (*mesh)->grade_ratio[1] = 1;
+  (*mesh)->grade_toward[0] = 1 << DS_GRADE_R_RIM;
+  (*mesh)->grade_toward[1] = 1 << DS_GRADE_Z_VERTEBRA;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -59,6 +64,56 @@ static PetscErrorCode DSMeshOptionsInt(PetscOptionItems *PetscOptionsObject, con
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The names of the points in a grading mask, comma-separated; and the mask of such a list
+ * (already checked by DSOptionsCheckChoiceList, which writes the names in canonical form). */
+static PetscErrorCode DSMeshGradeNames(PetscInt g, PetscInt mask, char text[], size_t len, PetscInt *parsed)
+{
+  const char *const *points  = g ? DSMeshGradePointsZ : DSMeshGradePointsR;
+  PetscInt           npoints = g ? 2 : 4, n = 0;
+  char               copy[256], *save = NULL;
+
+  PetscFunctionBeginUser;
+  if (parsed) {
+    PetscCall(PetscStrncpy(copy, text, sizeof copy));
+    *parsed = 0;
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+      for (PetscInt p = 0; p < npoints; p++) {
+        PetscBool eq;
+        PetscCall(PetscStrcasecmp(item, points[p], &eq));
+        if (eq) *parsed |= 1 << p;
+      }
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  text[0] = 0;
+  for (PetscInt p = 0; p < npoints; p++) {
+    if (!(mask & (1 << p))) continue;
+    PetscCall(PetscStrlcat(text, n++ ? "," : "", len));
+    PetscCall(PetscStrlcat(text, points[p], len));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -mesh_grade_<dir> RATIO and -mesh_grade_<dir>_toward POINTS for physical direction g (0: r, 1: z) */
+static PetscErrorCode DSMeshReadGrading(DSMesh mesh, PetscOptionItems *PetscOptionsObject, PetscInt g)
+{
+  const char *dir = g ? "z" : "r";
+  PetscBool   set;
+  char        key[64], help[256], names[256], dflt[256];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(key, sizeof key, "-mesh_grade_%s", dir));
+  PetscCall(PetscSNPrintf(help, sizeof help, "ratio [1] of the widest to the narrowest cell of each %s segment next to a -mesh_grade_%s_toward point; 1: uniform; allowed [1, 100]", g ? "height" : "radial", dir));
+  PetscCall(PetscOptionsReal(key, help, NULL, mesh->grade_ratio[g], &mesh->grade_ratio[g], NULL));
+  PetscCheck(mesh->grade_ratio[g] >= 1 && mesh->grade_ratio[g] <= 100, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "input %s = %g is out of range: allowed [1, 100] (the ratio of the widest to the narrowest cell; 1: uniform)", key, (double)mesh->grade_ratio[g]);
+  PetscCall(PetscStrlcat(key, "_toward", sizeof key));
+  PetscCall(PetscSNPrintf(help, sizeof help, "points [-] the %s grid lines cluster toward, comma-separated: %s", g ? "height" : "radial", g ? "vertebra (z = 0, H), cep (z = t, H - t)" : "axis, np (NP/AF), rim (edge of the CEP), outer"));
+  PetscCall(DSMeshGradeNames(g, mesh->grade_toward[g], dflt, sizeof dflt, NULL));
+  PetscCall(PetscOptionsString(key, help, NULL, dflt, names, sizeof names, &set));
+  if (set) PetscCall(DSMeshGradeNames(g, 0, names, sizeof names, &mesh->grade_toward[g]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOptionsObject)
 {
   PetscEnum type = (PetscEnum)mesh->type;
@@ -86,6 +141,8 @@ static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOpti
     PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[2]));
     break;
   }
+  if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 0));
+  if (mesh->type != DS_MESH_WELL_MIXED) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 1));
   PetscCall(DSParamsSetFromOptions(PetscOptionsObject, DS_GEOM_N, mesh->geom));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -95,6 +152,10 @@ PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
   PetscFunctionBeginUser;
   PetscCall(DSOptionsCheckChoice("-mesh_type", 4, DSMeshTypes)); /* PETSc 3.18 leaks its lists on an unknown enum value */
   PetscCall(DSOptionsCheckChoice("-mesh_well_mixed_region", 3, DSWellMixedRegions + 1));
+  PetscCall(DSOptionsCheckReal("-mesh_grade_r", "1"));
+  PetscCall(DSOptionsCheckReal("-mesh_grade_z", "1"));
+  PetscCall(DSOptionsCheckChoiceList("-mesh_grade_r_toward", 4, DSMeshGradePointsR));
+  PetscCall(DSOptionsCheckChoiceList("-mesh_grade_z_toward", 2, DSMeshGradePointsZ));
   DSOptionsBlock(mesh->comm, "Disc mesh (mesh/)", DSMeshReadOptions(mesh, PetscOptionsObject));
   {
     const DSParam *g = mesh->geom;
@@ -108,21 +169,16 @@ PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Piecewise-uniform faces: region boundaries fall on faces, so no cell straddles an interface. */
-static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal breaks[], PetscInt n, PetscReal xf[])
+/* Cells per segment, in proportion to the lengths (largest remainder). */
+static PetscErrorCode DSMeshSegmentCounts(PetscInt nseg, const PetscReal a[], const PetscReal b[], PetscInt n, PetscInt count[])
 {
-  PetscInt  nseg = 0, count[8], total = 0;
-  PetscReal a[8], b[8];
+  PetscInt  total = 0;
+  PetscReal rem[8], L = b[nseg - 1] - a[0];
 
   PetscFunctionBeginUser;
-  for (PetscInt s = 0; s < nseg_in; s++) {
-    if (breaks[s + 1] - breaks[s] <= 1e-12 * (breaks[nseg_in] - breaks[0])) continue;
-    a[nseg] = breaks[s], b[nseg] = breaks[s + 1], nseg++;
-  }
   PetscCheck(n >= nseg, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "a direction with %" PetscInt_FMT " regions needs at least that many cells, not %" PetscInt_FMT, nseg, n);
   /* largest remainder; ties (equal segments, e.g. the two endplates) go together or to the
    * longest segment, so a symmetric geometry gets a symmetric grid */
-  PetscReal rem[8], L = b[nseg - 1] - a[0];
   for (PetscInt s = 0; s < nseg; s++) {
     PetscReal x = n * (b[s] - a[s]) / L;
     count[s]    = PetscMax(1, (PetscInt)PetscFloorReal(x + 1e-9));
@@ -149,9 +205,58 @@ static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal bre
       if (count[s] > 1 && (best < 0 || count[s] > count[best])) best = s;
     count[best]--, total--;
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The m lower faces of the segment [a, b]. Uniform, or graded geometrically toward the ends
+ * flagged lo/hi: the width of cell c is proportional to ratio^(d_c / d_max), d_c its distance in
+ * cells from the nearest graded end, so the widest cell is 'ratio' times the narrowest and the
+ * widths are samples of a smooth function of the position: refining the segment refines one
+ * fixed mapping of a uniform grid. */
+static void DSMeshFillSegment(PetscReal a, PetscReal b, PetscInt m, PetscBool lo, PetscBool hi, PetscReal ratio, PetscReal xf[])
+{
+  PetscInt dmax = 0;
+  for (PetscInt c = 0; c < m; c++) dmax = PetscMax(dmax, lo && hi ? PetscMin(c, m - 1 - c) : lo ? c : m - 1 - c);
+  if (ratio == 1 || !(lo || hi) || dmax == 0) {
+    for (PetscInt c = 0; c < m; c++) xf[c] = a + (b - a) * c / m;
+    return;
+  }
+  PetscReal total = 0, cum = 0;
+  for (PetscInt pass = 0; pass < 2; pass++) {
+    for (PetscInt c = 0; c < m; c++) {
+      PetscInt  d = lo && hi ? PetscMin(c, m - 1 - c) : lo ? c : m - 1 - c;
+      PetscReal w = PetscPowReal(ratio, (PetscReal)d / dmax);
+      if (pass) xf[c] = a + (b - a) * cum / total, cum += w;
+      else total += w;
+    }
+  }
+}
+
+static PetscBool DSMeshIsGradePoint(PetscReal x, PetscInt np, const PetscReal p[], PetscReal L)
+{
+  for (PetscInt i = 0; i < np; i++)
+    if (PetscAbsReal(x - p[i]) <= 1e-12 * L) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* Piecewise faces: region boundaries fall on faces, so no cell straddles an interface. Each
+ * segment is uniform, or graded toward those of its ends that are grade points gp[]. */
+static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal breaks[], PetscInt n, PetscReal ratio, PetscInt ngp, const PetscReal gp[], PetscReal xf[])
+{
+  PetscInt  nseg = 0, count[8];
+  PetscReal a[8], b[8], L = breaks[nseg_in] - breaks[0];
+
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < nseg_in; s++) {
+    if (breaks[s + 1] - breaks[s] <= 1e-12 * L) continue;
+    a[nseg] = breaks[s], b[nseg] = breaks[s + 1], nseg++;
+  }
+  PetscCall(DSMeshSegmentCounts(nseg, a, b, n, count));
   PetscInt i = 0;
-  for (PetscInt s = 0; s < nseg; s++)
-    for (PetscInt c = 0; c < count[s]; c++) xf[i++] = a[s] + (b[s] - a[s]) * c / count[s];
+  for (PetscInt s = 0; s < nseg; s++) {
+    DSMeshFillSegment(a[s], b[s], count[s], DSMeshIsGradePoint(a[s], ngp, gp, L), DSMeshIsGradePoint(b[s], ngp, gp, L), ratio, xf + i);
+    i += count[s];
+  }
   xf[n] = b[nseg - 1];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -160,8 +265,8 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
 {
   const DSParam *g = mesh->geom;
   PetscReal      H = g[DS_GEOM_HEIGHT].value, t = g[DS_GEOM_CEP_THICKNESS].value;
-  PetscReal      zb[4] = {0, t, H - t, H};
-  PetscInt       zdir  = mesh->dim - 1;
+  PetscReal      zb[4] = {0, t, H - t, H}, gp[4];
+  PetscInt       zdir  = mesh->dim - 1, ngp = 0;
 
   PetscFunctionBeginUser;
   for (PetscInt d = 0; d < mesh->dim; d++) PetscCall(PetscMalloc1(mesh->n[d] + 1, &mesh->xf[d]));
@@ -169,10 +274,15 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
     mesh->xf[0][0] = 0, mesh->xf[0][1] = H;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(DSMeshPiecewiseFaces(3, zb, mesh->n[zdir], mesh->xf[zdir]));
+  if (mesh->grade_toward[1] & (1 << DS_GRADE_Z_VERTEBRA)) gp[ngp++] = 0, gp[ngp++] = H;
+  if (mesh->grade_toward[1] & (1 << DS_GRADE_Z_CEP)) gp[ngp++] = t, gp[ngp++] = H - t;
+  PetscCall(DSMeshPiecewiseFaces(3, zb, mesh->n[zdir], mesh->grade_ratio[1], ngp, gp, mesh->xf[zdir]));
   if (mesh->type == DS_MESH_AXISYMMETRIC) {
-    PetscReal R = g[DS_GEOM_RADIUS].value, rb[4] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R};
-    PetscCall(DSMeshPiecewiseFaces(3, rb, mesh->n[0], mesh->xf[0]));
+    PetscReal R = g[DS_GEOM_RADIUS].value, rb[4] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R}, rp[4];
+    PetscInt  nrp = 0;
+    for (PetscInt p = 0; p < 4; p++) /* the points are the breaks, in the order of DSMeshGradePointR */
+      if (mesh->grade_toward[0] & (1 << p)) rp[nrp++] = rb[p];
+    PetscCall(DSMeshPiecewiseFaces(3, rb, mesh->n[0], mesh->grade_ratio[0], nrp, rp, mesh->xf[0]));
   } else if (mesh->type == DS_MESH_3D) {
     PetscReal semi[2] = {g[DS_GEOM_SEMI_AP].value, g[DS_GEOM_SEMI_LAT].value};
     for (PetscInt d = 0; d < 2; d++)
@@ -465,7 +575,16 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer)
                                    mesh->n[0], mesh->n[1], mesh->n[2], mesh->nactive, (double)g[DS_GEOM_HEIGHT].value));
   if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(PetscViewerASCIIPrintf(viewer, ", radius %g mm", (double)g[DS_GEOM_RADIUS].value));
   if (mesh->type == DS_MESH_3D) PetscCall(PetscViewerASCIIPrintf(viewer, ", semi-axes %g x %g mm", (double)g[DS_GEOM_SEMI_AP].value, (double)g[DS_GEOM_SEMI_LAT].value));
-  PetscCall(PetscViewerASCIIPrintf(viewer, ", CEP %g mm\n", (double)g[DS_GEOM_CEP_THICKNESS].value));
+  PetscCall(PetscViewerASCIIPrintf(viewer, ", CEP %g mm", (double)g[DS_GEOM_CEP_THICKNESS].value));
+  for (PetscInt d = 0; d < 2; d++) {
+    const char *const *points = d ? DSMeshGradePointsZ : DSMeshGradePointsR;
+    PetscInt           n = 0;
+    if (mesh->grade_ratio[d] == 1 || (d == 0 && mesh->type != DS_MESH_AXISYMMETRIC) || mesh->type == DS_MESH_WELL_MIXED) continue;
+    PetscCall(PetscViewerASCIIPrintf(viewer, "; %s graded x%g toward", d ? "z" : "r", (double)mesh->grade_ratio[d]));
+    for (PetscInt p = 0; p < (d ? 2 : 4); p++)
+      if (mesh->grade_toward[d] & (1 << p)) PetscCall(PetscViewerASCIIPrintf(viewer, "%s%s", n++ ? ", " : " ", points[p]));
+  }
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -149,6 +149,118 @@ START_TEST(inconsistent_geometry_is_refused)
 }
 END_TEST
 
+/* Widest / narrowest cell among faces xf[i0..i1] (cells i0..i1-1). */
+static PetscReal WidthRatio(const PetscReal *xf, PetscInt i0, PetscInt i1)
+{
+  PetscReal wmin = PETSC_MAX_REAL, wmax = 0;
+  for (PetscInt i = i0; i < i1; i++) wmin = PetscMin(wmin, xf[i + 1] - xf[i]), wmax = PetscMax(wmax, xf[i + 1] - xf[i]);
+  return wmax / wmin;
+}
+
+static PetscInt FaceIndex(const PetscReal *xf, PetscInt n, PetscReal x)
+{
+  for (PetscInt i = 0; i <= n; i++)
+    if (PetscAbsReal(xf[i] - x) < 1e-12) return i;
+  return -1;
+}
+
+START_TEST(graded_axisymmetric)
+{
+  const PetscReal H = 11, R = 20, f = 0.64, c = 0.8, t = 0.6;
+  DSMesh          mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 60 -mesh_nz 60 -mesh_grade_r 5 -mesh_grade_z 4 -mesh_grade_z_toward vertebra,cep");
+  Totals          T    = Measure(mesh);
+  const PetscReal *r, *z;
+  PetscInt         n[3];
+  TestCall(DSMeshGetSizes(mesh, n));
+  TestCall(DSMeshGetFaceCoordinates(mesh, 0, &r));
+  TestCall(DSMeshGetFaceCoordinates(mesh, 1, &z));
+  /* exact measures and a consistent face geometry on the stretched grid */
+  ck_assert_double_eq_tol(T.volume / (PETSC_PI * R * R * H), 1, 1e-12);
+  ck_assert_double_eq_tol(T.region_volume[DS_REGION_NP] / (PETSC_PI * f * f * R * R * (H - 2 * t)), 1, 1e-12);
+  ck_assert_double_eq_tol(T.region_volume[DS_REGION_CEP] / (2 * PETSC_PI * c * c * R * R * t), 1, 1e-12);
+  ck_assert_double_eq_tol(T.kind_area[DS_BOUNDARY_VERTEBRA] / (2 * PETSC_PI * c * c * R * R), 1, 1e-12);
+  ck_assert_double_lt(T.worst_face_mismatch, 1e-12);
+  /* interfaces on faces; the segments next to the rim graded 5x, narrowest at the rim; the NP uniform */
+  PetscInt inp = FaceIndex(r, n[0], f * R), irim = FaceIndex(r, n[0], c * R), it = FaceIndex(z, n[1], t), iH = FaceIndex(z, n[1], H - t);
+  ck_assert(inp > 0 && irim > inp && it > 0 && iH > it);
+  ck_assert_double_eq_tol(WidthRatio(r, inp, irim), 5, 1e-12);
+  ck_assert_double_eq_tol(WidthRatio(r, irim, n[0]), 5, 1e-12);
+  ck_assert_double_eq_tol(WidthRatio(r, 0, inp), 1, 1e-12);
+  for (PetscInt i = inp; i < irim - 1; i++) ck_assert_double_lt(r[i + 2] - r[i + 1], r[i + 1] - r[i]);
+  ck_assert_double_lt(r[irim + 1] - r[irim], r[irim + 2] - r[irim + 1]);
+  /* z graded 4x: each CEP (3 cells) toward both of its ends, the vertebra and the CEP interface,
+   * so its middle cell is the widest; the middle toward both CEP interfaces. Symmetric about
+   * mid-height, so the NP centre stays on a face */
+  ck_assert_int_eq(it, 3);
+  ck_assert_double_eq_tol(WidthRatio(z, 0, it), 4, 1e-12);
+  ck_assert_double_eq_tol((z[2] - z[1]) / (z[1] - z[0]), 4, 1e-12);
+  ck_assert_double_eq_tol(WidthRatio(z, it, iH), 4, 1e-12);
+  ck_assert_double_lt(z[it + 1] - z[it], z[n[1] / 2] - z[n[1] / 2 - 1]);
+  for (PetscInt j = 0; j <= n[1]; j++) ck_assert_double_eq_tol(z[j] + z[n[1] - j], H, 1e-12);
+  PetscReal x[3], w[8];
+  PetscInt  nc, idx[8][3];
+  TestCall(DSMeshGetRegionCentre(mesh, DS_REGION_NP, x));
+  TestCall(DSMeshLocate(mesh, x, &nc, idx, w));
+  ck_assert_int_eq(nc, 2);
+  TestCall(DSMeshDestroy(&mesh));
+}
+END_TEST
+
+START_TEST(graded_slab_and_3d)
+{
+  DSMesh           mesh = CreateMesh("-mesh_type slab -mesh_nz 50 -mesh_height 12 -mesh_cep_thickness 0.9 -mesh_grade_z 10");
+  const PetscReal *z;
+  Totals           T = Measure(mesh);
+  TestCall(DSMeshGetFaceCoordinates(mesh, 0, &z));
+  PetscInt it = FaceIndex(z, 50, 0.9);
+  ck_assert_int_gt(it, 1);
+  ck_assert_double_eq_tol(WidthRatio(z, 0, it), 10, 1e-12);
+  ck_assert_double_eq_tol(WidthRatio(z, it, 50 - it), 1, 1e-12); /* not graded toward cep */
+  ck_assert_double_eq_tol(T.region_volume[DS_REGION_CEP], 1.8, 1e-12);
+  ck_assert_double_lt(T.worst_face_mismatch, 1e-12);
+  TestCall(DSMeshDestroy(&mesh));
+  mesh = CreateMesh("-mesh_type 3d -mesh_nx 20 -mesh_ny 30 -mesh_nz 24 -mesh_grade_z 3 -mesh_grade_z_toward cep");
+  T    = Measure(mesh);
+  TestCall(DSMeshGetFaceCoordinates(mesh, 2, &z));
+  it = FaceIndex(z, 24, 0.6);
+  ck_assert_int_gt(it, 0);
+  ck_assert_double_eq_tol(WidthRatio(z, it, 24 - it), 3, 1e-12);
+  ck_assert_double_eq_tol((T.kind_area[DS_BOUNDARY_VERTEBRA] + T.kind_area[DS_BOUNDARY_BONE]) / (2 * T.volume / 11), 1, 1e-12);
+  ck_assert_double_lt(T.worst_face_mismatch, 1e-12);
+  TestCall(DSMeshDestroy(&mesh));
+}
+END_TEST
+
+/* Bad grading input is refused by DSMeshSetFromOptions with the error class of its defect. */
+START_TEST(bad_grading_is_refused)
+{
+  const struct {
+    const char    *options;
+    PetscErrorCode expected;
+  } bad[] = {
+    {"-mesh_grade_r 0.5",                     PETSC_ERR_ARG_OUTOFRANGE   },
+    {"-mesh_grade_z 101",                     PETSC_ERR_ARG_OUTOFRANGE   },
+    {"-mesh_grade_r two",                     PETSC_ERR_ARG_WRONG        },
+    {"-mesh_grade_r_toward rim,edge",         PETSC_ERR_ARG_UNKNOWN_TYPE },
+    {"-mesh_grade_z_toward cep,,vertebra",    PETSC_ERR_ARG_WRONG        },
+    {"-mesh_grade_z_toward cep,CEP",          PETSC_ERR_ARG_WRONG        },
+  };
+  for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+    DSMesh         mesh;
+    PetscErrorCode ierr;
+    char           opts[256];
+    snprintf(opts, sizeof opts, "-mesh_type axisymmetric %s", bad[b].options);
+    TestCall(DSTestSetOptions(opts));
+    TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
+    TestCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = DSMeshSetFromOptions(mesh);
+    TestCall(PetscPopErrorHandler());
+    ck_assert_msg(ierr == bad[b].expected, "%s: error %d, expected %d", bad[b].options, (int)ierr, (int)bad[b].expected);
+    TestCall(DSMeshDestroy(&mesh));
+  }
+}
+END_TEST
+
 Suite *MeshSuite(void)
 {
   Suite *s  = suite_create("mesh");
@@ -159,6 +271,9 @@ Suite *MeshSuite(void)
   tcase_add_test(tc, interfaces_fall_on_faces);
   tcase_add_test(tc, locate_np_centre);
   tcase_add_test(tc, inconsistent_geometry_is_refused);
+  tcase_add_test(tc, graded_axisymmetric);
+  tcase_add_test(tc, graded_slab_and_3d);
+  tcase_add_test(tc, bad_grading_is_refused);
   suite_add_tcase(s, tc);
   return s;
 }
