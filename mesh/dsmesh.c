@@ -1,5 +1,6 @@
 #include "dsmeshimpl.h"
 #include "dsoptions.h"
+#include <math.h>
 
 const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "well_mixed", "DSMeshType", "DS_MESH_", NULL};
 const char *const        DSMeshGradePointsR[] = {"axis", "np", "rim", "outer", "DSMeshGradePointR", "DS_GRADE_R_", NULL};
@@ -208,53 +209,96 @@ static PetscErrorCode DSMeshSegmentCounts(PetscInt nseg, const PetscReal a[], co
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The m lower faces of the segment [a, b]. Uniform, or graded geometrically toward the ends
- * flagged lo/hi: the width of cell c is proportional to ratio^(d_c / d_max), d_c its distance in
- * cells from the nearest graded end, so the widest cell is 'ratio' times the narrowest and the
- * widths are samples of a smooth function of the position: refining the segment refines one
- * fixed mapping of a uniform grid. */
-static void DSMeshFillSegment(PetscReal a, PetscReal b, PetscInt m, PetscBool lo, PetscBool hi, PetscReal ratio, PetscReal xf[])
+/* Geometric grading of one direction [lo, hi] toward points p[]: the cell width follows the size
+ * function w(x) = ratio^(d(x) / dmax), d the distance to the nearest point, dmax its largest value
+ * in the direction, so cells grow by a constant factor per mm away from the points and the widest
+ * is 'ratio' times the narrowest. Faces equidistribute Phi(x) = integral of 1/w from lo: the grid
+ * is one fixed smooth mapping of a uniform one, refined by refining the uniform one. */
+typedef struct {
+  PetscInt  np, nk;
+  PetscReal p[4], knot[12], c; /* c = ln(ratio) / dmax */
+} DSGrading;
+
+static PetscReal DSGradingDistance(const DSGrading *g, PetscReal x)
 {
-  PetscInt dmax = 0;
-  for (PetscInt c = 0; c < m; c++) dmax = PetscMax(dmax, lo && hi ? PetscMin(c, m - 1 - c) : lo ? c : m - 1 - c);
-  if (ratio == 1 || !(lo || hi) || dmax == 0) {
-    for (PetscInt c = 0; c < m; c++) xf[c] = a + (b - a) * c / m;
-    return;
+  PetscReal d = PETSC_MAX_REAL;
+  for (PetscInt i = 0; i < g->np; i++) d = PetscMin(d, PetscAbsReal(x - g->p[i]));
+  return d;
+}
+
+/* The knots (ends, points, midpoints between points: where d is not linear), sorted; c. */
+static void DSGradingSetUp(DSGrading *g, PetscReal lo, PetscReal hi, PetscReal ratio)
+{
+  PetscReal dmax = 0;
+  g->nk          = 0;
+  g->knot[g->nk++] = lo, g->knot[g->nk++] = hi;
+  for (PetscInt i = 0; i < g->np; i++) {
+    g->knot[g->nk++] = g->p[i];
+    for (PetscInt j = i + 1; j < g->np; j++) g->knot[g->nk++] = 0.5 * (g->p[i] + g->p[j]);
   }
-  PetscReal total = 0, cum = 0;
-  for (PetscInt pass = 0; pass < 2; pass++) {
-    for (PetscInt c = 0; c < m; c++) {
-      PetscInt  d = lo && hi ? PetscMin(c, m - 1 - c) : lo ? c : m - 1 - c;
-      PetscReal w = PetscPowReal(ratio, (PetscReal)d / dmax);
-      if (pass) xf[c] = a + (b - a) * cum / total, cum += w;
-      else total += w;
+  for (PetscInt i = 1; i < g->nk; i++) /* insertion sort */
+    for (PetscInt j = i; j > 0 && g->knot[j - 1] > g->knot[j]; j--) {
+      PetscReal t = g->knot[j];
+      g->knot[j] = g->knot[j - 1], g->knot[j - 1] = t;
     }
+  for (PetscInt i = 0; i < g->nk; i++) dmax = PetscMax(dmax, DSGradingDistance(g, g->knot[i]));
+  g->c = dmax > 0 ? PetscLogReal(ratio) / dmax : 0;
+}
+
+/* Phi(x) = integral from the first knot to x of exp(-c d(y)) dy, exact: d is linear between knots. */
+static PetscReal DSGradingPhi(const DSGrading *g, PetscReal x)
+{
+  PetscReal phi = 0;
+  for (PetscInt k = 0; k + 1 < g->nk && g->knot[k] < x; k++) {
+    PetscReal x0 = g->knot[k], x1 = PetscMin(g->knot[k + 1], x), len = x1 - x0;
+    if (g->knot[k + 1] <= x0) continue;
+    PetscReal d0 = DSGradingDistance(g, x0), slope = (DSGradingDistance(g, g->knot[k + 1]) - d0) / (g->knot[k + 1] - x0), b = -g->c * slope;
+    phi += PetscAbsReal(b * len) < 1e-12 ? len * PetscExpReal(-g->c * d0) * (1 + 0.5 * b * len) : PetscExpReal(-g->c * d0) * (PetscReal)expm1((double)(b * len)) / b;
+  }
+  return phi;
+}
+
+/* The m lower faces of [a, b]: Phi increases by equal steps from face to face (bisection). */
+static void DSGradingFill(const DSGrading *g, PetscReal a, PetscReal b, PetscInt m, PetscReal xf[])
+{
+  PetscReal pa = DSGradingPhi(g, a), pb = DSGradingPhi(g, b);
+  xf[0]        = a;
+  for (PetscInt c = 1; c < m; c++) {
+    PetscReal target = pa + (pb - pa) * c / m, l = xf[c - 1], r = b;
+    for (PetscInt it = 0; it < 200 && r - l > 1e-15 * (PetscAbsReal(a) + PetscAbsReal(b)); it++) {
+      PetscReal mid = 0.5 * (l + r);
+      if (DSGradingPhi(g, mid) < target) l = mid;
+      else r = mid;
+    }
+    xf[c] = 0.5 * (l + r);
   }
 }
 
-static PetscBool DSMeshIsGradePoint(PetscReal x, PetscInt np, const PetscReal p[], PetscReal L)
-{
-  for (PetscInt i = 0; i < np; i++)
-    if (PetscAbsReal(x - p[i]) <= 1e-12 * L) return PETSC_TRUE;
-  return PETSC_FALSE;
-}
-
-/* Piecewise faces: region boundaries fall on faces, so no cell straddles an interface. Each
- * segment is uniform, or graded toward those of its ends that are grade points gp[]. */
+/* Piecewise faces: region boundaries fall on faces, so no cell straddles an interface. Cells go
+ * to the segments in proportion to their lengths, or with grading toward the ngp points gp[],
+ * to their shares of Phi; uniform within a segment, or graded. */
 static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal breaks[], PetscInt n, PetscReal ratio, PetscInt ngp, const PetscReal gp[], PetscReal xf[])
 {
   PetscInt  nseg = 0, count[8];
-  PetscReal a[8], b[8], L = breaks[nseg_in] - breaks[0];
+  PetscReal a[8], b[8], pa[8], pb[8], L = breaks[nseg_in] - breaks[0];
+  DSGrading g;
+  PetscBool graded = (PetscBool)(ratio != 1 && ngp > 0);
 
   PetscFunctionBeginUser;
   for (PetscInt s = 0; s < nseg_in; s++) {
     if (breaks[s + 1] - breaks[s] <= 1e-12 * L) continue;
     a[nseg] = breaks[s], b[nseg] = breaks[s + 1], nseg++;
   }
-  PetscCall(DSMeshSegmentCounts(nseg, a, b, n, count));
+  g.np = ngp;
+  for (PetscInt i = 0; i < ngp; i++) g.p[i] = gp[i];
+  if (graded) DSGradingSetUp(&g, breaks[0], breaks[nseg_in], ratio);
+  for (PetscInt s = 0; s < nseg; s++) pa[s] = graded ? DSGradingPhi(&g, a[s]) : a[s], pb[s] = graded ? DSGradingPhi(&g, b[s]) : b[s];
+  PetscCall(DSMeshSegmentCounts(nseg, pa, pb, n, count));
   PetscInt i = 0;
   for (PetscInt s = 0; s < nseg; s++) {
-    DSMeshFillSegment(a[s], b[s], count[s], DSMeshIsGradePoint(a[s], ngp, gp, L), DSMeshIsGradePoint(b[s], ngp, gp, L), ratio, xf + i);
+    if (graded) DSGradingFill(&g, a[s], b[s], count[s], xf + i);
+    else
+      for (PetscInt c = 0; c < count[s]; c++) xf[i + c] = a[s] + (b[s] - a[s]) * c / count[s];
     i += count[s];
   }
   xf[n] = b[nseg - 1];
