@@ -103,7 +103,7 @@ static PetscErrorCode DSMeshReadGrading(DSMesh mesh, PetscOptionItems *PetscOpti
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(key, sizeof key, "-mesh_grade_%s", dir));
-  PetscCall(PetscSNPrintf(help, sizeof help, "ratio [1] of the widest to the narrowest cell of each %s segment next to a -mesh_grade_%s_toward point; 1: uniform; allowed [1, 100]", g ? "height" : "radial", dir));
+  PetscCall(PetscSNPrintf(help, sizeof help, "ratio [1] of the widest to the narrowest cell %s, cells growing geometrically away from the -mesh_grade_%s_toward points; 1: uniform; allowed [1, 100]", g ? "through the height" : "along the radius", dir));
   PetscCall(PetscOptionsReal(key, help, NULL, mesh->grade_ratio[g], &mesh->grade_ratio[g], NULL));
   PetscCheck(mesh->grade_ratio[g] >= 1 && mesh->grade_ratio[g] <= 100, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "input %s = %g is out of range: allowed [1, 100] (the ratio of the widest to the narrowest cell; 1: uniform)", key, (double)mesh->grade_ratio[g]);
