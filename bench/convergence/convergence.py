@@ -27,7 +27,9 @@ import argparse, csv, json, math, os, resource, subprocess, sys, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = {"healthy": "healthy_disc.yaml", "reduced": "calcified_endplate.yaml"}
 GRADED = ["-mesh_grade_r", "12", "-mesh_grade_r_toward", "rim", "-mesh_grade_z", "12", "-mesh_grade_z_toward", "vertebra"]
-FAMILIES = {"uniform": [], "graded": GRADED}
+# uniform must be said: the examples themselves are graded (mesh: grade_r, grade_z)
+UNIFORM = ["-mesh_grade_r", "1", "-mesh_grade_z", "1"]
+FAMILIES = {"uniform": UNIFORM, "graded": GRADED}
 QUANTITIES = [  # (label, CSV column, sign)
     ("pO2 NP centre", "pO2_NP_centre [kPa]", 1),
     ("glucose NP centre", "glucose_NP_centre [mM]", 1),
@@ -39,9 +41,9 @@ QUANTITIES = [  # (label, CSV column, sign)
 SHORT = ["pO2 c", "glc c", "lac c", "pO2 min", "glc min", "O2 cons"]
 # meshes for the examples' default: (label, nr, nz, extra options)
 CANDIDATES = [
-    ("uniform 100x50 (before)", 100, 50, []),
-    ("uniform 140x70", 140, 70, []),
-    ("uniform 200x100", 200, 100, []),
+    ("uniform 100x50 (before)", 100, 50, UNIFORM),
+    ("uniform 140x70", 140, 70, UNIFORM),
+    ("uniform 200x100", 200, 100, UNIFORM),
     ("graded 80x40", 80, 40, GRADED),
     ("graded 90x45", 90, 45, GRADED),
     ("graded 100x50", 100, 50, GRADED),
@@ -95,7 +97,7 @@ def sequence(discsim, yaml, extra, levels, tmp, base=(50, 25)):
         nr, nz = base[0] * 2 ** k, base[1] * 2 ** k
         vals, wall = run(discsim, yaml, nr, nz, extra, tmp)
         res.append((nr, nz, vals, wall))
-        print("  %-8s %4dx%-4d %7.1f s  " % ("graded" if extra else "uniform", nr, nz, wall) + " ".join("%.8g" % v for v in vals), file=sys.stderr, flush=True)
+        print("  %-8s %4dx%-4d %7.1f s  " % ("graded" if extra == GRADED else "uniform", nr, nz, wall) + " ".join("%.8g" % v for v in vals), file=sys.stderr, flush=True)
     return res
 
 
