@@ -103,11 +103,13 @@ static PetscErrorCode DSMeshReadGrading(DSMesh mesh, PetscOptionItems *PetscOpti
 
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(key, sizeof key, "-mesh_grade_%s", dir));
+  PetscCall(DSOptionsCheckReal(key, "1")); /* here, not before the type is known: a check marks the key used */
   PetscCall(PetscSNPrintf(help, sizeof help, "ratio [1] of the widest to the narrowest cell %s, cells growing geometrically away from the -mesh_grade_%s_toward points; 1: uniform; allowed [1, 100]", g ? "through the height" : "along the radius", dir));
   PetscCall(PetscOptionsReal(key, help, NULL, mesh->grade_ratio[g], &mesh->grade_ratio[g], NULL));
   PetscCheck(mesh->grade_ratio[g] >= 1 && mesh->grade_ratio[g] <= 100, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "input %s = %g is out of range: allowed [1, 100] (the ratio of the widest to the narrowest cell; 1: uniform)", key, (double)mesh->grade_ratio[g]);
   PetscCall(PetscStrlcat(key, "_toward", sizeof key));
+  PetscCall(DSOptionsCheckChoiceList(key, g ? 2 : 4, g ? DSMeshGradePointsZ : DSMeshGradePointsR));
   PetscCall(PetscSNPrintf(help, sizeof help, "points [-] the %s grid lines cluster toward, comma-separated: %s", g ? "height" : "radial", g ? "vertebra (z = 0, H), cep (z = t, H - t)" : "axis, np (NP/AF), rim (edge of the CEP), outer"));
   PetscCall(DSMeshGradeNames(g, mesh->grade_toward[g], dflt, sizeof dflt, NULL));
   PetscCall(PetscOptionsString(key, help, NULL, dflt, names, sizeof names, &set));
@@ -153,10 +155,6 @@ PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
   PetscFunctionBeginUser;
   PetscCall(DSOptionsCheckChoice("-mesh_type", 4, DSMeshTypes)); /* PETSc 3.18 leaks its lists on an unknown enum value */
   PetscCall(DSOptionsCheckChoice("-mesh_well_mixed_region", 3, DSWellMixedRegions + 1));
-  PetscCall(DSOptionsCheckReal("-mesh_grade_r", "1"));
-  PetscCall(DSOptionsCheckReal("-mesh_grade_z", "1"));
-  PetscCall(DSOptionsCheckChoiceList("-mesh_grade_r_toward", 4, DSMeshGradePointsR));
-  PetscCall(DSOptionsCheckChoiceList("-mesh_grade_z_toward", 2, DSMeshGradePointsZ));
   DSOptionsBlock(mesh->comm, "Disc mesh (mesh/)", DSMeshReadOptions(mesh, PetscOptionsObject));
   {
     const DSParam *g = mesh->geom;
