@@ -59,6 +59,7 @@ static PetscErrorCode DSOptionsRaw(const char key[], const char what[], char tex
 static void DSRealAllowed(const char unit[], char what[], size_t len)
 {
   if (!strcmp(unit, "h")) (void)PetscSNPrintf(what, len, "a time in h, or with a unit: h, d, w or y (e.g. 37d)");
+  else if (!strcmp(unit, "1")) (void)PetscSNPrintf(what, len, "a number (dimensionless)");
   else (void)PetscSNPrintf(what, len, "a number in %s", unit);
 }
 
@@ -137,19 +138,70 @@ PetscErrorCode DSOptionsCheckString(const char key[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode DSChoicesAllowed(PetscInt n, const char *const choices[], char allowed[], size_t len)
+{
+  PetscFunctionBeginUser;
+  allowed[0] = 0;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCall(PetscStrlcat(allowed, i ? ", " : "", len));
+    PetscCall(PetscStrlcat(allowed, choices[i], len));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSOptionsCheckChoice(const char key[], PetscInt n, const char *const choices[])
 {
-  char      text[256], allowed[512] = "";
+  char      text[256], allowed[512];
   PetscBool given, found = PETSC_FALSE;
 
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; i < n; i++) {
-    PetscCall(PetscStrlcat(allowed, i ? ", " : "", sizeof allowed));
-    PetscCall(PetscStrlcat(allowed, choices[i], sizeof allowed));
-  }
+  PetscCall(DSChoicesAllowed(n, choices, allowed, sizeof allowed));
   PetscCall(DSOptionsRaw(key, allowed, text, sizeof text, &given));
   if (!given) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt i = 0; i < n && !found; i++) PetscCall(PetscStrcasecmp(text, choices[i], &found));
   PetscCheck(found, PETSC_COMM_WORLD, PETSC_ERR_ARG_UNKNOWN_TYPE, "input %s = %s is not known: allowed %s", key, text, allowed);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The index of a name among the choices (case-insensitive, surrounding spaces ignored), or -1. */
+static PetscInt DSChoiceIndex(char *item, PetscInt n, const char *const choices[])
+{
+  while (isspace((unsigned char)*item)) item++;
+  for (size_t l = strlen(item); l > 0 && isspace((unsigned char)item[l - 1]); l--) item[l - 1] = 0;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool eq = PETSC_FALSE;
+    if (PetscStrcasecmp(item, choices[i], &eq) == PETSC_SUCCESS && eq) return i;
+  }
+  return -1;
+}
+
+PetscErrorCode DSOptionsCheckChoiceList(const char key[], PetscInt n, const char *const choices[])
+{
+  char      text[256], allowed[512], what[560], out[512] = "", *save = NULL;
+  PetscBool given, used[64] = {PETSC_FALSE};
+  PetscInt  count = 0;
+
+  PetscFunctionBeginUser;
+  PetscCheck(n <= 64, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "at most 64 choices");
+  PetscCall(DSChoicesAllowed(n, choices, allowed, sizeof allowed));
+  PetscCall(PetscSNPrintf(what, sizeof what, "a comma-separated list of %s", allowed));
+  PetscCall(DSOptionsRaw(key, what, text, sizeof text, &given));
+  if (!given) PetscFunctionReturn(PETSC_SUCCESS);
+  for (const char *p = text; *p; p++)
+    PetscCheck(!(*p == ',' && (p == text || p[1] == ',' || p[1] == 0)), PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input %s = %s has an empty entry: allowed %s", key, text, what);
+  PetscCall(PetscStrncpy(out, text, sizeof out)); /* for the messages: strtok_r cuts text */
+  for (char *item = strtok_r(text, ",", &save); item; item = strtok_r(NULL, ",", &save), count++) {
+    PetscInt i = DSChoiceIndex(item, n, choices);
+    PetscCheck(i >= 0, PETSC_COMM_WORLD, PETSC_ERR_ARG_UNKNOWN_TYPE, "input %s = %s: entry '%s' is not known: allowed %s", key, out, item, what);
+    PetscCheck(!used[i], PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input %s = %s names '%s' twice: give each at most once", key, out, choices[i]);
+    used[i] = PETSC_TRUE;
+  }
+  out[0] = 0; /* canonical: the choices' own spelling, no spaces */
+  for (PetscInt i = 0, k = 0; i < n; i++) {
+    if (!used[i]) continue;
+    PetscCall(PetscStrlcat(out, k++ ? "," : "", sizeof out));
+    PetscCall(PetscStrlcat(out, choices[i], sizeof out));
+  }
+  PetscCall(PetscOptionsSetValue(NULL, key, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

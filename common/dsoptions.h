@@ -19,6 +19,8 @@ PetscErrorCode DSOptionsCheckRealArray(const char key[], const char unit[], Pets
 PetscErrorCode DSOptionsCheckString(const char key[]);
 /* a name that must be one of n choices (case-insensitive) */
 PetscErrorCode DSOptionsCheckChoice(const char key[], PetscInt n, const char *const choices[]);
+/* a comma-separated list of distinct names, each one of n choices (case-insensitive) */
+PetscErrorCode DSOptionsCheckChoiceList(const char key[], PetscInt n, const char *const choices[]);
 
 /* An options block (PetscOptionsBegin/End) around 'call', closed on every path: an error inside
  * a block would otherwise return before PetscOptionsEnd and leak the block. 'call' is evaluated

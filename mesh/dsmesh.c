@@ -1,7 +1,10 @@
 #include "dsmeshimpl.h"
 #include "dsoptions.h"
+#include <math.h>
 
 const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "well_mixed", "DSMeshType", "DS_MESH_", NULL};
+const char *const        DSMeshGradePointsR[] = {"axis", "np", "rim", "outer", "DSMeshGradePointR", "DS_GRADE_R_", NULL};
+const char *const        DSMeshGradePointsZ[] = {"vertebra", "cep", "DSMeshGradePointZ", "DS_GRADE_Z_", NULL};
 static const char *const DSWellMixedRegions[] = {"outside", "NP", "AF", "CEP", "DSRegion", "DS_REGION_", NULL};
 
 /* Defaults for an adult human lumbar disc; sources in doc/parameters.md. */
@@ -26,6 +29,9 @@ PetscErrorCode DSMeshCreate(MPI_Comm comm, DSMesh *mesh)
   (*mesh)->n[1] = 50;
   (*mesh)->n[2] = 1;
   (*mesh)->well_mixed_region = DS_REGION_NP;
+  (*mesh)->grade_ratio[0] = (*mesh)->grade_ratio[1] = 1;
+  (*mesh)->grade_toward[0] = 1 << DS_GRADE_R_RIM;
+  (*mesh)->grade_toward[1] = 1 << DS_GRADE_Z_VERTEBRA;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -59,6 +65,58 @@ static PetscErrorCode DSMeshOptionsInt(PetscOptionItems *PetscOptionsObject, con
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The names of the points in a grading mask, comma-separated; and the mask of such a list
+ * (already checked by DSOptionsCheckChoiceList, which writes the names in canonical form). */
+static PetscErrorCode DSMeshGradeNames(PetscInt g, PetscInt mask, char text[], size_t len, PetscInt *parsed)
+{
+  const char *const *points  = g ? DSMeshGradePointsZ : DSMeshGradePointsR;
+  PetscInt           npoints = g ? 2 : 4, n = 0;
+  char               copy[256], *save = NULL;
+
+  PetscFunctionBeginUser;
+  if (parsed) {
+    PetscCall(PetscStrncpy(copy, text, sizeof copy));
+    *parsed = 0;
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+      for (PetscInt p = 0; p < npoints; p++) {
+        PetscBool eq;
+        PetscCall(PetscStrcasecmp(item, points[p], &eq));
+        if (eq) *parsed |= 1 << p;
+      }
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  text[0] = 0;
+  for (PetscInt p = 0; p < npoints; p++) {
+    if (!(mask & (1 << p))) continue;
+    PetscCall(PetscStrlcat(text, n++ ? "," : "", len));
+    PetscCall(PetscStrlcat(text, points[p], len));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -mesh_grade_<dir> RATIO and -mesh_grade_<dir>_toward POINTS for physical direction g (0: r, 1: z) */
+static PetscErrorCode DSMeshReadGrading(DSMesh mesh, PetscOptionItems *PetscOptionsObject, PetscInt g)
+{
+  const char *dir = g ? "z" : "r";
+  PetscBool   set;
+  char        key[64], help[256], names[256], dflt[256];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(key, sizeof key, "-mesh_grade_%s", dir));
+  PetscCall(DSOptionsCheckReal(key, "1")); /* here, not before the type is known: a check marks the key used */
+  PetscCall(PetscSNPrintf(help, sizeof help, "ratio [1] of the widest to the narrowest cell %s, cells growing geometrically away from the -mesh_grade_%s_toward points; 1: uniform; allowed [1, 100]", g ? "through the height" : "along the radius", dir));
+  PetscCall(PetscOptionsReal(key, help, NULL, mesh->grade_ratio[g], &mesh->grade_ratio[g], NULL));
+  PetscCheck(mesh->grade_ratio[g] >= 1 && mesh->grade_ratio[g] <= 100, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "input %s = %g is out of range: allowed [1, 100] (the ratio of the widest to the narrowest cell; 1: uniform)", key, (double)mesh->grade_ratio[g]);
+  PetscCall(PetscStrlcat(key, "_toward", sizeof key));
+  PetscCall(DSOptionsCheckChoiceList(key, g ? 2 : 4, g ? DSMeshGradePointsZ : DSMeshGradePointsR));
+  PetscCall(PetscSNPrintf(help, sizeof help, "points [-] the %s grid lines cluster toward, comma-separated: %s", g ? "height" : "radial", g ? "vertebra (z = 0, H), cep (z = t, H - t)" : "axis, np (NP/AF), rim (edge of the CEP), outer"));
+  PetscCall(DSMeshGradeNames(g, mesh->grade_toward[g], dflt, sizeof dflt, NULL));
+  PetscCall(PetscOptionsString(key, help, NULL, dflt, names, sizeof names, &set));
+  if (set) PetscCall(DSMeshGradeNames(g, 0, names, sizeof names, &mesh->grade_toward[g]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOptionsObject)
 {
   PetscEnum type = (PetscEnum)mesh->type;
@@ -86,6 +144,8 @@ static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOpti
     PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[2]));
     break;
   }
+  if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 0));
+  if (mesh->type != DS_MESH_WELL_MIXED) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 1));
   PetscCall(DSParamsSetFromOptions(PetscOptionsObject, DS_GEOM_N, mesh->geom));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -108,21 +168,16 @@ PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Piecewise-uniform faces: region boundaries fall on faces, so no cell straddles an interface. */
-static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal breaks[], PetscInt n, PetscReal xf[])
+/* Cells per segment, in proportion to the lengths (largest remainder). */
+static PetscErrorCode DSMeshSegmentCounts(PetscInt nseg, const PetscReal a[], const PetscReal b[], PetscInt n, PetscInt count[])
 {
-  PetscInt  nseg = 0, count[8], total = 0;
-  PetscReal a[8], b[8];
+  PetscInt  total = 0;
+  PetscReal rem[8], L = b[nseg - 1] - a[0];
 
   PetscFunctionBeginUser;
-  for (PetscInt s = 0; s < nseg_in; s++) {
-    if (breaks[s + 1] - breaks[s] <= 1e-12 * (breaks[nseg_in] - breaks[0])) continue;
-    a[nseg] = breaks[s], b[nseg] = breaks[s + 1], nseg++;
-  }
   PetscCheck(n >= nseg, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "a direction with %" PetscInt_FMT " regions needs at least that many cells, not %" PetscInt_FMT, nseg, n);
   /* largest remainder; ties (equal segments, e.g. the two endplates) go together or to the
    * longest segment, so a symmetric geometry gets a symmetric grid */
-  PetscReal rem[8], L = b[nseg - 1] - a[0];
   for (PetscInt s = 0; s < nseg; s++) {
     PetscReal x = n * (b[s] - a[s]) / L;
     count[s]    = PetscMax(1, (PetscInt)PetscFloorReal(x + 1e-9));
@@ -149,9 +204,101 @@ static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal bre
       if (count[s] > 1 && (best < 0 || count[s] > count[best])) best = s;
     count[best]--, total--;
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Geometric grading of one direction [lo, hi] toward points p[]: the cell width follows the size
+ * function w(x) = ratio^(d(x) / dmax), d the distance to the nearest point, dmax its largest value
+ * in the direction, so cells grow by a constant factor per mm away from the points and the widest
+ * is 'ratio' times the narrowest. Faces equidistribute Phi(x) = integral of 1/w from lo: the grid
+ * is one fixed smooth mapping of a uniform one, refined by refining the uniform one. */
+typedef struct {
+  PetscInt  np, nk;
+  PetscReal p[4], knot[12], c; /* c = ln(ratio) / dmax */
+} DSGrading;
+
+static PetscReal DSGradingDistance(const DSGrading *g, PetscReal x)
+{
+  PetscReal d = PETSC_MAX_REAL;
+  for (PetscInt i = 0; i < g->np; i++) d = PetscMin(d, PetscAbsReal(x - g->p[i]));
+  return d;
+}
+
+/* The knots (ends, points, midpoints between points: where d is not linear), sorted; c. */
+static void DSGradingSetUp(DSGrading *g, PetscReal lo, PetscReal hi, PetscReal ratio)
+{
+  PetscReal dmax = 0;
+  g->nk          = 0;
+  g->knot[g->nk++] = lo, g->knot[g->nk++] = hi;
+  for (PetscInt i = 0; i < g->np; i++) {
+    g->knot[g->nk++] = g->p[i];
+    for (PetscInt j = i + 1; j < g->np; j++) g->knot[g->nk++] = 0.5 * (g->p[i] + g->p[j]);
+  }
+  for (PetscInt i = 1; i < g->nk; i++) /* insertion sort */
+    for (PetscInt j = i; j > 0 && g->knot[j - 1] > g->knot[j]; j--) {
+      PetscReal t = g->knot[j];
+      g->knot[j] = g->knot[j - 1], g->knot[j - 1] = t;
+    }
+  for (PetscInt i = 0; i < g->nk; i++) dmax = PetscMax(dmax, DSGradingDistance(g, g->knot[i]));
+  g->c = dmax > 0 ? PetscLogReal(ratio) / dmax : 0;
+}
+
+/* Phi(x) = integral from the first knot to x of exp(-c d(y)) dy, exact: d is linear between knots. */
+static PetscReal DSGradingPhi(const DSGrading *g, PetscReal x)
+{
+  PetscReal phi = 0;
+  for (PetscInt k = 0; k + 1 < g->nk && g->knot[k] < x; k++) {
+    PetscReal x0 = g->knot[k], x1 = PetscMin(g->knot[k + 1], x), len = x1 - x0;
+    if (g->knot[k + 1] <= x0) continue;
+    PetscReal d0 = DSGradingDistance(g, x0), slope = (DSGradingDistance(g, g->knot[k + 1]) - d0) / (g->knot[k + 1] - x0), b = -g->c * slope;
+    phi += PetscAbsReal(b * len) < 1e-12 ? len * PetscExpReal(-g->c * d0) * (1 + 0.5 * b * len) : PetscExpReal(-g->c * d0) * (PetscReal)expm1((double)(b * len)) / b;
+  }
+  return phi;
+}
+
+/* The m lower faces of [a, b]: Phi increases by equal steps from face to face (bisection). */
+static void DSGradingFill(const DSGrading *g, PetscReal a, PetscReal b, PetscInt m, PetscReal xf[])
+{
+  PetscReal pa = DSGradingPhi(g, a), pb = DSGradingPhi(g, b);
+  xf[0]        = a;
+  for (PetscInt c = 1; c < m; c++) {
+    PetscReal target = pa + (pb - pa) * c / m, l = xf[c - 1], r = b;
+    for (PetscInt it = 0; it < 200 && r - l > 1e-15 * (PetscAbsReal(a) + PetscAbsReal(b)); it++) {
+      PetscReal mid = 0.5 * (l + r);
+      if (DSGradingPhi(g, mid) < target) l = mid;
+      else r = mid;
+    }
+    xf[c] = 0.5 * (l + r);
+  }
+}
+
+/* Piecewise faces: region boundaries fall on faces, so no cell straddles an interface. Cells go
+ * to the segments in proportion to their lengths, or with grading toward the ngp points gp[],
+ * to their shares of Phi; uniform within a segment, or graded. */
+static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal breaks[], PetscInt n, PetscReal ratio, PetscInt ngp, const PetscReal gp[], PetscReal xf[])
+{
+  PetscInt  nseg = 0, count[8];
+  PetscReal a[8], b[8], pa[8], pb[8], L = breaks[nseg_in] - breaks[0];
+  DSGrading g;
+  PetscBool graded = (PetscBool)(ratio != 1 && ngp > 0);
+
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < nseg_in; s++) {
+    if (breaks[s + 1] - breaks[s] <= 1e-12 * L) continue;
+    a[nseg] = breaks[s], b[nseg] = breaks[s + 1], nseg++;
+  }
+  g.np = ngp;
+  for (PetscInt i = 0; i < ngp; i++) g.p[i] = gp[i];
+  if (graded) DSGradingSetUp(&g, breaks[0], breaks[nseg_in], ratio);
+  for (PetscInt s = 0; s < nseg; s++) pa[s] = graded ? DSGradingPhi(&g, a[s]) : a[s], pb[s] = graded ? DSGradingPhi(&g, b[s]) : b[s];
+  PetscCall(DSMeshSegmentCounts(nseg, pa, pb, n, count));
   PetscInt i = 0;
-  for (PetscInt s = 0; s < nseg; s++)
-    for (PetscInt c = 0; c < count[s]; c++) xf[i++] = a[s] + (b[s] - a[s]) * c / count[s];
+  for (PetscInt s = 0; s < nseg; s++) {
+    if (graded) DSGradingFill(&g, a[s], b[s], count[s], xf + i);
+    else
+      for (PetscInt c = 0; c < count[s]; c++) xf[i + c] = a[s] + (b[s] - a[s]) * c / count[s];
+    i += count[s];
+  }
   xf[n] = b[nseg - 1];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -160,8 +307,8 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
 {
   const DSParam *g = mesh->geom;
   PetscReal      H = g[DS_GEOM_HEIGHT].value, t = g[DS_GEOM_CEP_THICKNESS].value;
-  PetscReal      zb[4] = {0, t, H - t, H};
-  PetscInt       zdir  = mesh->dim - 1;
+  PetscReal      zb[4] = {0, t, H - t, H}, gp[4];
+  PetscInt       zdir  = mesh->dim - 1, ngp = 0;
 
   PetscFunctionBeginUser;
   for (PetscInt d = 0; d < mesh->dim; d++) PetscCall(PetscMalloc1(mesh->n[d] + 1, &mesh->xf[d]));
@@ -169,10 +316,15 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
     mesh->xf[0][0] = 0, mesh->xf[0][1] = H;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(DSMeshPiecewiseFaces(3, zb, mesh->n[zdir], mesh->xf[zdir]));
+  if (mesh->grade_toward[1] & (1 << DS_GRADE_Z_VERTEBRA)) gp[ngp++] = 0, gp[ngp++] = H;
+  if (mesh->grade_toward[1] & (1 << DS_GRADE_Z_CEP)) gp[ngp++] = t, gp[ngp++] = H - t;
+  PetscCall(DSMeshPiecewiseFaces(3, zb, mesh->n[zdir], mesh->grade_ratio[1], ngp, gp, mesh->xf[zdir]));
   if (mesh->type == DS_MESH_AXISYMMETRIC) {
-    PetscReal R = g[DS_GEOM_RADIUS].value, rb[4] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R};
-    PetscCall(DSMeshPiecewiseFaces(3, rb, mesh->n[0], mesh->xf[0]));
+    PetscReal R = g[DS_GEOM_RADIUS].value, rb[4] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R}, rp[4];
+    PetscInt  nrp = 0;
+    for (PetscInt p = 0; p < 4; p++) /* the points are the breaks, in the order of DSMeshGradePointR */
+      if (mesh->grade_toward[0] & (1 << p)) rp[nrp++] = rb[p];
+    PetscCall(DSMeshPiecewiseFaces(3, rb, mesh->n[0], mesh->grade_ratio[0], nrp, rp, mesh->xf[0]));
   } else if (mesh->type == DS_MESH_3D) {
     PetscReal semi[2] = {g[DS_GEOM_SEMI_AP].value, g[DS_GEOM_SEMI_LAT].value};
     for (PetscInt d = 0; d < 2; d++)
@@ -465,7 +617,16 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer)
                                    mesh->n[0], mesh->n[1], mesh->n[2], mesh->nactive, (double)g[DS_GEOM_HEIGHT].value));
   if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(PetscViewerASCIIPrintf(viewer, ", radius %g mm", (double)g[DS_GEOM_RADIUS].value));
   if (mesh->type == DS_MESH_3D) PetscCall(PetscViewerASCIIPrintf(viewer, ", semi-axes %g x %g mm", (double)g[DS_GEOM_SEMI_AP].value, (double)g[DS_GEOM_SEMI_LAT].value));
-  PetscCall(PetscViewerASCIIPrintf(viewer, ", CEP %g mm\n", (double)g[DS_GEOM_CEP_THICKNESS].value));
+  PetscCall(PetscViewerASCIIPrintf(viewer, ", CEP %g mm", (double)g[DS_GEOM_CEP_THICKNESS].value));
+  for (PetscInt d = 0; d < 2; d++) {
+    const char *const *points = d ? DSMeshGradePointsZ : DSMeshGradePointsR;
+    PetscInt           n = 0;
+    if (mesh->grade_ratio[d] == 1 || (d == 0 && mesh->type != DS_MESH_AXISYMMETRIC) || mesh->type == DS_MESH_WELL_MIXED) continue;
+    PetscCall(PetscViewerASCIIPrintf(viewer, "; %s graded x%g toward", d ? "z" : "r", (double)mesh->grade_ratio[d]));
+    for (PetscInt p = 0; p < (d ? 2 : 4); p++)
+      if (mesh->grade_toward[d] & (1 << p)) PetscCall(PetscViewerASCIIPrintf(viewer, "%s%s", n++ ? ", " : " ", points[p]));
+  }
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

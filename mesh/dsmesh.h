@@ -16,6 +16,13 @@ typedef struct _p_DSMesh *DSMesh;
  * face: the kinetics without gradients, as a well-mixed culture. Laid out like the slab. */
 typedef enum { DS_MESH_SLAB = 0, DS_MESH_AXISYMMETRIC = 1, DS_MESH_3D = 2, DS_MESH_WELL_MIXED = 3 } DSMeshType;
 extern const char *const DSMeshTypes[];
+/* Points a direction's grid lines can be graded toward (-mesh_grade_r_toward, -mesh_grade_z_toward):
+ * radial: the axis, the NP/AF interface, the endplate rim (edge of the CEP), the outer AF surface;
+ * height: the vertebral surfaces z = 0 and H, the CEP/disc interfaces z = t and H - t. */
+typedef enum { DS_GRADE_R_AXIS = 0, DS_GRADE_R_NP = 1, DS_GRADE_R_RIM = 2, DS_GRADE_R_OUTER = 3 } DSMeshGradePointR;
+typedef enum { DS_GRADE_Z_VERTEBRA = 0, DS_GRADE_Z_CEP = 1 } DSMeshGradePointZ;
+extern const char *const DSMeshGradePointsR[];
+extern const char *const DSMeshGradePointsZ[];
 
 #define DS_MAX_FACES 6
 

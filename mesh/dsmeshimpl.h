@@ -16,5 +16,10 @@ struct _p_DSMesh {
   PetscInt   nactive;
   PetscBool  setup;
   DSRegion   well_mixed_region;
+  /* geometric grading (doc/meshes.md): per physical direction (0: radial, 1: height) the ratio
+   * of the largest to the smallest cell of a graded segment and the points graded toward, as a
+   * bit mask over DSMeshGradePointsR / DSMeshGradePointsZ */
+  PetscReal  grade_ratio[2];
+  PetscInt   grade_toward[2];
 };
 #endif

@@ -136,6 +136,42 @@ START_TEST(mms_slab_interface)
 }
 END_TEST
 
+/* The observed orders between successive grids from grid 'first' on, each at least 'min_order'
+ * (graded grids: the stretching is a fixed smooth mapping, so the scheme must keep its second
+ * order once the grid resolves the mapping). */
+static void CheckMinOrders(const char *name, int n, const PetscReal e[], const PetscReal h[], PetscReal min_order, int first)
+{
+  printf("%s: L2 errors", name);
+  for (int i = 0; i < n; i++) printf(" %.3e", (double)e[i]);
+  printf("; observed orders");
+  for (int i = 1; i < n; i++) printf(" %.3f", (double)DSTestOrder(e[i - 1], e[i], h[i - 1], h[i]));
+  printf("\n");
+  for (int i = first; i < n; i++) {
+    ck_assert_double_ge(DSTestOrder(e[i - 1], e[i], h[i - 1], h[i]), min_order);
+    ck_assert_double_le(DSTestOrder(e[i - 1], e[i], h[i - 1], h[i]), 2.3);
+  }
+}
+
+/* The same interface solution on grids graded 8x toward both vertebrae and both CEP interfaces:
+ * cells of different widths meet at every interface and the two-point flux must use the true
+ * centre-to-face distances. */
+START_TEST(mms_slab_graded)
+{
+  PetscReal e[4], einf[4], h[4];
+  const int n[4] = {40, 80, 160, 320};
+  memset(&ds_test, 0, sizeof ds_test);
+  H = 10, tcep = 1, Dcep = 0.36, Dnp = 1.8;
+  ds_test.D[DS_REGION_CEP] = Dcep, ds_test.D[DS_REGION_NP] = Dnp;
+  ds_test.exact = Interface1DExact, ds_test.source = Interface1DSource, ds_test.C0 = 1;
+  for (int i = 0; i < 4; i++) {
+    char opts[256];
+    snprintf(opts, sizeof opts, "-model test_linear -mesh_type slab -mesh_height 10 -mesh_cep_thickness 1 -mesh_nz %d -mesh_grade_z 8 -mesh_grade_z_toward vertebra,cep", n[i]);
+    SolveAndMeasure(opts, Interface1DExact, &e[i], &einf[i], &h[i]);
+  }
+  CheckMinOrders("MMS slab graded 8x toward vertebrae and CEP interfaces", 4, e, h, 1.8, 1);
+}
+END_TEST
+
 /* ---- Axisymmetric: u = Z(z) (2 + cos(pi r / R)) with Z the 1D interface profile; the CEP spans
  * the full radius (cep_fraction 1) and D_NP = D_AF, so D jumps only across z = t and H - t. ---- */
 static PetscReal RadialPart(PetscReal r) { return 2 + PetscCosReal(PETSC_PI * r / Rdisc); }
@@ -172,6 +208,30 @@ START_TEST(mms_axisymmetric_interface)
 }
 END_TEST
 
+/* The axisymmetric solution on a grid graded in r (6x toward the NP/AF and rim points: with
+ * -mesh_cep_fraction 1 the rim is the outer surface) and in z (6x toward the vertebrae and the
+ * CEP interfaces). */
+START_TEST(mms_axisymmetric_graded)
+{
+  PetscReal e[3], einf[3], h[3];
+  const int n[3] = {24, 48, 96};
+  memset(&ds_test, 0, sizeof ds_test);
+  H = 10, tcep = 1, Dcep = 0.36, Dnp = 1.8, Rdisc = 10;
+  for (PetscInt r = 0; r < DS_NUM_REGIONS; r++) ds_test.D[r] = Dnp;
+  ds_test.D[DS_REGION_CEP] = Dcep;
+  ds_test.exact = AxiExact, ds_test.source = AxiSource, ds_test.C0 = 1;
+  for (int i = 0; i < 3; i++) {
+    char opts[320];
+    snprintf(opts, sizeof opts,
+             "-model test_linear -mesh_type axisymmetric -mesh_height 10 -mesh_radius 10 -mesh_cep_thickness 1 -mesh_np_fraction 0.6 -mesh_cep_fraction 1 -mesh_nr %d -mesh_nz %d "
+             "-mesh_grade_r 6 -mesh_grade_r_toward np,rim -mesh_grade_z 6 -mesh_grade_z_toward vertebra,cep",
+             n[i], n[i]);
+    SolveAndMeasure(opts, AxiExact, &e[i], &einf[i], &h[i]);
+  }
+  CheckMinOrders("MMS axisymmetric graded 6x in r and z", 3, e, h, 1.8, 1);
+}
+END_TEST
+
 /* ---- 3D elliptical disc, uniform D, stair-step Dirichlet boundary at the face centres. ---- */
 static PetscReal Exact3D(const PetscReal x[3]) { return 2 + PetscSinReal(0.2 * x[0] + 0.1) * PetscCosReal(0.15 * x[1]) * PetscSinReal(PETSC_PI * x[2] / H + 0.3); }
 
@@ -203,6 +263,31 @@ START_TEST(mms_3d)
 }
 END_TEST
 
+/* The 3D solution with the height graded 4x toward the vertebrae. */
+START_TEST(mms_3d_graded)
+{
+  PetscReal e[3], einf[3], h[3];
+  const int n[3][3] = {
+    {10, 14, 8 },
+    {20, 28, 16},
+    {40, 56, 32}
+  };
+  memset(&ds_test, 0, sizeof ds_test);
+  H = 8, Dnp = 1.8;
+  SetUniformD(Dnp);
+  ds_test.exact = Exact3D, ds_test.source = Source3D, ds_test.C0 = 2;
+  for (int i = 0; i < 3; i++) {
+    char opts[320];
+    snprintf(opts, sizeof opts,
+             "-model test_linear -mesh_type 3d -mesh_height 8 -mesh_semi_axis_ap 10 -mesh_semi_axis_lateral 14 -mesh_cep_thickness 1 -mesh_nx %d -mesh_ny %d -mesh_nz %d "
+             "-mesh_grade_z 4 -mesh_grade_z_toward vertebra -steady_pc_type hypre",
+             n[i][0], n[i][1], n[i][2]);
+    SolveAndMeasure(opts, Exact3D, &e[i], &einf[i], &h[i]);
+  }
+  CheckMinOrders("MMS 3D graded 4x in z toward the vertebrae", 3, e, h, 1.8, 2); /* 8 cells in z do not resolve the mapping */
+}
+END_TEST
+
 Suite *FVSuite(void)
 {
   Suite *s  = suite_create("finite volumes");
@@ -213,6 +298,9 @@ Suite *FVSuite(void)
   tcase_add_test(tc, mms_slab_interface);
   tcase_add_test(tc, mms_axisymmetric_interface);
   tcase_add_test(tc, mms_3d);
+  tcase_add_test(tc, mms_slab_graded);
+  tcase_add_test(tc, mms_axisymmetric_graded);
+  tcase_add_test(tc, mms_3d_graded);
   suite_add_tcase(s, tc);
   return s;
 }
