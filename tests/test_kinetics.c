@@ -6,7 +6,7 @@
 
 START_TEST(bibby_published_values)
 {
-  /* PARAMETERS.md: at pH 7.4 and 5.8 kPa, Q_O2 = 6.04 and Q_lac = 171.6 nmol/10^6 cells/h */
+  /* Bibby et al. 2005 (doc/parameters.md, Sources): at pH 7.4 and 5.8 kPa, Q_O2 = 6.04 and Q_lac = 171.6 nmol/10^6 cells/h */
   ck_assert_double_eq_tol(DSBibbyOxygenRate(7.4, 5.8), 6.04, 0.005);
   ck_assert_double_eq_tol(DSBibbyLactateRate(7.4, 5.8), 171.6, 0.05);
   ck_assert_double_eq_tol(DSBibbyPH(0.0), 7.4, 1e-12);
