@@ -17,8 +17,10 @@ which the answer does not change is reported as such.
 
 --uncertain N then runs a Latin hypercube of N discs over every documented plausible range of the
 model (discsim-study, `uncertain: true`) at the value found and reports the fraction of them in
-which the criterion holds, with its 95 % Wilson interval. (There the figure is read at --until, or
-at the end of the run: discsim-study records values at given times, not over the run.) Extra discsim keys after `--` apply to
+which the criterion holds, with its 95 % Wilson interval. There each disc's figure is reduced over
+up to 30 output times up to --until (discsim-study records values at given times): every output
+time when there are no more, else the time of the extreme in the run at the answer, the last
+time and others evenly spread. Extra discsim keys after `--` apply to
 every run. Exit status 0 when an answer was found, 1 when the criterion holds or fails over the
 whole range, 2 on bad input.
 """
@@ -89,14 +91,16 @@ def figure_of(csv_path, figure, over, until):
             raise SystemExit("dose_find: the runs have no key figure '%s' (they have: %s)" % (figure, " ".join(names[1:])))
         k = names.index(figure)
         rows = [list(map(float, line.split(","))) for line in f if line.strip()]
-    values = [r[k] for r in rows if until is None or r[0] <= until * (1 + 1e-12)]
-    if not values:
+    kept = [(r[0], r[k]) for r in rows if until is None or r[0] <= until * (1 + 1e-12)]
+    if not kept:
         raise SystemExit("dose_find: no output time up to --until")
-    return {"min": min, "max": max, "end": lambda v: v[-1]}[over](values)
+    values = [v for _, v in kept]
+    return {"min": min, "max": max, "end": lambda v: v[-1]}[over](values), kept
 
 
 class Member:
     count = 0
+    series = {}  # value -> [(time h, figure)] of that member, up to --until
 
 
 def run(a, work, value):
@@ -108,7 +112,8 @@ def run(a, work, value):
     if r.returncode:
         err = [l for l in r.stdout.splitlines() if "error" in l]
         raise SystemExit("dose_find: the run with -%s %g failed: %s" % (a.key, value, err[-1] if err else r.stdout[-300:]))
-    q = figure_of(out[:-4] + ".csv", a.figure, a.over, a.until)
+    q, series = figure_of(out[:-4] + ".csv", a.figure, a.over, a.until)
+    Member.series[value] = series
     ok = OPS[a.op](q, a.threshold)
     print("  member %2d: -%s %-12.6g %s %s = %.6g  %s" % (Member.count, a.key, value, a.over, a.figure, q, "passes" if ok else "fails"), flush=True)
     for ext in (".exo", ".csv"):
@@ -141,14 +146,29 @@ def search(a, work):
     return good, "found"
 
 
+def sample_times(a, value, most=30):
+    """Output times at which the plausible discs are read: the extreme of the figure in the run at
+    the answer, the last time, and others evenly spread (discsim-study takes up to 32 quantities)."""
+    series = Member.series[value]
+    times = [t for t, _ in series]
+    if a.over == "end" or len(times) <= most:
+        return times if a.over != "end" else times[-1:]
+    pick = {times[-1], (min if a.over == "min" else max)(series, key=lambda tv: tv[1])[0]}
+    step = (len(times) - 1) / (most - len(pick))
+    pick.update(times[round(i * step)] for i in range(most - len(pick)))
+    return sorted(pick)
+
+
 def uncertain_fraction(a, work, value):
-    """LHS over every documented plausible range (discsim-study), the key fixed at value."""
+    """LHS over every documented plausible range (discsim-study), the key fixed at value; each disc
+    reduced (min, max or end) over the sampled output times."""
     study = os.path.join(work, "uncertain.yaml")
     with open(study, "w") as f:
         f.write("base: %s\nset:\n  %s: %r\n" % (os.path.abspath(a.scenario), a.key, value))
         for k, v in zip(a.extra[::2], a.extra[1::2]):
             f.write("  %s: %s\n" % (k.lstrip("-"), v))
-        quantity = a.figure if a.until is None else "{name: %s, times: [%r]}" % (a.figure, a.until)
+        times = sample_times(a, value)
+        quantity = "{name: %s, times: [%s]}" % (a.figure, ", ".join(repr(t) for t in times))
         f.write("uncertain: true\ndesign:\n  type: lhs\n  samples: %d\nquantities:\n  - %s\nseed: %d\n" % (a.uncertain, quantity, a.seed))
         f.write("output: %s\n" % os.path.join(work, "uncertain.csv"))
     exe = os.path.join(os.path.dirname(a.discsim), "discsim-study")
@@ -158,9 +178,11 @@ def uncertain_fraction(a, work, value):
         raise SystemExit("dose_find: the uncertainty study failed: %s" % r.stdout[-500:])
     import csv
     rows = list(csv.DictReader(open(os.path.join(work, "uncertain.csv"))))
-    col = next(c for c in rows[0] if c.split(" ")[0].startswith(a.figure))
+    cols = [c for c in rows[0] if c.split(" ")[0].split("@")[0] == a.figure]
+    reduce = {"min": min, "max": max, "end": lambda v: v[-1]}[a.over]
     done = [r for r in rows if r.get("status", "ok") == "ok"]
-    passed = sum(1 for r in done if OPS[a.op](float(r[col]), a.threshold))
+    passed = sum(1 for r in done if OPS[a.op](reduce([float(r[c]) for c in cols]), a.threshold))
+    print("(each disc read at %d output times up to %g h, the extreme of the run at the answer among them)" % (len(cols), Member.series[value][-1][0]))
     n, p, z = len(done), (passed / len(done) if done else float("nan")), 1.96
     lo = (p + z * z / (2 * n) - z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n) if n else float("nan")
     hi = (p + z * z / (2 * n) + z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n) if n else float("nan")
