@@ -41,7 +41,7 @@ struct _p_DSIntegrator {
   PetscBool         warned_negative;
 };
 
-#define DS_TINY_STEP_FRACTION 1e-10 /* of the time span: a step this small makes no progress */
+#define DS_TINY_STEP_FRACTION 1e-10 /* times max(t, 1 h): a step this small makes no progress */
 #define DS_TINY_STEP_COUNT    100
 
 PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
@@ -700,7 +700,8 @@ static PetscErrorCode DSIntegratorCheckpoint(DSIntegrator ig, DSCVodeSession *s,
 }
 
 /* Why the integration cannot go on, for the message, from the last good state U at t: a value or a
- * rate that is not finite, else the unknown that leads CVODE's local error estimate. */
+ * rate that is not finite, else the unknown changing fastest for its tolerance and the one with
+ * the largest local error estimate. */
 static PetscErrorCode DSIntegratorExplain(DSIntegrator ig, DSCVodeSession *s, PetscReal t, Vec U, char text[], size_t len)
 {
   char      where[320], fastest[320];
