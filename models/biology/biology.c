@@ -159,6 +159,7 @@ static void LayoutFields(Biology *b)
   b->fields[s + DIAG_CELLS] = (DSFieldInfo){"cells_total", "cells/mm^3", "all viable cells", 4000};
   b->fields[s + DIAG_EXO]   = (DSFieldInfo){"exo_total", "particles/mm^3", "exosomes of every source in the tissue: free + internalised", 1e6};
   b->fields[s + DIAG_INJECTED] = (DSFieldInfo){"cells_injected", "cells/mm^3", "viable injected MSCs of every type (0 when none are injected)", 1000};
+  b->fields[s + DIAG_EXO_INT]  = (DSFieldInfo){"exo_internal", "particles/mm^3", "internalised exosomes of every source (0 when none are injected)", 1e6};
   for (PetscInt i = 0; i < s; i++) b->sink[i] = -1;
   BioExoFields(b); /* the pools' species, totals and boundary sinks */
 }
@@ -196,6 +197,10 @@ static PetscErrorCode LayoutFigures(DSModel m, Biology *b, PetscInt *nf)
   PetscCall(BioAddFigure(b, nf, "collagen2_NP_mean", "1", b->COL, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
   PetscCall(BioAddFigure(b, nf, "mmp_NP_mean", "1", b->MMP, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
   PetscCall(BioAddFigure(b, nf, "cytokine_NP_mean", "1", b->CYT, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
+  /* all sources together, the same columns whatever is injected (and none), so that runs compare;
+   * then per source */
+  PetscCall(BioAddFigure(b, nf, "exo_total_disc", "particles", s + DIAG_EXO, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "exo_internal_disc", "particles", s + DIAG_EXO_INT, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
   PetscCall(BioExoFigures(b, nf));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -54,7 +54,7 @@ enum {
 
 /* ------------------------------------------------------------------------------------------
  * Model data */
-enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, DIAG_INJECTED, NDIAG }; /* then one per vesicle pool: its free + internalised */
+enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, DIAG_INJECTED, DIAG_EXO_INT, NDIAG }; /* then one per vesicle pool: its free + internalised */
 #define BIO_MAX_POP (1 + BIO_MAX_CELL_TYPES)
 
 typedef struct {

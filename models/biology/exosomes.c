@@ -139,11 +139,12 @@ void BioExoEffects(const Biology *b, const PetscScalar u[], BioState *s)
 
 void BioExoDiagnostics(const Biology *b, const PetscScalar u[], PetscScalar d[])
 {
-  d[DIAG_EXO] = 0;
+  d[DIAG_EXO] = d[DIAG_EXO_INT] = 0;
   for (PetscInt k = 0; k < b->nexo; k++) {
     const ExoPool *p = &b->pool[k];
     d[p->diag] = u[p->sp[POOL_FREE]] + u[p->sp[POOL_INTERNAL]];
     d[DIAG_EXO] += d[p->diag];
+    d[DIAG_EXO_INT] += u[p->sp[POOL_INTERNAL]];
   }
 }
 

@@ -109,6 +109,10 @@ static PetscErrorCode DSRunDeclareFigures(DSRunContext *ctx, PetscBool per_area)
       PetscInt ndose = 0;
       PetscCall(DSRunAddTracker(ctx, &figs[f], f, -1, 0));
       for (PetscInt e = 0; e < nev; e++) ndose += ev[e].species == figs[f].persistence_of;
+      if (ndose > 1 && ctx->npersist + ndose > DS_MAX_PERSIST) { /* the last dose is still tracked */
+        PetscCall(PetscPrintf(ctx->comm, "note: %" PetscInt_FMT " doses tracked by %s: too many for a per-dose table (DS_MAX_PERSIST = %d trackers in all); only the last dose is reported\n", ndose, figs[f].name, DS_MAX_PERSIST));
+        ndose = 0;
+      }
       for (PetscInt e = 0, k = 0; e < nev && ndose > 1; e++)
         if (ev[e].species == figs[f].persistence_of) PetscCall(DSRunAddTracker(ctx, &figs[f], f, k++, ev[e].time));
     }
