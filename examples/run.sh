@@ -42,12 +42,16 @@ cell_injection)
   plot profile "$out/bmsc_severe.exo" -f glucose --along z --times 167,192,888 --title "Glucose through the height at the axis, severe calcification, BMSC" -o "$out/glucose_profile.png"
   ;;
 exosome_dose)
+  # the file's first injection alone (each source, one dose), and the two sources together
+  awk '/^injection2:/ { skip = 1; next } skip && /^  / { next } { skip = 0; print }' "examples/$name.yaml" > "$out/one_dose.yaml"
+  one() { local label=$1; shift; "$discsim" "$out/one_dose.yaml" -output_file "$out/$label.exo" -output_overwrite -quiet "$@" | tee "$out/$label.txt"; }
   untreated
-  run bmsc
-  run amsc -injection1_what exo_amsc
-  run imsc -injection1_what exo_imsc
-  run plmsc -injection1_what exo_plmsc
-  run bmsc_weekly -injection1_repeat_every 168 -injection1_repeat_count 7
+  one bmsc
+  one amsc -injection1_what exo_amsc
+  one imsc -injection1_what exo_imsc
+  one plmsc -injection1_what exo_plmsc
+  one bmsc_weekly -injection1_repeat_every 168 -injection1_repeat_count 7
+  run combined
   plot "$out/untreated.csv" "$out/bmsc.csv" "$out/amsc.csv" "$out/imsc.csv" "$out/plmsc.csv" \
     --labels "no dose,BMSC exosomes,AMSC exosomes,iMSC exosomes,placenta-MSC exosomes" \
     -q exo_total_disc -q exo_internal_disc -q mmp_NP_mean -q aggrecan_NP_mean --floor 1e-5 --time d --xlim 0,40 \
@@ -55,6 +59,9 @@ exosome_dose)
   plot "$out/untreated.csv" "$out/bmsc.csv" "$out/bmsc_weekly.csv" --labels "no dose,one dose,weekly x8" \
     -q exo_total_disc -q exo_internal_disc -q mmp_NP_mean -q aggrecan_NP_mean --floor 1e-5 --time d \
     --title "10^10 BMSC exosomes: one dose against a weekly schedule" -o "$out/schedule.png" -o "$out/schedule.pdf"
+  plot "$out/combined.csv" --labels "BMSC (day 7) + placenta-MSC (day 14) exosomes" \
+    -q exo_bmsc_total_disc,exo_plmsc_total_disc -q exo_bmsc_internal_disc,exo_plmsc_internal_disc -q mmp_NP_mean --floor 1e-5 --time d --xlim 0,40 \
+    --title "Two sources in one run: each vesicle pool" -o "$out/combined.png" -o "$out/combined.pdf"
   ;;
 degeneration_years)
   run untreated

@@ -47,7 +47,7 @@ START_TEST(death_switches_at_thresholds)
   DSModel     m = DSTestCreateModel(opts);
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar u[16], r[16];
-  PetscInt    NAT = Species(m, "cells_native"), NPM = Species(m, "cells_NPMSC"), GLC = Species(m, "glucose"), LAC = Species(m, "lactate"), EXI = Species(m, "exo_internal");
+  PetscInt    NAT = Species(m, "cells_native"), NPM = Species(m, "cells_NPMSC"), GLC = Species(m, "glucose"), LAC = Species(m, "lactate"), EXI = Species(m, "exo_bmsc_internal");
   ck_assert_int_ge(NPM, 0);
 
   /* glucose: threshold 0.5 mM, Zhu law alpha = -2 (0.5 - G)/(G + 0.5) per day (K = 0.5 mM) */
@@ -132,40 +132,58 @@ START_TEST(matrix_homeostasis_and_turnover)
 }
 END_TEST
 
+/* every source injected: four vesicle pools, each a closed set of transfers whose boundary outflux
+ * goes to its own leaked species */
+static const char *EXO_ALL = "-injection5_what exo_amsc -injection5_dose 1e9 -injection6_what exo_imsc -injection6_dose 1e9 -injection7_what exo_plmsc -injection7_dose 1e9";
+static const char *EXO_SOURCES[4] = {"exo_bmsc", "exo_amsc", "exo_imsc", "exo_plmsc"};
+static const char *POOL_SUFFIX[5] = {"free", "internal", "degraded", "cleared", "leaked"};
+
+static void PoolSpecies(DSModel m, const char *what, PetscInt sp[5])
+{
+  for (int j = 0; j < 5; j++) {
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s", what, POOL_SUFFIX[j]);
+    sp[j] = Species(m, name);
+    ck_assert_msg(sp[j] >= 0, "no species %s", name);
+  }
+}
+
 START_TEST(exosome_transfers_conserve)
 {
-  char     opts[512];
+  char     opts[1024];
   unsigned seed = 99;
-  snprintf(opts, sizeof opts, "-model biology %s", MSC_ALL);
+  snprintf(opts, sizeof opts, "-model biology %s %s", MSC_ALL, EXO_ALL);
   DSModel  m = DSTestCreateModel(opts);
-  PetscInt nsp, EXF = Species(m, "exo_free"), EXI = Species(m, "exo_internal"), EXD = Species(m, "exo_degraded"), EXC = Species(m, "exo_cleared"), EXL = Species(m, "exo_leaked");
-  PetscInt sink;
+  PetscInt nsp, sp[4][5], sink;
   TestCall(DSModelGetNumSpecies(m, &nsp));
-  ck_assert_int_eq(nsp, 16);
-  TestCall(DSModelGetBoundarySink(m, EXF, &sink));
-  ck_assert_int_eq(sink, EXL);
-  for (PetscInt s = 0; s < nsp; s++)
-    if (s != EXF) {
-      TestCall(DSModelGetBoundarySink(m, s, &sink));
-      ck_assert_int_eq(sink, -1);
-    }
+  ck_assert_int_eq(nsp, 11 + 4 * 5);
+  for (int k = 0; k < 4; k++) PoolSpecies(m, EXO_SOURCES[k], sp[k]);
+  for (PetscInt s = 0; s < nsp; s++) {
+    PetscInt expect = -1;
+    for (int k = 0; k < 4; k++)
+      if (s == sp[k][0]) expect = sp[k][4];
+    TestCall(DSModelGetBoundarySink(m, s, &sink));
+    ck_assert_int_eq(sink, expect);
+  }
   PetscReal worst = 0;
   for (int trial = 0; trial < 500; trial++) {
     DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
-    PetscScalar u[16], r[16];
+    PetscScalar u[DS_MAX_SPECIES], r[DS_MAX_SPECIES];
     for (PetscInt s = 0; s < nsp; s++) {
       const DSFieldInfo *info;
       TestCall(DSModelGetField(m, s, &info));
       u[s] = Uniform(&seed, 0, 3) * info->scale;
     }
-    u[EXF] *= Uniform(&seed, 0, 1000);
+    for (int k = 0; k < 4; k++) u[sp[k][0]] *= Uniform(&seed, 0, 1000);
     TestCall(DSModelReaction(m, &pt, u, r, NULL));
-    PetscReal sum = r[EXF] + r[EXI] + r[EXD] + r[EXC] + r[EXL];
-    PetscReal mag = PetscAbsReal(r[EXF]) + PetscAbsReal(r[EXI]) + PetscAbsReal(r[EXD]) + PetscAbsReal(r[EXC]);
-    ck_assert_double_eq(r[EXL], 0);
-    worst = PetscMax(worst, PetscAbsReal(sum) / (mag + 1e-300));
+    for (int k = 0; k < 4; k++) {
+      PetscReal sum = 0, mag = 0;
+      for (int j = 0; j < 5; j++) sum += r[sp[k][j]], mag += PetscAbsReal(r[sp[k][j]]);
+      ck_assert_double_eq(r[sp[k][4]], 0);
+      worst = PetscMax(worst, PetscAbsReal(sum) / (mag + 1e-300));
+    }
   }
-  printf("exosome transfers: worst |sum of rates| / sum |rates| = %.2e\n", (double)worst);
+  printf("exosome transfers, 4 pools: worst |sum of a pool's rates| / sum |rates| = %.2e\n", (double)worst);
   ck_assert_double_le(worst, 1e-15);
   TestCall(DSModelDestroy(&m));
 }
@@ -176,12 +194,12 @@ START_TEST(cargo_decays_with_its_half_life)
   const PetscReal halves[] = {24, 11, 34};
   for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(halves); i++) {
     char opts[128];
-    if (i) snprintf(opts, sizeof opts, "-model biology -bio_exo_cargo_half_life %g", (double)halves[i]);
-    else snprintf(opts, sizeof opts, "-model biology"); /* the default: 24 h */
+    if (i) snprintf(opts, sizeof opts, "-model biology -injection1_what exo_bmsc -injection1_dose 1e9 -bio_exo_bmsc_cargo_half_life %g", (double)halves[i]);
+    else snprintf(opts, sizeof opts, "-model biology -injection1_what exo_bmsc -injection1_dose 1e9"); /* the default: 24 h */
     DSModel     m = DSTestCreateModel(opts);
     DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
     PetscScalar u[16], r[16];
-    PetscInt    EXF = Species(m, "exo_free"), EXI = Species(m, "exo_internal"), EXD = Species(m, "exo_degraded");
+    PetscInt    EXF = Species(m, "exo_bmsc_free"), EXI = Species(m, "exo_bmsc_internal"), EXD = Species(m, "exo_bmsc_degraded");
     HealthyState(m, DS_REGION_NP, 3, 7.1, u);
     u[EXF] = 0, u[EXI] = 3.7e7;
     TestCall(DSModelReaction(m, &pt, u, r, NULL));
@@ -217,7 +235,7 @@ START_TEST(schedule_expands)
   DSModel        m = DSTestCreateModel("-model biology -mesh_height 12 -bio_particles_per_ug 2e9 "
                                  "-injection1_what bmsc -injection1_time 24 -injection1_dose 1e6 -injection1_volume 100 -injection1_repeat_every 168 -injection1_repeat_count 2 "
                                  "-injection2_what exo_amsc -injection2_time 10 -injection2_dose_ug 5 -injection2_radius 1.5 -injection2_centre 1,0,4");
-  PetscInt       n, BM = Species(m, "cells_BMSC"), EXF = Species(m, "exo_free");
+  PetscInt       n, BM = Species(m, "cells_BMSC"), EXF = Species(m, "exo_amsc_free");
   const DSEvent *ev;
   ck_assert_int_ge(BM, 0);
   ck_assert_int_eq(Species(m, "cells_AMSC"), -1); /* only injected types become species */
@@ -242,7 +260,7 @@ START_TEST(schedule_expands)
       ck_assert_double_eq(ev[i].centre[2], 6); /* NP centre: height / 2 */
     }
   }
-  /* the dose-tracked figures point at exo_free */
+  /* the dose-tracked figures point at the pool's free vesicles */
   PetscInt        nf, npersist = 0;
   const DSFigure *figs;
   TestCall(DSModelGetFigures(m, &nf, &figs));
@@ -339,7 +357,6 @@ START_TEST(presets_set_defaults_keys_override)
   ck_assert_double_eq_tol(u[Species(m, "cytokine")], 1.0, 1e-3);
   TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, D));
   ck_assert_double_eq_tol(D[Species(m, "glucose")], 0.543 * 3e-10 * 3.6e9, 1e-15);
-  ck_assert_double_eq_tol(D[Species(m, "exo_free")], 0.543 * 3e-14 * 3.6e9, 1e-18);
   ck_assert_double_eq(D[Species(m, "cells_native")], 0);
   ck_assert_double_eq(D[Species(m, "aggrecan")], 0);
   TestCall(DSModelDestroy(&m));
@@ -361,19 +378,19 @@ START_TEST(jacobian_at_wide_states)
 {
   char     opts[512];
   unsigned seed = 31;
-  snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -bio_native_proliferation_rate 0.2 -bio_BMSC_proliferation_rate 0.5 %s", MSC_ALL);
+  snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -bio_native_proliferation_rate 0.2 -bio_BMSC_proliferation_rate 0.5 %s %s", MSC_ALL, EXO_ALL);
   DSModel         m = DSTestCreateModel(opts);
   PetscInt        nsp, GLC = Species(m, "glucose"), LAC = Species(m, "lactate");
   const PetscReal Gk[] = {0.5, 0.25, 0}, pHk[] = {6.78, 6.68, 6.8, 6.7, 6.5, 6.4, 4.95};
   PetscReal       worst = 0;
-  int             used = 0, hit[16 * 16] = {0}, outside = 0, nfill = 0, nhit = 0;
+  int             used = 0, hit[DS_MAX_SPECIES * DS_MAX_SPECIES] = {0}, outside = 0, nfill = 0, nhit = 0;
   const PetscInt *fill;
   TestCall(DSModelGetNumSpecies(m, &nsp));
   TestCall(DSModelGetJacobianFill(m, &fill));
   ck_assert_ptr_nonnull(fill);
   for (int trial = 0; trial < 2000 && used < 600; trial++) {
     DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
-    PetscScalar u[16];
+    PetscScalar u[DS_MAX_SPECIES];
     PetscReal   err;
     PetscBool   near = PETSC_FALSE;
     for (PetscInt s = 0; s < nsp; s++) {
@@ -391,7 +408,7 @@ START_TEST(jacobian_at_wide_states)
     TestCall(DSModelCheckJacobian(m, &pt, u, &err));
     worst = PetscMax(worst, err);
     { /* the analytic block itself: nothing the matrices would drop (outside the pattern) */
-      PetscScalar r[16], J[16 * 16];
+      PetscScalar r[DS_MAX_SPECIES], J[DS_MAX_SPECIES * DS_MAX_SPECIES];
       TestCall(DSModelReaction(m, &pt, u, r, J));
       for (PetscInt i = 0; i < nsp * nsp; i++) {
         if (J[i] != 0) hit[i] = 1;
@@ -400,11 +417,13 @@ START_TEST(jacobian_at_wide_states)
     }
   }
   { /* and nothing superfluous: every off-diagonal entry but the solver's sink is nonzero somewhere */
-    PetscInt EXF = Species(m, "exo_free"), EXL = Species(m, "exo_leaked");
-    for (PetscInt i = 0; i < nsp * nsp; i++)
-      if (fill[i] && i / nsp != i % nsp && i != EXL * nsp + EXF) nfill++, nhit += hit[i];
+    for (PetscInt i = 0; i < nsp * nsp; i++) {
+      PetscInt sink;
+      TestCall(DSModelGetBoundarySink(m, i % nsp, &sink));
+      if (fill[i] && i / nsp != i % nsp && i / nsp != sink) nfill++, nhit += hit[i];
+    }
   }
-  printf("biology with 3 MSC types: worst relative Jacobian error at %d wide states %.2e; %d of %d off-diagonal pattern entries nonzero somewhere\n", used, (double)worst, nhit, nfill);
+  printf("biology with 3 MSC types and 4 vesicle pools: worst relative Jacobian error at %d wide states %.2e; %d of %d off-diagonal pattern entries nonzero somewhere\n", used, (double)worst, nhit, nfill);
   ck_assert_int_ge(used, 500);
   ck_assert_double_lt(worst, 1e-5);
   ck_assert_int_eq(outside, 0);
@@ -414,17 +433,18 @@ START_TEST(jacobian_at_wide_states)
 END_TEST
 
 /* The declared Jacobian pattern: diagonal and boundary sink present, strictly sparser than a full
- * block for every species set (13: no MSCs, 14: one MSC type, 16: all three). */
+ * block for every species set (8: nothing injected, 14: one MSC type and one vesicle pool, 16: all
+ * three types and one pool). */
 START_TEST(jacobian_pattern_is_sparse)
 {
   char        opts[512];
   const char *sched[3] = {"", "-injection1_what npmsc -injection1_dose 1e7 -injection2_what exo_bmsc -injection2_dose 1e10", MSC_ALL};
-  const int   expect_n[3] = {13, 14, 16};
+  const int   expect_n[3] = {8, 14, 16};
   for (int k = 0; k < 3; k++) {
     snprintf(opts, sizeof opts, "-model biology %s", sched[k]);
     DSModel         m = DSTestCreateModel(opts);
     PetscInt        nsp, nz = 0, O2 = Species(m, "oxygen"), GLC = Species(m, "glucose");
-    PetscInt        AGG = Species(m, "aggrecan"), COL = Species(m, "collagen2"), CYT = Species(m, "cytokine"), EXI = Species(m, "exo_internal");
+    PetscInt        AGG = Species(m, "aggrecan"), COL = Species(m, "collagen2"), CYT = Species(m, "cytokine"), EXI = Species(m, "exo_bmsc_internal");
     const PetscInt *fill;
     TestCall(DSModelGetNumSpecies(m, &nsp));
     ck_assert_int_eq(nsp, expect_n[k]);
@@ -435,12 +455,60 @@ START_TEST(jacobian_pattern_is_sparse)
      * cargo effect on cytokine */
     ck_assert_int_eq(fill[O2 * nsp + GLC], 0);
     ck_assert_int_eq(fill[AGG * nsp + COL], 0);
-    ck_assert_int_eq(fill[CYT * nsp + EXI], 0);
+    if (EXI >= 0) ck_assert_int_eq(fill[CYT * nsp + EXI], 0);
     ck_assert_int_lt(nz, nsp * nsp);
     printf("biology, %d species: Jacobian pattern %d of %d entries, fill %.3f\n", (int)nsp, (int)nz, (int)(nsp * nsp), (double)nz / (double)(nsp * nsp));
-    if (nsp == 13) ck_assert_double_lt((double)nz / (nsp * nsp), 0.5);
+    if (nsp == 14) ck_assert_double_lt((double)nz / (nsp * nsp), 0.5);
     TestCall(DSModelDestroy(&m));
   }
+}
+END_TEST
+
+/* Each pool diffuses with the Stokes-Einstein diffusivity of its vesicle size, hindered by the
+ * Ogston law with the region's fibre radius and fraction; computed here from the constants. */
+static PetscReal OgstonD(PetscReal d_nm, PetscReal rf_nm, PetscReal phi)
+{
+  const PetscReal kT = 1.380649e-23 * (273.15 + 37), eta = 0.6913e-3; /* J; Pa s, water at 37 C */
+  return kT / (6 * PETSC_PI * eta * 0.5 * d_nm * 1e-9) * exp(-sqrt(phi) * (1 + 0.5 * d_nm / rf_nm)) * 3.6e9; /* mm^2/h */
+}
+
+START_TEST(exosome_diffusivity_by_size)
+{
+  DSModel         m = DSTestCreateModel("-model biology -bio_preset degenerate -injection1_what exo_bmsc -injection1_dose 1e9 -injection2_what exo_plmsc -injection2_dose 1e9 "
+                                        "-bio_exo_plmsc_diameter 60 -bio_exo_fibre_radius_AF 40 -bio_exo_fibre_fraction_AF 0.1");
+  const DSRegion  regions[3] = {DS_REGION_NP, DS_REGION_AF, DS_REGION_CEP};
+  const PetscReal rf[3] = {15, 40, 15}, phi[3] = {0.03, 0.1, 0.18}, factor[3] = {1, 1, 0.543}; /* CEP: degenerate preset x 0.543 */
+  const PetscReal diam[2] = {100, 60};
+  const char     *names[2] = {"exo_bmsc_free", "exo_plmsc_free"};
+  for (int r = 0; r < 3; r++) {
+    PetscReal D[DS_MAX_SPECIES];
+    TestCall(DSModelGetDiffusivity(m, regions[r], D));
+    for (int k = 0; k < 2; k++) {
+      PetscReal expect = factor[r] * OgstonD(diam[k], rf[r], phi[r]);
+      ck_assert_double_eq_tol(D[Species(m, names[k])], expect, 1e-12 * expect);
+    }
+    ck_assert_double_eq(D[Species(m, "exo_bmsc_internal")], 0);
+  }
+  /* 100 nm in water at 37 C: 6.57 um^2/s, the textbook magnitude */
+  ck_assert_double_eq_tol(DSBioExoDiffusivity(100, 1, 0), 6.57e-12, 0.01e-12);
+  TestCall(DSModelDestroy(&m));
+}
+END_TEST
+
+/* Two pools' cargo shares one saturation: at I_1 = I_2 = EC50 each holds a third, so the death
+ * reduction is (Emax_1 + Emax_2)/3 (BMSC 0.5, AMSC 0.3 by default) */
+START_TEST(cargo_of_two_pools_saturates_together)
+{
+  DSModel     m = DSTestCreateModel("-model biology -injection1_what exo_bmsc -injection1_dose 1e9 -injection2_what exo_amsc -injection2_dose 1e9");
+  DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
+  PetscScalar u[DS_MAX_SPECIES], r[DS_MAX_SPECIES];
+  PetscInt    NAT = Species(m, "cells_native"), LAC = Species(m, "lactate");
+  HealthyState(m, DS_REGION_NP, 3, 6.5, u);
+  u[Species(m, "exo_bmsc_internal")] = 1e6, u[Species(m, "exo_amsc_internal")] = 1e6;
+  PetscReal pH = DSBibbyPH(u[LAC]);
+  TestCall(DSModelReaction(m, &pt, u, r, NULL));
+  ck_assert_double_eq_tol(r[NAT], (1 - 0.8 / 3) * 4000 * (-(6.78 - pH)) / 24.0, 1e-12 * 4000);
+  TestCall(DSModelDestroy(&m));
 }
 END_TEST
 
@@ -452,6 +520,8 @@ Suite *BiologySuite(void)
   tcase_add_test(tc, matrix_homeostasis_and_turnover);
   tcase_add_test(tc, exosome_transfers_conserve);
   tcase_add_test(tc, cargo_decays_with_its_half_life);
+  tcase_add_test(tc, exosome_diffusivity_by_size);
+  tcase_add_test(tc, cargo_of_two_pools_saturates_together);
   tcase_add_test(tc, schedule_expands);
   tcase_add_test(tc, quasi_positivity);
   tcase_add_test(tc, metabolism_matches_nutrient_model);

@@ -5,9 +5,12 @@
 #  3. an exosome dose in a well-mixed NP (no nutrient use, constant cells) follows the two-
 #     compartment solution free -> internalised -> degraded, and the reported persistence time
 #     and effective half-life equal the roots of that solution;
-#  4. exosome bookkeeping in a disc, with a dose next to the endplate so vesicles leak, repeated:
-#     injected = free + internalised + degraded + cleared + leaked at every output, to round-off
-#     (exact linear solves: see test_events.c).
+#  4. two exosome sources in one well-mixed run (one dosed twice, one with its own uptake,
+#     clearance and cargo half-life): each pool follows its superposed closed form, and each dose's
+#     residence (integral of amount/dose until the next dose) and half-life equal the closed form's;
+#  5. exosome bookkeeping in a disc, two sources with doses next to the endplate so vesicles leak,
+#     one repeated: per pool, injected = free + internalised + degraded + cleared + leaked at every
+#     output, to round-off (exact linear solves: see test_events.c).
 set -u
 discsim=$(realpath "$1"); src=$(realpath "$2")
 source "$src/tools/env.sh"
@@ -22,8 +25,12 @@ run logistic $WM -bio_viable_fraction 0 -bio_BMSC_oxygen_factor 0 -bio_BMSC_glyc
 run exosomes $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_what exo_bmsc -injection1_time 0 -injection1_dose 1e9 \
     -injection1_radius 100 -time_final 400 -output_interval 10
 
-run leak -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -newton_pc_type lu -injection1_what exo_amsc -injection1_time 24 -injection1_dose 1e10 \
-    -injection1_radius 1.5 -injection1_centre 0,0,10 -injection1_repeat_every 72 -injection1_repeat_count 2 -time_final 400 -output_interval 8
+run pools $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_what exo_bmsc -injection1_time 0 -injection1_dose 1e9 \
+    -injection1_radius 100 -injection1_repeat_every 150 -injection1_repeat_count 1 -injection2_what exo_plmsc -injection2_time 40 -injection2_dose 3e9 \
+    -injection2_radius 100 -bio_exo_plmsc_uptake_rate 2e-5 -bio_exo_plmsc_clearance_half_life 6 -bio_exo_plmsc_cargo_half_life 11 -time_final 400 -output_interval 10
+run leak -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -newton_pc_type lu -cvode_atol_factor 1e-12 -injection1_what exo_amsc -injection1_time 24 -injection1_dose 1e10 \
+    -injection1_radius 1.5 -injection1_centre 0,0,10 -injection1_repeat_every 72 -injection1_repeat_count 2 \
+    -injection2_what exo_imsc -injection2_time 60 -injection2_dose 5e9 -injection2_radius 1.5 -injection2_centre 3,0,1 -time_final 400 -output_interval 8
 
 python3 - <<'PY'
 import csv, math
@@ -59,7 +66,7 @@ I = lambda t: kup * rho * D * (math.exp(-a * t) - math.exp(-kc * t)) / (kc - a)
 worst = 0
 for row in rows("exosomes"):
     t = col(row, "time_h")
-    for name, exact in (("exo_free_disc", F(t)), ("exo_internal_disc", I(t))):
+    for name, exact in (("exo_bmsc_free_disc", F(t)), ("exo_bmsc_internal_disc", I(t))):
         if exact > 1e-6 * D:
             worst = max(worst, abs(col(row, name) / exact - 1))
 check("well-mixed exosomes: free and internalised", worst < 1e-6, "worst relative difference from the closed form %.1e" % worst)
@@ -74,21 +81,64 @@ t10, t50 = root(lambda t: T(t) - 0.1, 0, 400), root(lambda t: T(t) - 0.5, 0, 400
 tpeak = math.log(a / kc) / (a - kc)
 thalf_cargo = root(lambda t: I(t) - 0.5 * I(tpeak), tpeak, 400) - tpeak
 t10_cargo = root(lambda t: I(t) / D - 0.1, tpeak, 400)
-for name, got, exact in (("total vesicles below 0.1 of the dose", col(last, "exo_total_disc_below_0.1_of_dose_after"), t10),
-                         ("total vesicles effective half-life", col(last, "exo_total_disc_half_life"), t50),
-                         ("cargo below 0.1 of the dose", col(last, "exo_internal_disc_below_0.1_of_dose_after"), t10_cargo),
-                         ("cargo effective half-life (peak to half)", col(last, "exo_internal_disc_half_life"), thalf_cargo)):
+for name, got, exact in (("total vesicles below 0.1 of the dose", col(last, "exo_bmsc_total_disc_below_0.1_of_dose_after"), t10),
+                         ("total vesicles effective half-life", col(last, "exo_bmsc_total_disc_half_life"), t50),
+                         ("cargo below 0.1 of the dose", col(last, "exo_bmsc_internal_disc_below_0.1_of_dose_after"), t10_cargo),
+                         ("cargo effective half-life (peak to half)", col(last, "exo_bmsc_internal_disc_half_life"), thalf_cargo)):
     check(name, abs(got / exact - 1) < 1e-4, "%.6f h, closed form %.6f h" % (got, exact))
-# 4. bookkeeping
-worst, n = 0, 0
-for row in rows("leak"):
-    inj = col(row, "exo_free_injected")
-    if inj <= 0: continue
-    kept = sum(col(row, "exo_%s_disc" % k) for k in ("free", "internal", "degraded", "cleared", "leaked"))
-    worst, n = max(worst, abs(kept / inj - 1)), n + 1
-last = rows("leak")[-1]
-check("exosome bookkeeping with leakage, 3 doses", worst < 1e-12 and col(last, "exo_leaked_disc") > 1e-4 * col(last, "exo_free_injected"),
-      "worst |kept/injected - 1| = %.1e over %d outputs; leaked %.3g of %.3g particles" % (worst, n, col(last, "exo_leaked_disc"), col(last, "exo_free_injected")))
+# the residence of a single dose followed to t = 400 h: integral of (F + I)/D, closed form
+res = (1 - math.exp(-a * 400)) / a + kup * rho / (kc - a) * ((1 - math.exp(-a * 400)) / a - (1 - math.exp(-kc * 400)) / kc)
+got = col(last, "exo_bmsc_total_disc_residence")
+check("total vesicles residence (integral of amount/dose)", abs(got / res - 1) < 1e-4, "%.6f h, closed form %.6f h" % (got, res))
+
+# 4. two pools in one run, superposed closed forms per pool (doses D_k at t_k)
+def pool(doses, kup, kclr, kc):
+    a = kup * rho + kclr
+    Fp = lambda t: sum(Dk * math.exp(-a * (t - tk)) for tk, Dk in doses if t > tk)
+    Ip = lambda t: sum(kup * rho * Dk * (math.exp(-a * (t - tk)) - math.exp(-kc * (t - tk))) / (kc - a) for tk, Dk in doses if t > tk)
+    return Fp, Ip
+pools = {"exo_bmsc": ([(0, 1e9), (150, 1e9)], 1e-5, math.log(2) / 12, math.log(2) / 24),
+         "exo_plmsc": ([(40, 3e9)], 2e-5, math.log(2) / 6, math.log(2) / 11)}
+worst = 0
+for row in rows("pools"):
+    t = col(row, "time_h")
+    if t in (0, 40, 150): continue  # an output at a dose's time: before or after it
+    for what, (doses, kp, kq, kcp) in pools.items():
+        Fp, Ip = pool(doses, kp, kq, kcp)
+        for name, exact in (("%s_free_disc" % what, Fp(t)), ("%s_internal_disc" % what, Ip(t))):
+            if exact > 1e-6 * doses[0][1]:
+                worst = max(worst, abs(col(row, name) / exact - 1))
+check("two pools in one run: free and internalised of each", worst < 1e-6, "worst relative difference from the superposed closed forms %.1e" % worst)
+def simpson(f, lo, hi, n=20000):
+    h = (hi - lo) / n
+    return h / 3 * (f(lo) + f(hi) + sum((4 if i % 2 else 2) * f(lo + i * h) for i in range(1, n)))
+last = rows("pools")[-1]
+Fp, Ip = pool(*pools["exo_bmsc"])
+Tb = lambda t: (Fp(t) + Ip(t)) / 1e9
+for k, (lo, hi) in enumerate(((0, 150), (150, 400))):
+    exact = simpson(Tb, lo + 1e-12, hi - 1e-12)
+    got = col(last, "exo_bmsc_total_disc_dose%d_residence" % (k + 1))
+    check("BMSC dose %d residence until %s" % (k + 1, "the next dose" if k == 0 else "the end"), abs(got / exact - 1) < 1e-4, "%.6f h, closed form %.6f h" % (got, exact))
+peak2 = Tb(150 + 1e-9)
+exact = root(lambda t: Tb(t) - 0.5 * peak2, 150 + 1e-9, 400) - 150
+got = col(last, "exo_bmsc_total_disc_dose2_half_life")
+check("BMSC dose 2 half-life (on the remainder of dose 1)", abs(got / exact - 1) < 1e-4, "%.6f h, closed form %.6f h (peak %.4f of the dose)" % (got, exact, peak2))
+Fq, Iq = pool(*pools["exo_plmsc"])
+exact = root(lambda t: (Fq(t) + Iq(t)) / 3e9 - 0.5, 40, 400) - 40
+got = col(last, "exo_plmsc_total_disc_half_life")
+check("placenta-MSC pool half-life (its own rates)", abs(got / exact - 1) < 1e-4, "%.6f h, closed form %.6f h" % (got, exact))
+
+# 5. bookkeeping per pool, two sources with leakage
+for what, ndoses in (("exo_amsc", 3), ("exo_imsc", 1)):
+    worst, n = 0, 0
+    for row in rows("leak"):
+        inj = col(row, "%s_free_injected" % what)
+        if inj <= 0: continue
+        kept = sum(col(row, "%s_%s_disc" % (what, k)) for k in ("free", "internal", "degraded", "cleared", "leaked"))
+        worst, n = max(worst, abs(kept / inj - 1)), n + 1
+    last = rows("leak")[-1]
+    check("%s bookkeeping with leakage, %d dose(s)" % (what, ndoses), worst < 1e-12 and col(last, "%s_leaked_disc" % what) > 1e-4 * col(last, "%s_free_injected" % what),
+          "worst |kept/injected - 1| = %.1e over %d outputs; leaked %.3g of %.3g particles" % (worst, n, col(last, "%s_leaked_disc" % what), col(last, "%s_free_injected" % what)))
 print("%d passed, %d failed" % (ok, fail))
 raise SystemExit(1 if fail else 0)
 PY

@@ -29,14 +29,19 @@ FIELD_WORDS = {
     "cells_native": "native cells", "cells_injected": "injected MSCs (all types)", "cells_total": "all viable cells",
     "aggrecan": "aggrecan, relative to healthy", "collagen2": "collagen II, relative to healthy",
     "mmp": "MMP activity, relative to healthy", "cytokine": "cytokine, relative to the degenerate reference",
-    "exo_free": "free exosomes", "exo_internal": "internalised exosomes (active cargo)", "exo_total": "exosomes (free + internalised)",
-    "exo_degraded": "exosomes degraded so far", "exo_cleared": "exosomes cleared so far", "exo_leaked": "exosomes leaked so far",
+    "exo_internal": "internalised exosomes (all sources, active cargo)", "exo_total": "exosomes (all sources, free + internalised)",
 }
+EXO_SOURCE_WORDS = {"bmsc": "BMSC", "amsc": "AMSC", "imsc": "iMSC", "plmsc": "placenta-MSC"}
+EXO_POOL_WORDS = {"free": "free {s} exosomes", "internal": "internalised {s} exosomes (active cargo)", "total": "{s} exosomes (free + internalised)",
+                  "degraded": "{s} exosomes degraded so far", "cleared": "{s} exosomes cleared so far", "leaked": "{s} exosomes leaked so far"}
 
 
 def _field_words(f):
     if f in FIELD_WORDS:
         return FIELD_WORDS[f]
+    m = re.match(r"exo_([a-z]+)_(free|internal|total|degraded|cleared|leaked)$", f)  # a source's vesicle pool
+    if m:
+        return EXO_POOL_WORDS[m.group(2)].format(s=EXO_SOURCE_WORDS.get(m.group(1), m.group(1)))
     m = re.match(r"cells_(\w+)$", f)
     return "injected %ss" % m.group(1) if m else f.replace("_", " ")
 

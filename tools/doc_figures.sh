@@ -9,5 +9,6 @@ cp results/cell_injection/cell_types.png doc/img/cell_injection_types.png
 cp results/cell_injection/severe.png doc/img/cell_injection_severe.png
 cp results/exosome_dose/sources.png doc/img/exosome_sources.png
 cp results/exosome_dose/schedule.png doc/img/exosome_schedule.png
+cp results/exosome_dose/combined.png doc/img/exosome_combined.png
 cp results/degeneration_years/treated_untreated.png doc/img/degeneration_treated_untreated.png
-echo "doc/img: cell_injection_types, cell_injection_severe, exosome_sources, exosome_schedule, degeneration_treated_untreated (.png)"
+echo "doc/img: cell_injection_types, cell_injection_severe, exosome_sources, exosome_schedule, exosome_combined, degeneration_treated_untreated (.png)"

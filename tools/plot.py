@@ -151,6 +151,8 @@ def series_panel(ax, args, runs, names, marks, tscale, colours):
     unit = pretty_unit(units.pop())
     words = [discsim_load._split_relative(discsim_load.describe(q)) for q in names]
     title = words[0][0] if len(names) == 1 else " and ".join(w[0].split(":")[0] for w in words)
+    if len(title) > 60:  # too long for a panel: the names (the legend says what they are)
+        title = " / ".join(names)
     relative = words[0][1].lstrip(", ")
     ax.set_title(mathtext(title), fontsize=9)
     ax.set_ylabel(unit or relative or ("pH" if names[0].startswith("pH") else "dimensionless"), fontsize=8)

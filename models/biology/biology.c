@@ -9,8 +9,9 @@
  *   aggrecan, collagen2 [1]                 D = 0; 1 = healthy content
  *   mmp [1]                                 D = 0; 1 = healthy MMP-3/-13 activity
  *   cytokine [1]                            diffusing; 1 = reference degenerate level (IL-1b/TNF-a)
- *   exo_free [particles/mm^3]               diffusing (hindered), leaks into exo_leaked (boundary sink)
- *   exo_internal, exo_degraded, exo_cleared, exo_leaked [particles/mm^3]   D = 0
+ *   per injected exosome source <what> (types.c), one vesicle pool [particles/mm^3]:
+ *   <what>_free                             diffusing (hindered, by size), leaks into <what>_leaked (boundary sink)
+ *   <what>_internal, _degraded, _cleared, _leaked                            D = 0
  *
  * The processes, each with its rates, Jacobian and pattern: populations.c (metabolism, death,
  * proliferation), matrix.c, inflammation.c (MMP, cytokine), exosomes.c. Equations and sources:
@@ -28,7 +29,6 @@
 /* The model's own rows (the nutrient block and the cell-type rows are generated). */
 static const DSParam bio_rows[P_MSC] = {
   [P_D_CYT]      = {"bio_D_cytokine", "m^2/s", "cytokine diffusivity (~17 kDa protein), all regions", 1e-11, 0, 1e-8, F, ILL, T},
-  [P_D_EXO]      = {"bio_D_exo", "m^2/s", "hindered diffusivity of free exosomes (0.03 um^2/s), all regions", 3e-14, 0, 1e-8, F, "extrapolated hindrance fit (Stokes-Einstein, 100 nm vesicles), uncertain", T},
   [P_CEP_FACTOR] = {"bio_CEP_diffusivity_factor", "1", "multiplies every CEP diffusivity (degenerate preset: 0.543, porosity 0.60 -> 0.48)", 1, 0, 1, T, "Wu 2013 porosity; Mackie-Meares (phi/(2-phi))^2", RANGE(DS_DIST_UNIFORM, 0.543, 1, "calcified (Wu 2013, Mackie-Meares) to healthy")},
   [P_VIABLE]     = {"bio_viable_fraction", "1", "initial viable fraction of native cells (Zhu 2017: mild 0.8, moderate 0.4)", 1, 0, 1, F, "Zhu 2017 (1 = healthy)", RANGE(DS_DIST_UNIFORM, 0.4, 1, "Zhu 2017 moderate degeneration to healthy")},
   [P_DEATH_RATE] = {"bio_glucose_death_rate", "1/day", "a in the glucose death law alpha = -a (G_th - G)/(G + K) below G_th", 2, 0, 100, F, ZHU},
@@ -54,13 +54,15 @@ static const DSParam bio_rows[P_MSC] = {
   [P_CYT_PROD]   = {"bio_cytokine_production", "1/day", "cytokine production by native cells at healthy density (0 healthy; degenerate preset 6.93: cytokine 1 at 40 % viability)", 0, 0, 1e4, F, ILL, T},
   [P_PARA_MAX]   = {"bio_paracrine_max", "1", "largest fractional reduction of MMP and cytokine production by MSC paracrine action", 0.5, 0, 1, F, ILL, T},
   [P_PARA_HALF]  = {"bio_paracrine_half_density", "cells/mm^3", "potency-weighted MSC density giving half the largest paracrine action", 1000, 0, 1e7, T, ILL, T},
-  [P_EXO_UPTAKE]     = {"bio_exo_uptake_rate", "mm^3/(cell h)", "exosome uptake: rate = k x cells x free exosomes", 1e-5, 0, 1, F, ILL, T},
-  [P_EXO_CLR_HL]     = {"bio_exo_clearance_half_life", "h", "half-life of free exosomes against first-order clearance", 12, 0, 1e6, T, "illustrative; 'rapid clearance' (Xing 2021), no half-life measured", T},
-  [P_EXO_CARGO_HL]   = {"bio_exo_cargo_half_life", "h", "half-life of the internalised cargo (measured miRNA medians 11-34 h)", 24, 0.1, 1e4, F, "Kingston & Bartel 2019 (miRNA in cells: medians 11-34 h, 100-fold spread)", RANGE(DS_DIST_LOGUNIFORM, 11, 34, "Kingston & Bartel 2019 medians")},
-  [P_EXO_EC50]       = {"bio_exo_EC50", "particles/mm^3", "internalised exosomes giving half the largest cargo effect", 1e6, 0, 1e15, T, ILL, T},
-  [P_EXO_EMAX_SYN]   = {"bio_exo_Emax_synthesis", "1", "largest relative increase of matrix synthesis by cargo (default: the exosome source's preset)", 0.5, 0, 10, F, ILL, T},
-  [P_EXO_EMAX_MMP]   = {"bio_exo_Emax_mmp", "1", "largest fractional reduction of MMP production by cargo (source preset)", 0.5, 0, 1, F, ILL, T},
-  [P_EXO_EMAX_DEATH] = {"bio_exo_Emax_death", "1", "largest fractional reduction of cell death by cargo (source preset)", 0.5, 0, 1, F, ILL, T},
+  /* hindrance of vesicles by the collagen fibrils (Ogston 1958, exosomes.c): fibril radius and volume
+   * fraction per region; illustrative values from typical composition (doc/biology.md §6) */
+  [P_EXO_FIBRE_R_NP]    = {"bio_exo_fibre_radius_NP", "nm", "radius of the collagen fibrils hindering vesicles in the NP (Ogston law)", 15, 0, 1000, T, ILL, T, F, {DS_DIST_UNIFORM, 10, 25, 0, "illustrative: thin type II fibrils", T}},
+  [P_EXO_FIBRE_R_AF]    = {"bio_exo_fibre_radius_AF", "nm", "radius of the collagen fibrils hindering vesicles in the AF (Ogston law)", 50, 0, 1000, T, ILL, T, F, {DS_DIST_UNIFORM, 25, 100, 0, "illustrative: type I fibrils", T}},
+  [P_EXO_FIBRE_R_CEP]   = {"bio_exo_fibre_radius_CEP", "nm", "radius of the collagen fibrils hindering vesicles in the CEP (Ogston law)", 15, 0, 1000, T, ILL, T, F, {DS_DIST_UNIFORM, 10, 25, 0, "illustrative: hyaline type II fibrils", T}},
+  [P_EXO_FIBRE_PHI_NP]  = {"bio_exo_fibre_fraction_NP", "1", "volume fraction of collagen fibrils in the NP (Ogston law)", 0.03, 0, 0.9, F, ILL, T, F, {DS_DIST_UNIFORM, 0.02, 0.06, 0, "illustrative: collagen ~20 % of dry mass, ~80 % water", T}},
+  [P_EXO_FIBRE_PHI_AF]  = {"bio_exo_fibre_fraction_AF", "1", "volume fraction of collagen fibrils in the AF (Ogston law)", 0.14, 0, 0.9, F, ILL, T, F, {DS_DIST_UNIFORM, 0.1, 0.2, 0, "illustrative: collagen ~60 % of dry mass, ~70 % water", T}},
+  [P_EXO_FIBRE_PHI_CEP] = {"bio_exo_fibre_fraction_CEP", "1", "volume fraction of collagen fibrils in the CEP (Ogston law)", 0.18, 0, 0.9, F, ILL, T, F, {DS_DIST_UNIFORM, 0.12, 0.25, 0, "illustrative: collagen ~55 % of dry mass, ~60 % water", T}},
+  [P_EXO_EC50]       = {"bio_exo_EC50", "particles/mm^3", "internalised vesicles (all sources together) giving half the largest cargo effect", 1e6, 0, 1e15, T, ILL, T},
   [P_PER_UG]         = {"bio_particles_per_ug", "particles/ug", "exosome particles per ug of protein (converts injectionN_dose_ug)", 3e9, 1e6, 1e13, F, ILL, T},
 };
 
@@ -79,10 +81,10 @@ static const PresetValue degenerate_preset[] = {
   {P_INIT_COL, 0.8},                            /* illustrative */
 };
 
-/* the full table: the nutrient block, the rows above, the cell-type rows */
+/* the full table: the nutrient block, the rows above, the cell-type rows, the exosome-source rows */
 static PetscErrorCode BioCreateParameters(DSModel m, Biology *b)
 {
-  const PetscInt n = P_MSC + BioNumCellTypes * M_N;
+  const PetscInt n = P_EXO + BioNumExoSources * X_N;
   DSParam       *rows;
 
   PetscFunctionBeginUser;
@@ -90,6 +92,7 @@ static PetscErrorCode BioCreateParameters(DSModel m, Biology *b)
   PetscCall(PetscArraycpy(rows, bio_rows, P_MSC));
   PetscCall(DSNutrientParameters("bio_", " (times bio_CEP_diffusivity_factor)", PETSC_TRUE, rows + P_NUT, &b->nut));
   PetscCall(BioCellTypeParameters(b, rows + P_MSC));
+  PetscCall(BioExoSourceParameters(b, rows + P_EXO));
   PetscCall(DSModelSetParameters(m, n, rows));
   PetscCall(PetscMalloc1(n, &b->defaults));
   for (PetscInt i = 0; i < n; i++) b->defaults[i] = rows[i].value; /* the preset starts from these */
@@ -116,7 +119,7 @@ static PetscErrorCode BiologySetFromOptions(DSModel m, PetscOptionItems *PetscOp
 
 /* ---------------------------------------------------------------------------------------------
  * Layout: species, diagnostics, figures (they depend on which types are injected) */
-static PetscErrorCode AddFigure(Biology *b, PetscInt *nf, const char *name, const char *unit, PetscInt field, DSFigureKind kind, DSRegion region, PetscReal threshold, PetscInt persistence_of)
+PetscErrorCode BioAddFigure(Biology *b, PetscInt *nf, const char *name, const char *unit, PetscInt field, DSFigureKind kind, DSRegion region, PetscReal threshold, PetscInt persistence_of)
 {
   PetscFunctionBeginUser;
   PetscCheck(*nf < DS_MAX_FIGURES, PETSC_COMM_SELF, PETSC_ERR_SUP, "biology: more than %d key figures (DS_MAX_FIGURES)", DS_MAX_FIGURES);
@@ -133,8 +136,9 @@ static void LayoutSpecies(Biology *b)
   b->O2 = s++, b->GLC = s++, b->LAC = s++, b->NAT = s++;
   b->MSC0 = s, s += b->nmsc;
   b->AGG = s++, b->COL = s++, b->MMP = s++, b->CYT = s++;
-  b->EXF = s++, b->EXI = s++, b->EXD = s++, b->EXC = s++, b->EXL = s++;
-  b->nsp = s;
+  BioExoLayout(b, &s);
+  b->nsp   = s;
+  b->ndiag = NDIAG + b->nexo;
   b->nut.p0 = P_NUT, b->nut.O2 = b->O2, b->nut.GLC = b->GLC, b->nut.LAC = b->LAC;
   b->nut.pH = DIAG_PH, b->nut.pO2 = DIAG_PO2, b->nut.cep_factor = 1.0;
 }
@@ -150,55 +154,54 @@ static void LayoutFields(Biology *b)
   b->fields[b->COL] = (DSFieldInfo){"collagen2", "1", "collagen II content relative to healthy", 1};
   b->fields[b->MMP] = (DSFieldInfo){"mmp", "1", "MMP-3/-13 activity relative to healthy", 1};
   b->fields[b->CYT] = (DSFieldInfo){"cytokine", "1", "IL-1b/TNF-a level relative to the reference degenerate level", 1};
-  b->fields[b->EXF] = (DSFieldInfo){"exo_free", "particles/mm^3", "free (extracellular) exosomes", 1e6};
-  b->fields[b->EXI] = (DSFieldInfo){"exo_internal", "particles/mm^3", "internalised exosomes with active cargo", 1e6};
-  b->fields[b->EXD] = (DSFieldInfo){"exo_degraded", "particles/mm^3", "accumulated: internalised exosomes whose cargo decayed", 1e6};
-  b->fields[b->EXC] = (DSFieldInfo){"exo_cleared", "particles/mm^3", "accumulated: free exosomes cleared in the tissue", 1e6};
-  b->fields[b->EXL] = (DSFieldInfo){"exo_leaked", "particles/mm^3", "accumulated: free exosomes that left through the boundary (in the boundary cell)", 1e6};
   b->fields[s + DIAG_PH]    = DSNutrientFields[DS_NUT_NSPECIES + 0];
   b->fields[s + DIAG_PO2]   = DSNutrientFields[DS_NUT_NSPECIES + 1];
   b->fields[s + DIAG_CELLS] = (DSFieldInfo){"cells_total", "cells/mm^3", "all viable cells", 4000};
-  b->fields[s + DIAG_EXO]   = (DSFieldInfo){"exo_total", "particles/mm^3", "exosomes in the tissue: free + internalised", 1e6};
+  b->fields[s + DIAG_EXO]   = (DSFieldInfo){"exo_total", "particles/mm^3", "exosomes of every source in the tissue: free + internalised", 1e6};
   b->fields[s + DIAG_INJECTED] = (DSFieldInfo){"cells_injected", "cells/mm^3", "viable injected MSCs of every type (0 when none are injected)", 1000};
+  b->fields[s + DIAG_EXO_INT]  = (DSFieldInfo){"exo_internal", "particles/mm^3", "internalised exosomes of every source (0 when none are injected)", 1e6};
   for (PetscInt i = 0; i < s; i++) b->sink[i] = -1;
-  b->sink[b->EXF] = b->EXL;
+  BioExoFields(b); /* the pools' species, totals and boundary sinks */
 }
 
 static PetscErrorCode LayoutFigures(DSModel m, Biology *b, PetscInt *nf)
 {
   const DSRegion regions[3] = {DS_REGION_NP, DS_REGION_AF, DS_REGION_CEP};
-  const PetscInt s = b->nsp, persist = b->exo_source >= 0 ? b->EXF : -1; /* dose persistence only when exosomes are injected */
+  const PetscInt s = b->nsp;
 
   PetscFunctionBeginUser;
-  PetscCall(AddFigure(b, nf, "pO2_NP_centre", "kPa", s + DIAG_PO2, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1));
-  PetscCall(AddFigure(b, nf, "glucose_NP_centre", "mM", b->GLC, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1));
-  PetscCall(AddFigure(b, nf, "pH_NP_centre", "1", s + DIAG_PH, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1));
-  PetscCall(AddFigure(b, nf, "pO2_min", "kPa", s + DIAG_PO2, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1));
-  PetscCall(AddFigure(b, nf, "glucose_min", "mM", b->GLC, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1));
-  PetscCall(AddFigure(b, nf, "pH_min", "1", s + DIAG_PH, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "pO2_NP_centre", "kPa", s + DIAG_PO2, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "glucose_NP_centre", "mM", b->GLC, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "pH_NP_centre", "1", s + DIAG_PH, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "pO2_min", "kPa", s + DIAG_PO2, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "glucose_min", "mM", b->GLC, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "pH_min", "1", s + DIAG_PH, DS_FIGURE_MINIMUM, DS_REGION_OUTSIDE, 0, -1));
   for (PetscInt q = 0; q <= b->nmsc; q++) {
     PetscInt sp = q ? b->MSC0 + q - 1 : b->NAT;
     for (PetscInt r = 0; r < 3; r++) {
       char name[48];
       PetscCall(PetscSNPrintf(name, sizeof name, "%s_%s", b->fields[sp].name, DSRegionNames[regions[r]]));
-      PetscCall(AddFigure(b, nf, name, "cells", sp, DS_FIGURE_INTEGRAL, regions[r], 0, -1));
+      PetscCall(BioAddFigure(b, nf, name, "cells", sp, DS_FIGURE_INTEGRAL, regions[r], 0, -1));
     }
   }
   /* the same columns whatever cell type is injected (and none), so that runs compare */
-  PetscCall(AddFigure(b, nf, "cells_injected_NP", "cells", s + DIAG_INJECTED, DS_FIGURE_INTEGRAL, DS_REGION_NP, 0, -1));
-  PetscCall(AddFigure(b, nf, "cells_injected_disc", "cells", s + DIAG_INJECTED, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
-  PetscCall(AddFigure(b, nf, "NP_fraction_glucose_low", "1", b->GLC, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, DSModelParam(m, P_NAT_GTH), -1));
-  PetscCall(AddFigure(b, nf, "NP_fraction_pH_low", "1", s + DIAG_PH, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, DSModelParam(m, P_NAT_PHTH), -1));
-  PetscCall(AddFigure(b, nf, "aggrecan_NP_mean", "1", b->AGG, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
-  PetscCall(AddFigure(b, nf, "collagen2_NP_mean", "1", b->COL, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
-  PetscCall(AddFigure(b, nf, "mmp_NP_mean", "1", b->MMP, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
-  PetscCall(AddFigure(b, nf, "cytokine_NP_mean", "1", b->CYT, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
-  PetscCall(AddFigure(b, nf, "exo_free_disc", "particles", b->EXF, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
-  PetscCall(AddFigure(b, nf, "exo_internal_disc", "particles", b->EXI, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, persist));
-  PetscCall(AddFigure(b, nf, "exo_total_disc", "particles", s + DIAG_EXO, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, persist));
-  PetscCall(AddFigure(b, nf, "exo_degraded_disc", "particles", b->EXD, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
-  PetscCall(AddFigure(b, nf, "exo_cleared_disc", "particles", b->EXC, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
-  PetscCall(AddFigure(b, nf, "exo_leaked_disc", "particles", b->EXL, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
+  for (PetscInt r = 0; r < 3; r++) {
+    char name[48];
+    PetscCall(PetscSNPrintf(name, sizeof name, "cells_injected_%s", DSRegionNames[regions[r]]));
+    PetscCall(BioAddFigure(b, nf, name, "cells", s + DIAG_INJECTED, DS_FIGURE_INTEGRAL, regions[r], 0, -1));
+  }
+  PetscCall(BioAddFigure(b, nf, "cells_injected_disc", "cells", s + DIAG_INJECTED, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "NP_fraction_glucose_low", "1", b->GLC, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, DSModelParam(m, P_NAT_GTH), -1));
+  PetscCall(BioAddFigure(b, nf, "NP_fraction_pH_low", "1", s + DIAG_PH, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, DSModelParam(m, P_NAT_PHTH), -1));
+  PetscCall(BioAddFigure(b, nf, "aggrecan_NP_mean", "1", b->AGG, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "collagen2_NP_mean", "1", b->COL, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "mmp_NP_mean", "1", b->MMP, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "cytokine_NP_mean", "1", b->CYT, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
+  /* all sources together, the same columns whatever is injected (and none), so that runs compare;
+   * then per source */
+  PetscCall(BioAddFigure(b, nf, "exo_total_disc", "particles", s + DIAG_EXO, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
+  PetscCall(BioAddFigure(b, nf, "exo_internal_disc", "particles", s + DIAG_EXO_INT, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
+  PetscCall(BioExoFigures(b, nf));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -215,7 +218,7 @@ static PetscErrorCode BuildLayout(DSModel m)
   LayoutFields(b);
   PetscCall(LayoutFigures(m, b, &nf));
   m->nspecies      = b->nsp;
-  m->ndiag         = NDIAG;
+  m->ndiag         = b->ndiag;
   m->fields        = b->fields;
   m->figures       = b->figures;
   m->nfigures      = nf;
@@ -223,25 +226,18 @@ static PetscErrorCode BuildLayout(DSModel m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The schedule names what it injects: a species per injected cell type (in table order), and
- * the cargo potency of the one exosome source, unless given explicitly. */
+/* The schedule names what it injects: a species per injected cell type and a vesicle pool per
+ * injected exosome source (each in table order). */
 static PetscErrorCode BiologySelectInjectables(DSModel m, const PetscBool used[])
 {
   Biology *b = (Biology *)m->data;
 
   PetscFunctionBeginUser;
-  b->nmsc = 0, b->exo_source = -1;
+  b->nmsc = 0, b->nexo = 0;
   for (PetscInt t = 0; t < BioNumCellTypes; t++)
     if (used[t]) b->msc_type[b->nmsc++] = t;
-  for (PetscInt e = 0; e < BioNumExoSources; e++) {
-    if (!used[BioNumCellTypes + e]) continue;
-    PetscCheck(b->exo_source < 0, m->comm, PETSC_ERR_ARG_WRONG, "the injections name exosomes of two sources, %s and %s: a run of the biology model carries one vesicle pool, so one source only",
-               BioExoSources[b->exo_source].what, BioExoSources[e].what);
-    b->exo_source = e;
-  }
-  if (b->exo_source >= 0)
-    for (PetscInt k = 0; k < 3; k++)
-      if (!m->params[P_EXO_EMAX_SYN + k].set) m->params[P_EXO_EMAX_SYN + k].value = BioExoSources[b->exo_source].potency[k];
+  for (PetscInt e = 0; e < BioNumExoSources; e++)
+    if (used[BioNumCellTypes + e]) b->pool[b->nexo++].src = e;
   PetscCall(BuildLayout(m));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -288,7 +284,7 @@ static void SetUpMatrix(DSModel m, Biology *b)
   b->kCsyn = b->kCdeg + b->kCmmp;
 }
 
-static void SetUpSignalsAndExosomes(DSModel m, Biology *b)
+static void SetUpSignals(DSModel m, Biology *b)
 {
   const PetscReal ln2 = PetscLogReal(2.0);
 
@@ -298,13 +294,6 @@ static void SetUpSignalsAndExosomes(DSModel m, Biology *b)
   b->pCyt   = DSModelParam(m, P_CYT_PROD) / DS_HOURS_PER_DAY;
   b->Pmax   = DSModelParam(m, P_PARA_MAX);
   b->Rhalf  = DSModelParam(m, P_PARA_HALF);
-  b->kup    = DSModelParam(m, P_EXO_UPTAKE);
-  b->kclr   = ln2 / DSModelParam(m, P_EXO_CLR_HL);
-  b->kcargo = ln2 / DSModelParam(m, P_EXO_CARGO_HL);
-  b->EC50   = DSModelParam(m, P_EXO_EC50);
-  b->Esyn   = DSModelParam(m, P_EXO_EMAX_SYN);
-  b->Emmp   = DSModelParam(m, P_EXO_EMAX_MMP);
-  b->Edeath = DSModelParam(m, P_EXO_EMAX_DEATH);
 }
 
 /* fill[row][col] = 1 where BiologyReaction can make d r_row / d u_col nonzero in some state
@@ -340,11 +329,11 @@ static PetscErrorCode BiologySetUp(DSModel m)
   for (PetscInt r = 0; r < 3; r++) { /* every other species: D = 0 (calloc) */
     PetscReal f = regions[r] == DS_REGION_CEP ? cep : 1;
     m->D[regions[r] * nsp + b->CYT] = f * DSModelParam(m, P_D_CYT) * DS_M2_PER_S_TO_MM2_PER_H;
-    m->D[regions[r] * nsp + b->EXF] = f * DSModelParam(m, P_D_EXO) * DS_M2_PER_S_TO_MM2_PER_H;
   }
   SetUpPopulations(m, b);
   SetUpMatrix(m, b);
-  SetUpSignalsAndExosomes(m, b);
+  SetUpSignals(m, b);
+  BioExoSetUp(m, b);
   PetscCall(BuildJacobianFill(m, b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -379,8 +368,9 @@ static PetscErrorCode BiologyBoundary(DSModel m, DSFaceKind kind, const DSPoint 
   PetscFunctionBeginUser;
   DSNutrientBoundary(m, &b->nut, kind, bc, value, &supplied);
   if (!supplied) PetscFunctionReturn(PETSC_SUCCESS); /* bone: no exchange */
-  bc[b->CYT] = bc[b->EXF] = DS_BC_DIRICHLET;        /* cleared by the vasculature */
-  value[b->CYT] = value[b->EXF] = 0;
+  bc[b->CYT] = DS_BC_DIRICHLET; /* cleared by the vasculature */
+  value[b->CYT] = 0;
+  for (PetscInt k = 0; k < b->nexo; k++) bc[b->pool[k].sp[POOL_FREE]] = DS_BC_DIRICHLET, value[b->pool[k].sp[POOL_FREE]] = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -410,7 +400,7 @@ static PetscErrorCode BiologyDiagnostics(DSModel m, const DSPoint *pt, const Pet
   DSNutrientDiagnostics(m, &b->nut, u, d);
   d[DIAG_CELLS] = u[b->NAT];
   for (PetscInt q = 0; q < b->nmsc; q++) d[DIAG_CELLS] += u[b->MSC0 + q];
-  d[DIAG_EXO]      = u[b->EXF] + u[b->EXI];
+  BioExoDiagnostics(b, u, d);
   d[DIAG_INJECTED] = 0;
   for (PetscInt q = 0; q < b->nmsc; q++) d[DIAG_INJECTED] += u[b->MSC0 + q];
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -423,6 +413,7 @@ static PetscErrorCode BiologyDestroy(DSModel m)
   PetscFunctionBeginUser;
   PetscCall(PetscFree(b->fill));
   PetscCall(PetscFree(b->text));
+  PetscCall(PetscFree(b->exo_text));
   PetscCall(DSNutrientDestroy(&b->nut));
   PetscCall(PetscFree(b->defaults));
   PetscCall(PetscFree(m->data));
@@ -441,8 +432,7 @@ PetscErrorCode DSModelCreate_Biology(DSModel m)
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&b));
-  b->exo_source = -1;
-  m->data       = b;
+  m->data = b;
   PetscCall(BioCreateParameters(m, b));
   PetscCall(BioCreateInjectables(m, b));
   PetscCall(BuildLayout(m)); /* no injections until the schedule selects them */

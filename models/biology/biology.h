@@ -13,4 +13,11 @@ PetscReal DSBioAcidDeathRate(PetscReal pH, PetscReal pH_th, PetscReal k_per_day_
 /* C1 switch: 0 for x <= th - w, 3s^2 - 2s^3 with s = (x - th + w)/w in between, exactly 1 for x >= th.
  * *dsdx (may be NULL) is its derivative. */
 PetscReal DSBioSwitch(PetscReal x, PetscReal th, PetscReal w, PetscReal *dsdx);
+/* Exosome transport: the Stokes-Einstein diffusivity of a sphere of this diameter in water at 37 C,
+ * D0 = k_B T/(3 pi eta d), hindered by a random network of fibres of radius r_f and volume
+ * fraction phi by the law of Ogston (1958): D = D0 exp(-sqrt(phi) (1 + d/(2 r_f))). In m^2/s. */
+#define DS_BIO_KB            1.380649e-23 /* J/K, exact (SI 2019) */
+#define DS_BIO_T37           310.15       /* K */
+#define DS_BIO_ETA_WATER_37  0.6913e-3    /* Pa s, water at 37 C (Kestin, Sokolov & Wakeham 1978) */
+PetscReal DSBioExoDiffusivity(PetscReal diameter_nm, PetscReal fibre_radius_nm, PetscReal solid_fraction);
 #endif

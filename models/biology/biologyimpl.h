@@ -21,10 +21,16 @@ typedef struct {
   const char *source;       /* source of the pH threshold; the other values are illustrative */
 } BioCellType;
 
+/* per exosome source parameters (keys -bio_<what>_<row>, e.g. -bio_exo_bmsc_diameter) */
+enum { X_DIAMETER, X_UPTAKE, X_CLR_HL, X_CARGO_HL, X_EMAX_SYN, X_EMAX_MMP, X_EMAX_DEATH, X_N };
+/* the species of one source's vesicle pool: <what>_free, _internal, _degraded, _cleared, _leaked */
+enum { POOL_FREE, POOL_INTERNAL, POOL_DEGRADED, POOL_CLEARED, POOL_LEAKED, POOL_N };
+
 typedef struct {
-  const char *what;         /* -injectionN_what value, e.g. "exo_bmsc" */
+  const char *what;         /* -injectionN_what value, e.g. "exo_bmsc": species exo_bmsc_free, ... */
   const char *label;        /* e.g. "BMSC exosomes" */
-  PetscReal   potency[3];   /* defaults of -bio_exo_Emax_synthesis, _mmp, _death (illustrative) */
+  PetscReal   value[X_N];   /* defaults, in the units of the rows in exosomes.c (exo_source_rows) */
+  const char *source[X_N];  /* source of each default (NULL: illustrative) */
 } BioExoSource;
 
 extern const BioCellType  BioCellTypes[];
@@ -36,18 +42,19 @@ extern const PetscInt     BioNumExoSources;
  * Parameters: the nutrient component's block, the model's own rows, then M_N rows per cell type */
 enum {
   P_NUT, /* DS_NUT_NPARAM rows of the nutrient component (dsnutrient.h) */
-  P_D_CYT = P_NUT + DS_NUT_NPARAM, P_D_EXO, P_CEP_FACTOR, P_VIABLE,
+  P_D_CYT = P_NUT + DS_NUT_NPARAM, P_CEP_FACTOR, P_VIABLE,
   P_DEATH_RATE, P_DEATH_K, P_NAT_GTH, P_NAT_PHTH, P_NAT_ACID, P_NAT_PROL,
   P_CAPACITY, P_WIDTH_G, P_WIDTH_PH,
   P_AGG_HL_NP, P_AGG_HL_AF, P_AGG_HL_CEP, P_COL_HL, P_AGG_SHARE, P_COL_SHARE, P_INIT_AGG, P_INIT_COL,
   P_MMP_HL, P_MMP_GAIN, P_CYT_HL, P_CYT_PROD, P_PARA_MAX, P_PARA_HALF,
-  P_EXO_UPTAKE, P_EXO_CLR_HL, P_EXO_CARGO_HL, P_EXO_EC50, P_EXO_EMAX_SYN, P_EXO_EMAX_MMP, P_EXO_EMAX_DEATH, P_PER_UG,
-  P_MSC /* BioNumCellTypes blocks of M_N */
+  P_EXO_FIBRE_R_NP, P_EXO_FIBRE_R_AF, P_EXO_FIBRE_R_CEP, P_EXO_FIBRE_PHI_NP, P_EXO_FIBRE_PHI_AF, P_EXO_FIBRE_PHI_CEP, P_EXO_EC50, P_PER_UG,
+  P_MSC /* BioNumCellTypes blocks of M_N, then BioNumExoSources blocks of X_N (from P_EXO) */
 };
+#define P_EXO (P_MSC + BioNumCellTypes * M_N)
 
 /* ------------------------------------------------------------------------------------------
  * Model data */
-enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, DIAG_INJECTED, NDIAG };
+enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, DIAG_INJECTED, DIAG_EXO_INT, NDIAG }; /* then one per vesicle pool: its free + internalised */
 #define BIO_MAX_POP (1 + BIO_MAX_CELL_TYPES)
 
 typedef struct {
@@ -55,17 +62,31 @@ typedef struct {
   PetscReal fO2, fgly, Gth, pHth, kacid, rprol, fmat, potency; /* kacid 1/(h pH), rprol 1/h */
 } Population;
 
+/* One vesicle pool per injected exosome source (exosomes.c): its species and rate constants. */
+typedef struct {
+  PetscInt  src;                    /* row of BioExoSources */
+  PetscInt  sp[POOL_N];             /* species of free, internalised, degraded, cleared, leaked */
+  PetscInt  diag;                   /* diagnostic index of its free + internalised */
+  PetscReal kup, kclr, kcargo;      /* mm^3/(cell h), 1/h, 1/h */
+  PetscReal Emax[3];                /* largest effect on synthesis, MMP production, death */
+} ExoPool;
+
 typedef struct {
   /* layout (BuildLayout): species indices, fields, figures, boundary sinks */
   DSNutrient   nut;
   PetscInt     nmsc, msc_type[BIO_MAX_CELL_TYPES];
-  PetscInt     O2, GLC, LAC, NAT, MSC0, AGG, COL, MMP, CYT, EXF, EXI, EXD, EXC, EXL, nsp;
-  DSFieldInfo  fields[DS_MAX_SPECIES + NDIAG];
+  PetscInt     O2, GLC, LAC, NAT, MSC0, AGG, COL, MMP, CYT, nsp, ndiag;
+  PetscInt     nexo;                        /* vesicle pools: one per exosome source the schedule injects */
+  ExoPool      pool[BIO_MAX_EXO_SOURCES];
+  char         exo_names[BIO_MAX_EXO_SOURCES][POOL_N + 1][48]; /* species names, then the pool's total */
+  char         exo_free_name[BIO_MAX_EXO_SOURCES][48];     /* injectable species, per source row */
+  char        *exo_text;                    /* keys and help texts of the generated exosome rows */
+  DSFieldInfo  fields[DS_MAX_SPECIES + NDIAG + BIO_MAX_EXO_SOURCES];
   PetscInt     sink[DS_MAX_SPECIES];
   PetscInt    *fill; /* nsp x nsp Jacobian pattern (m->jacobian_fill), built by setup */
   DSFigure     figures[DS_MAX_FIGURES];
   char         fignames[DS_MAX_FIGURES][48];
-  PetscInt     exo_source, preset;
+  PetscInt     preset;
   /* what may be injected: the cell types, then the exosome sources (types.c) */
   DSInjectable injectables[BIO_MAX_CELL_TYPES + BIO_MAX_EXO_SOURCES];
   char         type_species[BIO_MAX_CELL_TYPES][40], type_label[BIO_MAX_CELL_TYPES][40];
@@ -76,24 +97,36 @@ typedef struct {
   Population   pop[BIO_MAX_POP];
   PetscReal    rho_ref[DS_NUM_REGIONS];
   PetscReal    kAsyn[DS_NUM_REGIONS], kAdeg[DS_NUM_REGIONS], kAmmp[DS_NUM_REGIONS], kCsyn, kCdeg, kCmmp;
-  PetscReal    kM, aI, kCyt, pCyt, Pmax, Rhalf, kup, kclr, kcargo, EC50, Esyn, Emmp, Edeath;
+  PetscReal    kM, aI, kCyt, pCyt, Pmax, Rhalf, EC50;
   PetscReal    death_a, death_K, wG, wpH, capacity;
 } Biology;
 
 /* What several processes read in one cell, computed once per call of the reaction. */
 typedef struct {
   PetscReal rho_ref, Kcap, G, pH, rho_tot, logi;
-  PetscReal hI, dhI, Es, Em, Ed;                 /* cargo: saturation, its derivative, effects */
+  PetscReal E[3];                                /* cargo effects on synthesis, MMP, death (EXO_SYN..) */
+  PetscReal dE[3][BIO_MAX_EXO_SOURCES];          /* their derivatives by each pool's internalised amount */
   PetscReal P, dP_dR;                            /* MSC paracrine action */
   PetscReal Sn[BIO_MAX_POP], dSn_dG[BIO_MAX_POP], dSn_dL[BIO_MAX_POP]; /* synthesis/proliferation switch */
   PetscReal Syn, dSyn_dG, dSyn_dL, dSyn_drho[BIO_MAX_POP];             /* matrix synthesis drive */
 } BioState;
 
+enum { EXO_SYN, EXO_MMP, EXO_DEATH };
 #define BIO_DPH_DL (-1 / 11.11) /* d pH / d lactate (Bibby 2005), 1/mM */
 
 /* types.c */
 PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[]);
 PetscErrorCode BioCreateInjectables(DSModel m, Biology *b);
+/* exosomes.c: the per-source rows, the pools' layout and constants, the cargo effects */
+PetscErrorCode BioExoSourceParameters(Biology *b, DSParam rows[]);
+void           BioExoLayout(Biology *b, PetscInt *s);
+void           BioExoFields(Biology *b);
+PetscErrorCode BioExoFigures(Biology *b, PetscInt *nf);
+void           BioExoSetUp(DSModel m, Biology *b);
+void           BioExoEffects(const Biology *b, const PetscScalar u[], BioState *s);
+void           BioExoDiagnostics(const Biology *b, const PetscScalar u[], PetscScalar d[]);
+/* biology.c: a key figure (name copied) */
+PetscErrorCode BioAddFigure(Biology *b, PetscInt *nf, const char *name, const char *unit, PetscInt field, DSFigureKind kind, DSRegion region, PetscReal threshold, PetscInt persistence_of);
 
 /* the processes: rates r[] and Jacobian rows J (row-major n x n, may be NULL) of their own
  * species, and their Jacobian pattern (fill row-major n x n) */

@@ -9,7 +9,7 @@
 
 void BioInflammation(const Biology *b, const BioState *s, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n)
 {
-  const PetscReal rho_ref = s->rho_ref, Em = s->Em, P = s->P;
+  const PetscReal rho_ref = s->rho_ref, Em = s->E[EXO_MMP], P = s->P;
   const PetscReal fn = u[b->NAT] / rho_ref, C = PetscMax(u[b->CYT], 0), infl = 1 + b->aI * C;
   const PetscReal prod = fn * infl * (1 - Em) * (1 - P);
 
@@ -18,7 +18,7 @@ void BioInflammation(const Biology *b, const BioState *s, const PetscScalar u[],
   if (!J) return;
   JAC(b->MMP, b->NAT) = b->kM * infl * (1 - Em) * (1 - P) / rho_ref;
   JAC(b->MMP, b->CYT) = u[b->CYT] > 0 ? b->kM * fn * b->aI * (1 - Em) * (1 - P) : 0;
-  JAC(b->MMP, b->EXI) = -b->kM * fn * infl * b->Emmp * s->dhI * (1 - P);
+  for (PetscInt k = 0; k < b->nexo; k++) JAC(b->MMP, b->pool[k].sp[POOL_INTERNAL]) = -b->kM * fn * infl * s->dE[EXO_MMP][k] * (1 - P);
   JAC(b->MMP, b->MMP) = -b->kM;
   JAC(b->CYT, b->NAT) = b->pCyt * (1 - P) / rho_ref;
   JAC(b->CYT, b->CYT) = -b->kCyt;
@@ -35,5 +35,6 @@ void BioInflammation(const Biology *b, const BioState *s, const PetscScalar u[],
 void BioInflammationPattern(const Biology *b, PetscInt fill[], PetscInt n)
 {
   for (PetscInt q = 0; q < b->npop; q++) FILL(b->MMP, b->pop[q].species), FILL(b->CYT, b->pop[q].species);
-  FILL(b->MMP, b->CYT), FILL(b->MMP, b->EXI);
+  FILL(b->MMP, b->CYT);
+  for (PetscInt k = 0; k < b->nexo; k++) FILL(b->MMP, b->pool[k].sp[POOL_INTERNAL]);
 }

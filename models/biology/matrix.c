@@ -11,7 +11,7 @@ void BioMatrix(const Biology *b, const BioState *s, const DSPoint *pt, const Pet
 {
   const PetscInt  X[2]    = {b->AGG, b->COL};
   const PetscReal ksyn[2] = {b->kAsyn[pt->region], b->kCsyn}, kdeg[2] = {b->kAdeg[pt->region], b->kCdeg}, kmmp[2] = {b->kAmmp[pt->region], b->kCmmp};
-  const PetscReal M = u[b->MMP], rho_ref = s->rho_ref, syn = s->Syn / rho_ref, Es = s->Es;
+  const PetscReal M = u[b->MMP], rho_ref = s->rho_ref, syn = s->Syn / rho_ref, Es = s->E[EXO_SYN];
 
   for (PetscInt k = 0; k < 2; k++) {
     r[X[k]] = ksyn[k] * syn * (1 + Es) - (kdeg[k] + kmmp[k] * M) * u[X[k]];
@@ -19,7 +19,7 @@ void BioMatrix(const Biology *b, const BioState *s, const DSPoint *pt, const Pet
     for (PetscInt q = 0; q < b->npop; q++) JAC(X[k], b->pop[q].species) = ksyn[k] * s->dSyn_drho[q] / rho_ref * (1 + Es);
     JAC(X[k], b->GLC) = ksyn[k] * s->dSyn_dG / rho_ref * (1 + Es);
     JAC(X[k], b->LAC) = ksyn[k] * s->dSyn_dL / rho_ref * (1 + Es);
-    JAC(X[k], b->EXI) = ksyn[k] * syn * b->Esyn * s->dhI;
+    for (PetscInt e = 0; e < b->nexo; e++) JAC(X[k], b->pool[e].sp[POOL_INTERNAL]) = ksyn[k] * syn * s->dE[EXO_SYN][e];
     JAC(X[k], X[k])   = -(kdeg[k] + kmmp[k] * M);
     JAC(X[k], b->MMP) = -kmmp[k] * u[X[k]];
   }
@@ -32,6 +32,7 @@ void BioMatrixPattern(const Biology *b, PetscInt fill[], PetscInt n)
   const PetscInt X[2] = {b->AGG, b->COL};
   for (PetscInt k = 0; k < 2; k++) {
     for (PetscInt q = 0; q < b->npop; q++) FILL(X[k], b->pop[q].species);
-    FILL(X[k], b->GLC), FILL(X[k], b->LAC), FILL(X[k], b->EXI), FILL(X[k], b->MMP);
+    FILL(X[k], b->GLC), FILL(X[k], b->LAC), FILL(X[k], b->MMP);
+    for (PetscInt e = 0; e < b->nexo; e++) FILL(X[k], b->pool[e].sp[POOL_INTERNAL]);
   }
 }

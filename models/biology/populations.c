@@ -33,8 +33,7 @@ PetscReal DSBioSwitch(PetscReal x, PetscReal th, PetscReal w, PetscReal *dsdx)
 
 void BioStateCompute(const Biology *b, const DSPoint *pt, const PetscScalar u[], BioState *s)
 {
-  const PetscReal Xi = PetscMax(u[b->EXI], 0);
-  PetscReal       R  = 0;
+  PetscReal R = 0;
 
   s->rho_ref = b->rho_ref[pt->region];
   s->Kcap    = b->capacity * s->rho_ref;
@@ -42,10 +41,8 @@ void BioStateCompute(const Biology *b, const DSPoint *pt, const PetscScalar u[],
   s->pH      = DSBibbyPH(u[b->LAC]);
   s->rho_tot = 0;
   for (PetscInt q = 0; q < b->npop; q++) s->rho_tot += u[b->pop[q].species];
-  /* exosome cargo effects E_x = Emax_x I/(I + EC50), and the MSC paracrine action P = Pmax R/(R + R_half) */
-  s->hI  = Xi / (Xi + b->EC50);
-  s->dhI = u[b->EXI] > 0 ? b->EC50 / ((Xi + b->EC50) * (Xi + b->EC50)) : 0;
-  s->Es = b->Esyn * s->hI, s->Em = b->Emmp * s->hI, s->Ed = b->Edeath * s->hI;
+  /* exosome cargo effects (exosomes.c), and the MSC paracrine action P = Pmax R/(R + R_half) */
+  BioExoEffects(b, u, s);
   for (PetscInt q = 1; q < b->npop; q++) R += b->pop[q].potency * PetscMax(u[b->pop[q].species], 0);
   s->P     = b->Pmax * R / (R + b->Rhalf);
   s->dP_dR = b->Pmax * b->Rhalf / ((R + b->Rhalf) * (R + b->Rhalf));
@@ -102,24 +99,25 @@ void BioPopulations(const Biology *b, const BioState *s, const PetscScalar u[], 
     PetscReal         ag = DSBioGlucoseDeathRate(G, pp->Gth, b->death_K, b->death_a);
     PetscReal         dag_dG = (G < pp->Gth && u[b->GLC] > 0) ? b->death_a * (pp->Gth + b->death_K) / ((G + b->death_K) * (G + b->death_K)) : 0;
     PetscReal         aa = DSBioAcidDeathRate(pH, pp->pHth, pp->kacid), daa_dL = pH < pp->pHth ? pp->kacid * BIO_DPH_DL : 0;
-    PetscReal         death = (ag + aa) * (1 - s->Ed), prol = pp->rprol * Sn * s->logi;
+    PetscReal         death = (ag + aa) * (1 - s->E[EXO_DEATH]), prol = pp->rprol * Sn * s->logi;
     r[sq] = rho * (death + prol);
     if (!J) continue;
     JAC(sq, sq) += death + prol;
     for (PetscInt q2 = 0; q2 < b->npop; q2++) JAC(sq, b->pop[q2].species) += -rho * pp->rprol * Sn / s->Kcap;
-    JAC(sq, b->GLC) = rho * (dag_dG * (1 - s->Ed) + pp->rprol * s->dSn_dG[q] * s->logi);
-    JAC(sq, b->LAC) = rho * (daa_dL * (1 - s->Ed) + pp->rprol * s->dSn_dL[q] * s->logi);
-    JAC(sq, b->EXI) = -rho * (ag + aa) * b->Edeath * s->dhI;
+    JAC(sq, b->GLC) = rho * (dag_dG * (1 - s->E[EXO_DEATH]) + pp->rprol * s->dSn_dG[q] * s->logi);
+    JAC(sq, b->LAC) = rho * (daa_dL * (1 - s->E[EXO_DEATH]) + pp->rprol * s->dSn_dL[q] * s->logi);
+    for (PetscInt k = 0; k < b->nexo; k++) JAC(sq, b->pool[k].sp[POOL_INTERNAL]) = -rho * (ag + aa) * s->dE[EXO_DEATH][k];
   }
 }
 
 /* own density (death, growth), total density (crowding), glucose (starvation, switch), lactate
- * (acid death, switch), exo_internal (cargo protection against death) */
+ * (acid death, switch), every pool's internalised vesicles (cargo protection against death) */
 void BioPopulationsPattern(const Biology *b, PetscInt fill[], PetscInt n)
 {
   for (PetscInt q = 0; q < b->npop; q++) {
     const PetscInt sq = b->pop[q].species;
     for (PetscInt q2 = 0; q2 < b->npop; q2++) FILL(sq, b->pop[q2].species);
-    FILL(sq, b->GLC), FILL(sq, b->LAC), FILL(sq, b->EXI);
+    FILL(sq, b->GLC), FILL(sq, b->LAC);
+    for (PetscInt k = 0; k < b->nexo; k++) FILL(sq, b->pool[k].sp[POOL_INTERNAL]);
   }
 }

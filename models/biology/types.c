@@ -19,12 +19,18 @@ const BioCellType BioCellTypes[] = {
 };
 const PetscInt BioNumCellTypes = PETSC_STATIC_ARRAY_LENGTH(BioCellTypes);
 
-/* Cargo potency presets (largest effect on synthesis, MMP production, death): illustrative. */
+/* Exosome sources: vesicle diameter [nm] (sets the hindered diffusivity, exosomes.c), uptake rate
+ * [mm^3/(cell h)], clearance half-life [h], cargo half-life [h], largest effects of the cargo on
+ * matrix synthesis, MMP production and cell death [1]. No measurement separates the four sources
+ * in any of these (doc/biology.md, "Exosome sources"): only the potencies differ, and they are
+ * illustrative, ranked from what each source's disc study reports. A new source is one row. */
+#define EXO_SIZE  "illustrative: exosomes ~40-160 nm, mean ~100 nm (Kalluri & LeBleu 2020); no size separates this source"
+#define EXO_CARGO "Kingston & Bartel 2019 (miRNA in cells: medians 11-34 h)"
 const BioExoSource BioExoSources[] = {
-  {"exo_bmsc", "BMSC exosomes", {0.5, 0.5, 0.5}},          /* miR-155, miR-532-5p, ...: anti-apoptotic, less MMP, more AGC/COL II */
-  {"exo_amsc", "AMSC exosomes", {0.6, 0.3, 0.3}},          /* raise AGC, COL II, Sox-9 mRNA */
-  {"exo_imsc", "iMSC exosomes", {0.4, 0.4, 0.6}},          /* miR-105-5p, anti-senescence */
-  {"exo_plmsc", "placenta-MSC exosomes", {0.4, 0.6, 0.4}}, /* antagomiR-4450: through MMP, synthesis and death only */
+  {"exo_bmsc", "BMSC exosomes", {100, 1e-5, 12, 24, 0.5, 0.5, 0.5}, {EXO_SIZE, NULL, NULL, EXO_CARGO}},          /* anti-apoptotic, less MMP, more AGC/COL II */
+  {"exo_amsc", "AMSC exosomes", {100, 1e-5, 12, 24, 0.6, 0.3, 0.3}, {EXO_SIZE, NULL, NULL, EXO_CARGO}},          /* raise AGC, COL II, Sox-9 mRNA */
+  {"exo_imsc", "iMSC exosomes", {100, 1e-5, 12, 24, 0.4, 0.4, 0.6}, {EXO_SIZE, NULL, NULL, EXO_CARGO}},          /* miR-105-5p, anti-senescence */
+  {"exo_plmsc", "placenta-MSC exosomes", {100, 1e-5, 12, 24, 0.4, 0.6, 0.4}, {EXO_SIZE, NULL, NULL, EXO_CARGO}}, /* antagomiR-4450: MMP, synthesis, death */
 };
 const PetscInt BioNumExoSources = PETSC_STATIC_ARRAY_LENGTH(BioExoSources);
 
@@ -62,8 +68,8 @@ PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Cell types inject cells into their own species; every exosome source injects into exo_free
- * (doses in particles, or in ug of protein through -bio_particles_per_ug). */
+/* Cell types inject cells into their own species; each exosome source into its own pool's free
+ * vesicles, <what>_free (doses in particles, or in ug of protein through -bio_particles_per_ug). */
 PetscErrorCode BioCreateInjectables(DSModel m, Biology *b)
 {
   PetscInt n = 0;
@@ -74,7 +80,10 @@ PetscErrorCode BioCreateInjectables(DSModel m, Biology *b)
     PetscCall(PetscSNPrintf(b->type_label[t], sizeof b->type_label[t], "%s cells", BioCellTypes[t].name));
     b->injectables[n] = (DSInjectable){BioCellTypes[t].what, b->type_label[t], b->type_species[t], NULL};
   }
-  for (PetscInt e = 0; e < BioNumExoSources; e++, n++) b->injectables[n] = (DSInjectable){BioExoSources[e].what, BioExoSources[e].label, "exo_free", "bio_particles_per_ug"};
+  for (PetscInt e = 0; e < BioNumExoSources; e++, n++) {
+    PetscCall(PetscSNPrintf(b->exo_free_name[e], sizeof b->exo_free_name[e], "%s_free", BioExoSources[e].what));
+    b->injectables[n] = (DSInjectable){BioExoSources[e].what, BioExoSources[e].label, b->exo_free_name[e], "bio_particles_per_ug"};
+  }
   m->injectables  = b->injectables;
   m->ninjectables = n;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -58,13 +58,40 @@ static PetscErrorCode DSRunAddGlobal(DSRunContext *ctx, const char *name, const 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A dose tracker of figure f with its three output quantities (h): below the fraction of the dose,
+ * half-life, residence; 'dose' -1 for the last dose, k >= 0 for the k-th dose into the species. */
+static PetscErrorCode DSRunAddTracker(DSRunContext *ctx, const DSFigure *fig, PetscInt f, PetscInt dose, PetscReal at)
+{
+  char prefix[64], suffix[64];
+
+  PetscFunctionBeginUser;
+  PetscCheck(ctx->npersist < DS_MAX_PERSIST, PETSC_COMM_SELF, PETSC_ERR_SUP, "more than %d dose trackers (tracked figures x doses): DS_MAX_PERSIST in solver/app/dsrunimpl.h", DS_MAX_PERSIST);
+  if (dose >= 0) PetscCall(PetscSNPrintf(prefix, sizeof prefix, "_dose%" PetscInt_FMT, dose + 1));
+  else prefix[0] = 0;
+  PetscCall(PetscSNPrintf(suffix, sizeof suffix, "%s_below_%g_of_dose_after", prefix, (double)ctx->o.persistence_fraction));
+  PetscCall(DSRunAddGlobal(ctx, fig->name, suffix, "h"));
+  PetscCall(PetscSNPrintf(suffix, sizeof suffix, "%s_half_life", prefix));
+  PetscCall(DSRunAddGlobal(ctx, fig->name, suffix, "h"));
+  PetscCall(PetscSNPrintf(suffix, sizeof suffix, "%s_residence", prefix));
+  PetscCall(DSRunAddGlobal(ctx, fig->name, suffix, "h"));
+  DSPersistenceInit(&ctx->persist[ctx->npersist], f, ctx->o.persistence_fraction);
+  if (dose >= 0) DSPersistenceSetDose(&ctx->persist[ctx->npersist], dose, at);
+  ctx->npersist++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Global variables, first the model's key figures, with the location of each minimum and the
- * dose persistence of the figures that track one. */
+ * dose persistence of the figures that track one: after the last dose and, when the schedule
+ * injects the species more than once, after each dose (until the next). */
 static PetscErrorCode DSRunDeclareFigures(DSRunContext *ctx, PetscBool per_area)
 {
   const DSFigure *figs;
 
+  const DSEvent  *ev;
+  PetscInt        nev;
+
   PetscFunctionBeginUser;
+  PetscCall(DSScheduleGetEvents(ctx->schedule, &nev, &ev));
   PetscCall(DSModelGetFigures(ctx->model, &ctx->nfig, &figs));
   for (PetscInt f = 0; f < ctx->nfig; f++) {
     const char *unit = figs[f].unit;
@@ -78,12 +105,16 @@ static PetscErrorCode DSRunDeclareFigures(DSRunContext *ctx, PetscBool per_area)
       PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_y", "mm"));
       PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_at_z", "mm"));
     }
-    if (figs[f].kind == DS_FIGURE_INTEGRAL && figs[f].persistence_of >= 0 && ctx->npersist < DS_MAX_PERSIST) {
-      char suffix[64];
-      PetscCall(PetscSNPrintf(suffix, sizeof suffix, "_below_%g_of_dose_after", (double)ctx->o.persistence_fraction));
-      PetscCall(DSRunAddGlobal(ctx, figs[f].name, suffix, "h"));
-      PetscCall(DSRunAddGlobal(ctx, figs[f].name, "_half_life", "h"));
-      DSPersistenceInit(&ctx->persist[ctx->npersist++], f, ctx->o.persistence_fraction);
+    if (figs[f].kind == DS_FIGURE_INTEGRAL && figs[f].persistence_of >= 0) {
+      PetscInt ndose = 0;
+      PetscCall(DSRunAddTracker(ctx, &figs[f], f, -1, 0));
+      for (PetscInt e = 0; e < nev; e++) ndose += ev[e].species == figs[f].persistence_of;
+      if (ndose > 1 && ctx->npersist + ndose > DS_MAX_PERSIST) { /* the last dose is still tracked */
+        PetscCall(PetscPrintf(ctx->comm, "note: %" PetscInt_FMT " doses tracked by %s: too many for a per-dose table (DS_MAX_PERSIST = %d trackers in all); only the last dose is reported\n", ndose, figs[f].name, DS_MAX_PERSIST));
+        ndose = 0;
+      }
+      for (PetscInt e = 0, k = 0; e < nev && ndose > 1; e++)
+        if (ev[e].species == figs[f].persistence_of) PetscCall(DSRunAddTracker(ctx, &figs[f], f, k++, ev[e].time));
     }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -151,10 +182,10 @@ PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
     ctx->glob[g++] = ctx->fig[f];
     if (figs[f].kind == DS_FIGURE_MINIMUM)
       for (PetscInt d = 0; d < 3; d++) ctx->glob[g++] = ctx->where[f][d];
-    if (k < ctx->npersist && ctx->persist[k].figure == f) {
+    for (; k < ctx->npersist && ctx->persist[k].figure == f; k++) {
       ctx->glob[g++] = ctx->persist[k].t_fraction;
       ctx->glob[g++] = ctx->persist[k].t_half;
-      k++;
+      ctx->glob[g++] = ctx->persist[k].inj_time < 0 ? -1 : ctx->persist[k].residence;
     }
   }
   for (PetscInt s = 0; s < ctx->nsp; s++) {
@@ -206,7 +237,14 @@ static PetscErrorCode DSRunPrintFigures(DSRunContext *ctx)
     if (figs[f].kind == DS_FIGURE_MINIMUM) PetscCall(PetscPrintf(comm, "  at (x, y, z) = (%.2f, %.2f, %.2f) mm", (double)ctx->where[f][0], (double)ctx->where[f][1], (double)ctx->where[f][2]));
     PetscCall(PetscPrintf(comm, "\n"));
   }
-  for (PetscInt k = 0; k < ctx->npersist; k++) PetscCall(DSPersistenceView(&ctx->persist[k], figs[ctx->persist[k].figure].name, comm));
+  for (PetscInt k = 0; k < ctx->npersist; k++) {
+    const DSPersistence *p = &ctx->persist[k];
+    if (p->dose_index < 0) PetscCall(DSPersistenceView(p, figs[p->figure].name, comm));
+    if (p->dose_index == 0)
+      PetscCall(PetscPrintf(comm, "  per dose, %s (until the next dose into the same species; '-': not reached by then):\n    dose    time [h]   peak/dose below %g [h] half-life [h] residence [h]\n", figs[p->figure].name,
+                            (double)ctx->o.persistence_fraction));
+    if (p->dose_index >= 0) PetscCall(DSPersistenceViewRow(p, comm));
+  }
   PetscCall(PetscPrintf(comm, "balance (per species: stored, boundary influx, net reaction; influx + reaction = rate of change of the total):\n"));
   for (PetscInt s = 0; s < ctx->nsp; s++) {
     const DSFieldInfo *info;

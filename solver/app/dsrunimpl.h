@@ -10,8 +10,8 @@
 #include "dsschedule.h"
 #include "dspersistence.h"
 
-#define DS_MAX_GLOBALS 256
-#define DS_MAX_PERSIST 8
+#define DS_MAX_GLOBALS 2048
+#define DS_MAX_PERSIST 256 /* dose trackers: per tracked figure the last dose and, with repeated doses, each one */
 
 typedef struct {
   char           exo[PETSC_MAX_PATH_LEN], csv[PETSC_MAX_PATH_LEN];          /* the results' final names */

@@ -91,6 +91,17 @@ static PetscErrorCode DSStudyAddUncertain(DSStudy *st, PetscInt nm, const DSPara
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the dose trackers' quantities (solver/app/dsrun.c): [_doseN]_half_life, _residence, _below_... */
+static PetscBool DSStudyIsPersistenceSuffix(const char *suffix)
+{
+  if (!strncmp(suffix, "_dose", 5)) {
+    suffix += 5;
+    if (!(*suffix >= '0' && *suffix <= '9')) return PETSC_FALSE;
+    while (*suffix >= '0' && *suffix <= '9') suffix++;
+  }
+  return (PetscBool)(!strcmp(suffix, "_half_life") || !strcmp(suffix, "_residence") || !strncmp(suffix, "_below_", 7));
+}
+
 /* A quantity must be a global the run writes: a key figure (with _at_x/_y/_z of a minimum, the
  * persistence times of a tracked integral) or a balance <field>_stored/_influx/_reaction/_injected. */
 static PetscErrorCode DSStudyCheckQoI(DSStudy *st, DSModel model, DSStudyQoI *q)
@@ -105,7 +116,7 @@ static PetscErrorCode DSStudyCheckQoI(DSStudy *st, DSModel model, DSStudyQoI *q)
     if (strncmp(q->name, figs[f].name, len)) continue;
     if (!*suffix) PetscCall(PetscStrncpy(q->unit, strcmp(figs[f].unit, "1") ? figs[f].unit : "", sizeof q->unit));
     else if (figs[f].kind == DS_FIGURE_MINIMUM && (!strcmp(suffix, "_at_x") || !strcmp(suffix, "_at_y") || !strcmp(suffix, "_at_z"))) PetscCall(PetscStrncpy(q->unit, "mm", sizeof q->unit));
-    else if (figs[f].persistence_of >= 0 && (!strcmp(suffix, "_half_life") || !strncmp(suffix, "_below_", 7))) PetscCall(PetscStrncpy(q->unit, "h", sizeof q->unit));
+    else if (figs[f].persistence_of >= 0 && DSStudyIsPersistenceSuffix(suffix)) PetscCall(PetscStrncpy(q->unit, "h", sizeof q->unit));
     else continue;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
