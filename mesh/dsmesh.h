@@ -33,6 +33,10 @@ typedef struct {
   PetscReal  h_nbr;      /* mm: distance from the face to the neighbour's centre (interior only) */
   DSRegion   nbr_region; /* region of the neighbour (interior only) */
   PetscReal  x[3];       /* face centre, mm */
+  /* boundary faces only: a length (mm) in series with h_self, in this cell's diffusivity, that
+   * represents an exchange reduced by a factor f in (0, 1] (endplate maps, AF periphery): the
+   * boundary conductance is area * D / (h_self + h_extra); 0 for full exchange */
+  PetscReal  h_extra;
 } DSFace;
 
 typedef struct {
