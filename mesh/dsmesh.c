@@ -111,7 +111,7 @@ static PetscErrorCode DSMeshReadGrading(DSMesh mesh, PetscOptionItems *PetscOpti
              "input %s = %g is out of range: allowed [1, 100] (the ratio of the widest to the narrowest cell; 1: uniform)", key, (double)mesh->grade_ratio[g]);
   PetscCall(PetscStrlcat(key, "_toward", sizeof key));
   PetscCall(DSOptionsCheckChoiceList(key, g ? 2 : 4, g ? DSMeshGradePointsZ : DSMeshGradePointsR));
-  PetscCall(PetscSNPrintf(help, sizeof help, "points [-] the %s grid lines cluster toward, comma-separated: %s", g ? "height" : "radial", g ? "vertebra (z = 0, H), cep (z = t, H - t)" : "axis, np (NP/AF), rim (edge of the CEP), outer"));
+  PetscCall(PetscSNPrintf(help, sizeof help, "points [-] the %s grid lines cluster toward, comma-separated: %s", g ? "height" : "radial", g ? "vertebra (z = 0, H), cep (z = t, H - t)" : "axis, np (NP/AF), rim (edge of the CEP and of the open endplate annulus), outer"));
   PetscCall(DSMeshGradeNames(g, mesh->grade_toward[g], dflt, sizeof dflt, NULL));
   PetscCall(PetscOptionsString(key, help, NULL, dflt, names, sizeof names, &set));
   if (set) PetscCall(DSMeshGradeNames(g, 0, names, sizeof names, &mesh->grade_toward[g]));
@@ -217,7 +217,7 @@ static PetscErrorCode DSMeshSegmentCounts(PetscInt nseg, const PetscReal a[], co
  * is one fixed smooth mapping of a uniform one, refined by refining the uniform one. */
 typedef struct {
   PetscInt  np, nk;
-  PetscReal p[4], knot[12], c; /* c = ln(ratio) / dmax */
+  PetscReal p[6], knot[24], c; /* c = ln(ratio) / dmax; points: 4 radial ones and the 2 edges of the open endplate annulus */
 } DSGrading;
 
 static PetscReal DSGradingDistance(const DSGrading *g, PetscReal x)
@@ -323,10 +323,11 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
   if (mesh->grade_toward[1] & (1 << DS_GRADE_Z_CEP)) gp[ngp++] = t, gp[ngp++] = H - t;
   PetscCall(DSMeshPiecewiseFaces(3, zb, mesh->n[zdir], mesh->grade_ratio[1], ngp, gp, mesh->xf[zdir]));
   if (mesh->type == DS_MESH_AXISYMMETRIC) {
-    PetscReal R = g[DS_GEOM_RADIUS].value, rb[9] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R}, rp[4];
+    PetscReal R = g[DS_GEOM_RADIUS].value, rb[9] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R}, rp[6];
     PetscInt  nrp = 0, nb = 4;
     for (PetscInt p = 0; p < 4; p++) /* the points are the breaks, in the order of DSMeshGradePointR */
       if (mesh->grade_toward[0] & (1 << p)) rp[nrp++] = rb[p];
+    if (mesh->grade_toward[0] & (1 << DS_GRADE_R_RIM)) nrp += DSMeshEndplateOpenEdges(mesh, rp + nrp); /* the open annulus has rims too */
     nb += DSMeshEndplateRadialBreaks(mesh, rb + nb, 9 - nb); /* endplate shapes on faces too: exact open areas */
     PetscCall(PetscSortReal(nb, rb));
     PetscCall(DSMeshPiecewiseFaces(nb - 1, rb, mesh->n[0], mesh->grade_ratio[0], nrp, rp, mesh->xf[0]));

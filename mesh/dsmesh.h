@@ -17,7 +17,8 @@ typedef struct _p_DSMesh *DSMesh;
 typedef enum { DS_MESH_SLAB = 0, DS_MESH_AXISYMMETRIC = 1, DS_MESH_3D = 2, DS_MESH_WELL_MIXED = 3 } DSMeshType;
 extern const char *const DSMeshTypes[];
 /* Points a direction's grid lines can be graded toward (-mesh_grade_r_toward, -mesh_grade_z_toward):
- * radial: the axis, the NP/AF interface, the endplate rim (edge of the CEP), the outer AF surface;
+ * radial: the axis, the NP/AF interface, the endplate rim (edge of the CEP and of the open
+ * endplate annulus, -endplate_open_*), the outer AF surface;
  * height: the vertebral surfaces z = 0 and H, the CEP/disc interfaces z = t and H - t. */
 typedef enum { DS_GRADE_R_AXIS = 0, DS_GRADE_R_NP = 1, DS_GRADE_R_RIM = 2, DS_GRADE_R_OUTER = 3 } DSMeshGradePointR;
 typedef enum { DS_GRADE_Z_VERTEBRA = 0, DS_GRADE_Z_CEP = 1 } DSMeshGradePointZ;

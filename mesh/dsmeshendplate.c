@@ -186,6 +186,17 @@ PetscInt DSMeshEndplateRadialBreaks(DSMesh mesh, PetscReal r[], PetscInt max)
   return n;
 }
 
+PetscInt DSMeshEndplateOpenEdges(DSMesh mesh, PetscReal r[2])
+{
+  const DSEndplate *E    = &mesh->endplate;
+  PetscReal         Rcep = mesh->geom[DS_GEOM_CEP_FRACTION].value * mesh->geom[DS_GEOM_RADIUS].value;
+  PetscInt          n    = 0;
+
+  if (E->p[DS_EP_OPEN_INNER].value > 0) r[n++] = E->p[DS_EP_OPEN_INNER].value * Rcep;
+  if (E->p[DS_EP_OPEN_OUTER].value < 1) r[n++] = E->p[DS_EP_OPEN_OUTER].value * Rcep;
+  return n;
+}
+
 /* A point inside the ellipse patch P, or its boundary at angle th */
 static void DSEndplateEllipsePoint(const DSEndplatePatch *P, PetscReal th, PetscReal x[3])
 {

@@ -33,6 +33,8 @@ void           DSMeshEndplateVertebralFace(DSMesh mesh, PetscInt side, const Pet
 void           DSMeshEndplateAFOuterFace(DSMesh mesh, DSFace *f);
 /* Radii (mm) the axisymmetric grid should put faces on: the open annulus and the rings */
 PetscInt       DSMeshEndplateRadialBreaks(DSMesh mesh, PetscReal r[], PetscInt max);
+/* Radii (mm) of the edges of the open annulus inside the CEP (0, 1 or 2): more rims to grade toward */
+PetscInt       DSMeshEndplateOpenEdges(DSMesh mesh, PetscReal r[2]);
 PetscErrorCode DSMeshEndplateView(DSMesh mesh, PetscViewer viewer);
 PetscErrorCode DSMeshEndplateViewParametersMarkdown(PetscViewer viewer);
 PetscReal      DSMeshEllipticRadius2(DSMesh mesh, const PetscReal x[3], PetscReal fraction);
