@@ -57,6 +57,8 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer);
 PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer);
 /* The geometry rows with their defaults (allowed and plausible ranges, sources) */
 PetscErrorCode DSMeshGetParameters(PetscInt *n, const DSParam **rows);
+/* The endplate-exchange rows (-endplate_open_*, -endplate_closed_factor, -endplate_af_outer_*) */
+PetscErrorCode DSMeshGetEndplateParameters(PetscInt *n, const DSParam **rows);
 
 PetscErrorCode DSMeshGetType(DSMesh mesh, DSMeshType *type);
 PetscErrorCode DSMeshGetDM(DSMesh mesh, DM *dm);

@@ -285,6 +285,14 @@ PetscErrorCode DSMeshEndplateView(DSMesh mesh, PetscViewer viewer)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode DSMeshGetEndplateParameters(PetscInt *n, const DSParam **rows)
+{
+  PetscFunctionBeginUser;
+  *n    = DS_EP_N;
+  *rows = endplate_rows;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSMeshEndplateViewParametersMarkdown(PetscViewer viewer)
 {
   PetscFunctionBeginUser;
