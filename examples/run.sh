@@ -2,6 +2,7 @@
 # Runs an example end to end and draws its plots into results/NAME/ (replacing earlier results).
 # Usage: bash examples/run.sh NAME     NAME: healthy_disc slab disc3d calcified_endplate
 #                                            cell_injection exosome_dose degeneration_years
+#                                            endplate_exchange
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?usage: bash examples/run.sh NAME}

@@ -32,6 +32,7 @@ PetscErrorCode DSMeshCreate(MPI_Comm comm, DSMesh *mesh)
   (*mesh)->grade_ratio[0] = (*mesh)->grade_ratio[1] = 1;
   (*mesh)->grade_toward[0] = 1 << DS_GRADE_R_RIM;
   (*mesh)->grade_toward[1] = 1 << DS_GRADE_Z_VERTEBRA;
+  PetscCall(DSMeshEndplateSetDefaults(*mesh));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -110,7 +111,7 @@ static PetscErrorCode DSMeshReadGrading(DSMesh mesh, PetscOptionItems *PetscOpti
              "input %s = %g is out of range: allowed [1, 100] (the ratio of the widest to the narrowest cell; 1: uniform)", key, (double)mesh->grade_ratio[g]);
   PetscCall(PetscStrlcat(key, "_toward", sizeof key));
   PetscCall(DSOptionsCheckChoiceList(key, g ? 2 : 4, g ? DSMeshGradePointsZ : DSMeshGradePointsR));
-  PetscCall(PetscSNPrintf(help, sizeof help, "points [-] the %s grid lines cluster toward, comma-separated: %s", g ? "height" : "radial", g ? "vertebra (z = 0, H), cep (z = t, H - t)" : "axis, np (NP/AF), rim (edge of the CEP), outer"));
+  PetscCall(PetscSNPrintf(help, sizeof help, "points [-] the %s grid lines cluster toward, comma-separated: %s", g ? "height" : "radial", g ? "vertebra (z = 0, H), cep (z = t, H - t)" : "axis, np (NP/AF), rim (edge of the CEP and of the open endplate annulus), outer"));
   PetscCall(DSMeshGradeNames(g, mesh->grade_toward[g], dflt, sizeof dflt, NULL));
   PetscCall(PetscOptionsString(key, help, NULL, dflt, names, sizeof names, &set));
   if (set) PetscCall(DSMeshGradeNames(g, 0, names, sizeof names, &mesh->grade_toward[g]));
@@ -147,6 +148,7 @@ static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOpti
   if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 0));
   if (mesh->type != DS_MESH_WELL_MIXED) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 1));
   PetscCall(DSParamsSetFromOptions(PetscOptionsObject, DS_GEOM_N, mesh->geom));
+  PetscCall(DSMeshEndplateReadOptions(mesh, PetscOptionsObject));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -165,6 +167,7 @@ PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
                "input -mesh_cep_fraction = %g must be >= -mesh_np_fraction = %g: the endplate covers the whole nucleus", (double)g[DS_GEOM_CEP_FRACTION].value,
                (double)g[DS_GEOM_NP_FRACTION].value);
   }
+  PetscCall(DSMeshEndplateCheck(mesh));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -214,7 +217,7 @@ static PetscErrorCode DSMeshSegmentCounts(PetscInt nseg, const PetscReal a[], co
  * is one fixed smooth mapping of a uniform one, refined by refining the uniform one. */
 typedef struct {
   PetscInt  np, nk;
-  PetscReal p[4], knot[12], c; /* c = ln(ratio) / dmax */
+  PetscReal p[6], knot[24], c; /* c = ln(ratio) / dmax; points: 4 radial ones and the 2 edges of the open endplate annulus */
 } DSGrading;
 
 static PetscReal DSGradingDistance(const DSGrading *g, PetscReal x)
@@ -278,7 +281,7 @@ static void DSGradingFill(const DSGrading *g, PetscReal a, PetscReal b, PetscInt
 static PetscErrorCode DSMeshPiecewiseFaces(PetscInt nseg_in, const PetscReal breaks[], PetscInt n, PetscReal ratio, PetscInt ngp, const PetscReal gp[], PetscReal xf[])
 {
   PetscInt  nseg = 0, count[8];
-  PetscReal a[8], b[8], pa[8], pb[8], L = breaks[nseg_in] - breaks[0];
+  PetscReal a[8], b[8], pa[8] = {0}, pb[8] = {0}, L = breaks[nseg_in] - breaks[0];
   DSGrading g;
   PetscBool graded = (PetscBool)(ratio != 1 && ngp > 0);
 
@@ -320,11 +323,14 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
   if (mesh->grade_toward[1] & (1 << DS_GRADE_Z_CEP)) gp[ngp++] = t, gp[ngp++] = H - t;
   PetscCall(DSMeshPiecewiseFaces(3, zb, mesh->n[zdir], mesh->grade_ratio[1], ngp, gp, mesh->xf[zdir]));
   if (mesh->type == DS_MESH_AXISYMMETRIC) {
-    PetscReal R = g[DS_GEOM_RADIUS].value, rb[4] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R}, rp[4];
-    PetscInt  nrp = 0;
+    PetscReal R = g[DS_GEOM_RADIUS].value, rb[9] = {0, g[DS_GEOM_NP_FRACTION].value * R, g[DS_GEOM_CEP_FRACTION].value * R, R}, rp[6];
+    PetscInt  nrp = 0, nb = 4;
     for (PetscInt p = 0; p < 4; p++) /* the points are the breaks, in the order of DSMeshGradePointR */
       if (mesh->grade_toward[0] & (1 << p)) rp[nrp++] = rb[p];
-    PetscCall(DSMeshPiecewiseFaces(3, rb, mesh->n[0], mesh->grade_ratio[0], nrp, rp, mesh->xf[0]));
+    if (mesh->grade_toward[0] & (1 << DS_GRADE_R_RIM)) nrp += DSMeshEndplateOpenEdges(mesh, rp + nrp); /* the open annulus has rims too */
+    nb += DSMeshEndplateRadialBreaks(mesh, rb + nb, 9 - nb); /* endplate shapes on faces too: exact open areas */
+    PetscCall(PetscSortReal(nb, rb));
+    PetscCall(DSMeshPiecewiseFaces(nb - 1, rb, mesh->n[0], mesh->grade_ratio[0], nrp, rp, mesh->xf[0]));
   } else if (mesh->type == DS_MESH_3D) {
     PetscReal semi[2] = {g[DS_GEOM_SEMI_AP].value, g[DS_GEOM_SEMI_LAT].value};
     for (PetscInt d = 0; d < 2; d++)
@@ -342,7 +348,7 @@ static void DSMeshPhysical(DSMesh mesh, const PetscReal s[3], PetscReal x[3])
 }
 
 /* Squared elliptical radius of (x, y) relative to the disc outline scaled by 'fraction'. */
-static PetscReal DSMeshEllipticRadius2(DSMesh mesh, const PetscReal x[3], PetscReal fraction)
+PetscReal DSMeshEllipticRadius2(DSMesh mesh, const PetscReal x[3], PetscReal fraction)
 {
   if (mesh->type == DS_MESH_SLAB || mesh->type == DS_MESH_WELL_MIXED) return 0;
   if (mesh->type == DS_MESH_AXISYMMETRIC) {
@@ -390,17 +396,16 @@ PetscErrorCode DSMeshGetRegion(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Kind of a face whose far side is the domain edge or a cell outside the disc. */
-static DSFaceKind DSMeshBoundaryKind(DSMesh mesh, PetscInt dir, PetscInt side, const PetscReal xcentre[3])
+/* Kind (and extra series length) of a face whose far side is the domain edge or a cell outside
+ * the disc: the endplate maps decide which vertebral faces exchange (mesh/dsmeshendplate.c). */
+static void DSMeshBoundaryFace(DSMesh mesh, PetscInt dir, PetscInt side, const PetscReal xcentre[3], DSFace *f)
 {
   PetscInt zdir = mesh->dim - 1;
-  if (mesh->type == DS_MESH_WELL_MIXED) return DS_BOUNDARY_BONE; /* closed: no exchange */
-  if (dir == zdir) {
-    if (mesh->type == DS_MESH_SLAB) return DS_BOUNDARY_VERTEBRA;
-    return DSMeshEllipticRadius2(mesh, xcentre, mesh->geom[DS_GEOM_CEP_FRACTION].value) < 1.0 ? DS_BOUNDARY_VERTEBRA : DS_BOUNDARY_BONE;
-  }
-  if (mesh->type == DS_MESH_AXISYMMETRIC && side == 0) return DS_BOUNDARY_AXIS;
-  return DS_BOUNDARY_AF_OUTER;
+  f->h_extra    = 0;
+  if (mesh->type == DS_MESH_WELL_MIXED) f->kind = DS_BOUNDARY_BONE; /* closed: no exchange */
+  else if (dir == zdir) DSMeshEndplateVertebralFace(mesh, side, xcentre, f);
+  else if (mesh->type == DS_MESH_AXISYMMETRIC && side == 0) f->kind = DS_BOUNDARY_AXIS;
+  else DSMeshEndplateAFOuterFace(mesh, f);
 }
 
 /* Cross-section of the face normal to 'dir' and volume, with exact cylindrical measures. */
@@ -441,10 +446,11 @@ PetscErrorCode DSMeshGetCell(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, DS
       f->h_self = 0.5 * (mesh->xf[dir][idx[dir] + 1] - mesh->xf[dir][idx[dir]]);
       PetscCall(DSMeshGetRegion(mesh, nb[0], nb[1], nb[2], &f->nbr_region));
       if (f->nbr_region != DS_REGION_OUTSIDE) {
-        f->kind  = DS_FACE_INTERIOR;
+        f->kind    = DS_FACE_INTERIOR;
+        f->h_extra = 0;
         f->h_nbr = 0.5 * (mesh->xf[dir][nb[dir] + 1] - mesh->xf[dir][nb[dir]]);
       } else {
-        f->kind  = DSMeshBoundaryKind(mesh, dir, side, cell->x);
+        DSMeshBoundaryFace(mesh, dir, side, cell->x, f);
         f->h_nbr = 0;
       }
     }
@@ -626,6 +632,7 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer)
     for (PetscInt p = 0; p < (d ? 2 : 4); p++)
       if (mesh->grade_toward[d] & (1 << p)) PetscCall(PetscViewerASCIIPrintf(viewer, "%s%s", n++ ? ", " : " ", points[p]));
   }
+  PetscCall(DSMeshEndplateView(mesh, viewer));
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -642,5 +649,6 @@ PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer)
 {
   PetscFunctionBeginUser;
   PetscCall(DSParamsViewMarkdown(viewer, "Mesh geometry (mesh/)", DS_GEOM_N, default_geometry));
+  PetscCall(DSMeshEndplateViewParametersMarkdown(viewer));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

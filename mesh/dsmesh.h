@@ -17,7 +17,8 @@ typedef struct _p_DSMesh *DSMesh;
 typedef enum { DS_MESH_SLAB = 0, DS_MESH_AXISYMMETRIC = 1, DS_MESH_3D = 2, DS_MESH_WELL_MIXED = 3 } DSMeshType;
 extern const char *const DSMeshTypes[];
 /* Points a direction's grid lines can be graded toward (-mesh_grade_r_toward, -mesh_grade_z_toward):
- * radial: the axis, the NP/AF interface, the endplate rim (edge of the CEP), the outer AF surface;
+ * radial: the axis, the NP/AF interface, the endplate rim (edge of the CEP and of the open
+ * endplate annulus, -endplate_open_*), the outer AF surface;
  * height: the vertebral surfaces z = 0 and H, the CEP/disc interfaces z = t and H - t. */
 typedef enum { DS_GRADE_R_AXIS = 0, DS_GRADE_R_NP = 1, DS_GRADE_R_RIM = 2, DS_GRADE_R_OUTER = 3 } DSMeshGradePointR;
 typedef enum { DS_GRADE_Z_VERTEBRA = 0, DS_GRADE_Z_CEP = 1 } DSMeshGradePointZ;
@@ -33,6 +34,10 @@ typedef struct {
   PetscReal  h_nbr;      /* mm: distance from the face to the neighbour's centre (interior only) */
   DSRegion   nbr_region; /* region of the neighbour (interior only) */
   PetscReal  x[3];       /* face centre, mm */
+  /* boundary faces only: a length (mm) in series with h_self, in this cell's diffusivity, that
+   * represents an exchange reduced by a factor f in (0, 1] (endplate maps, AF periphery): the
+   * boundary conductance is area * D / (h_self + h_extra); 0 for full exchange */
+  PetscReal  h_extra;
 } DSFace;
 
 typedef struct {
@@ -52,6 +57,8 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer);
 PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer);
 /* The geometry rows with their defaults (allowed and plausible ranges, sources) */
 PetscErrorCode DSMeshGetParameters(PetscInt *n, const DSParam **rows);
+/* The endplate-exchange rows (-endplate_open_*, -endplate_closed_factor, -endplate_af_outer_*) */
+PetscErrorCode DSMeshGetEndplateParameters(PetscInt *n, const DSParam **rows);
 
 PetscErrorCode DSMeshGetType(DSMesh mesh, DSMeshType *type);
 PetscErrorCode DSMeshGetDM(DSMesh mesh, DM *dm);

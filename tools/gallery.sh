@@ -24,6 +24,7 @@ for yaml in examples/*.yaml; do
   exosome_dose) items+=("$out/$name.exo:exo_total_particles_per_mm3:180") ;; # 12 h after the dose
   cell_injection) items+=("$out/$name.exo:cells_injected_cells_per_mm3") ;;
   degeneration_years) items+=("$out/$name.exo:aggrecan") ;;
+  endplate_exchange) items+=("$out/$name.exo:cells_native_cells_per_mm3") ;; # the cells the reduced supply left
   *) items+=("$out/$name.exo") ;;
   esac
 done

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The generated tables of doc/parameters.md: the verbatim output of `discsim -parameters_markdown`
-for every model (the mesh table once), between the markers below.
+for every model (the mesh tables once), between the markers below.
 
   tools/parameters_doc.py DISCSIM            rewrite the tables in doc/parameters.md
   tools/parameters_doc.py DISCSIM --check    exit 1 if doc/parameters.md differs (a test)
@@ -18,7 +18,7 @@ def tables(discsim):
     for i, model in enumerate(MODELS):
         text = subprocess.run([discsim, "-model", model, "-parameters_markdown"], env=env, check=True, capture_output=True, text=True).stdout
         sections = [s.strip("\n") for s in ("\n" + text).split("\n### ") if s.strip()]
-        keep = [s for s in sections if i == 0 or not s.startswith("Mesh geometry")]
+        keep = [s for s in sections if i == 0 or not s.startswith(("Mesh geometry", "Endplate exchange"))]
         out.append("\n\n".join("### " + s for s in keep))
     return "\n\n".join(out) + "\n"
 

@@ -55,8 +55,14 @@ static PetscErrorCode DSStudyCheckVar(DSStudy *st, DSStudyVar *v, PetscInt nm, c
   const DSParam *row = DSStudyFindRow(v->key, nm, mrows);
   PetscFunctionBeginUser;
   if (!row) row = DSStudyFindRow(v->key, ng, grows);
-  PetscCheck(row || !strncmp(v->key, "injection", 9), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
-             "study file '%s': vary %s: not a parameter of model '%s' or of the mesh (nor an injection key): discsim -help lists the keys", st->path, v->key, st->model);
+  if (!row) {
+    PetscInt       ne;
+    const DSParam *erows;
+    PetscCall(DSMeshGetEndplateParameters(&ne, &erows));
+    row = DSStudyFindRow(v->key, ne, erows);
+  }
+  PetscCheck(row || !strncmp(v->key, "injection", 9) || !strncmp(v->key, "endplate_patch", 14), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "study file '%s': vary %s: not a parameter of model '%s' or of the mesh (nor an injection or endplate patch key): discsim -help lists the keys", st->path, v->key, st->model);
   if (!row) PetscFunctionReturn(PETSC_SUCCESS);
   v->has_row = PETSC_TRUE, v->min = row->min, v->max = row->max;
   PetscCall(PetscStrncpy(v->unit, row->unit, sizeof v->unit));

@@ -113,7 +113,8 @@ static PetscErrorCode DSProblemSetUpCellFaces(DSProblem p, const DSCell *cell, P
     DSPoint fp = {cell->region, {face->x[0], face->x[1], face->x[2]}, 0};
     if (p->ubnd) PetscCall(DSModelBoundary(p->model, face->kind, &fp, bc, p->ubnd + (*b) * nsp));
     else PetscCall(DSModelBoundary(p->model, face->kind, &fp, bc, Dnbr));
-    for (PetscInt s = 0; s < nsp; s++) T[s] = bc[s] == DS_BC_DIRICHLET ? face->area * Dself[s] / face->h_self : 0;
+    /* h_extra: a reduced exchange (endplate maps, AF periphery) as a length in series, mesh/dsmesh.h */
+    for (PetscInt s = 0; s < nsp; s++) T[s] = bc[s] == DS_BC_DIRICHLET ? face->area * Dself[s] / (face->h_self + face->h_extra) : 0;
     PetscCall(DSProblemTableIndex(p, f, T, &e));
     p->tface[c * p->nfaces + f] = (int)(2 * e + 1);
     (*b)++;
