@@ -17,7 +17,8 @@ run() { local name=$1; shift; "$discsim" -model biology -quiet -output_file "$na
 WM="-mesh_type well_mixed -mesh_height 11 -cvode_rtol 1e-10 -cvode_atol_factor 1e-12 -cvode_max_step 0.5"
 
 run healthy -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -time_final 87660 -output_interval 4383
-run logistic $WM -bio_viable_fraction 0 -bio_BMSC_oxygen_factor 0 -bio_BMSC_glycolysis_factor 0 -bio_BMSC_proliferation_rate 0.5 \
+# an uncharged matrix (-bio_FCD_NP 0: osmolarity = the bath's 290 mOsm/kg, below the BMSC threshold): the logistic law alone
+run logistic $WM -bio_viable_fraction 0 -bio_FCD_NP 0 -bio_BMSC_oxygen_factor 0 -bio_BMSC_glycolysis_factor 0 -bio_BMSC_proliferation_rate 0.5 \
     -injection1_what bmsc -injection1_time 0 -injection1_dose 4400 -injection1_radius 100 -time_final 720 -output_interval 24
 run exosomes $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_what exo_bmsc -injection1_time 0 -injection1_dose 1e9 \
     -injection1_radius 100 -time_final 400 -output_interval 10

@@ -13,4 +13,10 @@ PetscReal DSBioAcidDeathRate(PetscReal pH, PetscReal pH_th, PetscReal k_per_day_
 /* C1 switch: 0 for x <= th - w, 3s^2 - 2s^3 with s = (x - th + w)/w in between, exactly 1 for x >= th.
  * *dsdx (may be NULL) is its derivative. */
 PetscReal DSBioSwitch(PetscReal x, PetscReal th, PetscReal w, PetscReal *dsdx);
+/* Ideal Donnan osmolarity of the interstitial fluid, in mOsm/kg: the cation and anion concentrations
+ * c+ c- = (c_ext/2)^2, c+ - c- = FCD give c+ + c- = sqrt(FCD^2 + c_ext^2), with FCD in mEq/kg water and
+ * c_ext the osmolarity of the bathing fluid (2 x its NaCl). *dosm_dfcd (may be NULL): derivative. */
+PetscReal DSBioDonnanOsmolarity(PetscReal fcd, PetscReal c_ext, PetscReal *dosm_dfcd);
+/* Osmotic death, in 1/day (<= 0): -k (osm - osm_th)/100 for osm > osm_th, exactly 0 otherwise (k per day per 100 mOsm/kg). */
+PetscReal DSBioOsmoticDeathRate(PetscReal osm, PetscReal osm_th, PetscReal k_per_day_per_100);
 #endif
