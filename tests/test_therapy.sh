@@ -5,6 +5,10 @@
 #  3. an exosome dose in a well-mixed NP (no nutrient use, constant cells) follows the two-
 #     compartment solution free -> internalised -> degraded, and the reported persistence time
 #     and effective half-life equal the roots of that solution;
+#  5. the three cell therapies in a well-mixed NP held at pH 6.9 (no metabolism, proliferation, synthesis):
+#     each type dies at the rate its documented laws give there (acid death from its pH threshold,
+#     osmotic death at the Donnan osmolarity of the slowly decaying aggrecan), integrated here;
+#     BMSC > NPMSC > AMSC as the in-vitro studies order them (doc/biology.md §3.3).
 #  4. exosome bookkeeping in a disc, with a dose next to the endplate so vesicles leak, repeated:
 #     injected = free + internalised + degraded + cleared + leaked at every output, to round-off
 #     (exact linear solves: see test_events.c).
@@ -22,6 +26,12 @@ run logistic $WM -bio_viable_fraction 0 -bio_FCD_NP 0 -bio_BMSC_oxygen_factor 0 
     -injection1_what bmsc -injection1_time 0 -injection1_dose 4400 -injection1_radius 100 -time_final 720 -output_interval 24
 run exosomes $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_what exo_bmsc -injection1_time 0 -injection1_dose 1e9 \
     -injection1_radius 100 -time_final 400 -output_interval 10
+
+ACID="-bio_viable_fraction 0 -bio_lactate_vertebra 5.555 -bio_lactate_af_outer 5.555 -bio_initial_lactate 5.555 -injection1_time 0 -injection1_dose 4400 -injection1_radius 100 -time_final 720 -output_interval 24"
+for T in BMSC AMSC NPMSC; do
+  t=$(echo $T | tr A-Z a-z)
+  run acid_$t $WM $ACID -injection1_what $t -bio_${T}_oxygen_factor 0 -bio_${T}_glycolysis_factor 0 -bio_${T}_proliferation_rate 0 -bio_${T}_matrix_factor 0
+done
 
 run leak -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -newton_pc_type lu -injection1_what exo_amsc -injection1_time 24 -injection1_dose 1e10 \
     -injection1_radius 1.5 -injection1_centre 0,0,10 -injection1_repeat_every 72 -injection1_repeat_count 2 -time_final 400 -output_interval 8
@@ -80,6 +90,26 @@ for name, got, exact in (("total vesicles below 0.1 of the dose", col(last, "exo
                          ("cargo below 0.1 of the dose", col(last, "exo_internal_disc_below_0.1_of_dose_after"), t10_cargo),
                          ("cargo effective half-life (peak to half)", col(last, "exo_internal_disc_half_life"), thalf_cargo)):
     check(name, abs(got / exact - 1) < 1e-4, "%.6f h, closed form %.6f h" % (got, exact))
+# 5. therapies at pH 6.9 (lactate 5.555 mM). Without natives (and MSC matrix factor 0) nothing synthesises and MMP is 0, so aggrecan
+# decays as exp(-k t), k = (1 - 0.5) ln 2 / 12 y, and the osmolarity with it: sqrt((350 A)^2 + 290^2)
+# mOsm/kg (bio_FCD_NP, bio_external_osmolarity). ln(rho/rho0) = integral of the death rate (trapezoid).
+pH, kA = 7.4 - 5.555 / 11.11, 0.5 * math.log(2) / (12 * 8766)
+law = {"BMSC": (6.8, 1.0, 300, 0.01), "AMSC": (7.2, 0.2, 300, 0.01), "NPMSC": (7.2, 0.1, 300, 0.005)}  # pH_th, acid rate, osm_th, osm rate (doc/biology.md §3.3)
+def log_survival(t, pth, ka, oth, ko, n=2000):
+    rate = lambda s: (-ka * max(pth - pH, 0) - ko * max(math.hypot(350 * math.exp(-kA * s), 290) - oth, 0) / 100) / 24  # 1/h
+    h = t / n
+    return h * (0.5 * rate(0) + sum(rate(i * h) for i in range(1, n)) + 0.5 * rate(t)) if t > 0 else 0.0
+left = {}
+for T, (pth, ka, oth, ko) in law.items():
+    d = -ka * max(pth - pH, 0) - ko * max(math.hypot(350, 290) - oth, 0) / 100  # 1/day at t = 0
+    worst = 0
+    r = rows("acid_" + T.lower())
+    for row in r:
+        worst = max(worst, abs(col(row, "cells_%s_stored" % T) / (4400 * math.exp(log_survival(col(row, "time_h"), pth, ka, oth, ko))) - 1))
+    left[T] = col(r[-1], "cells_%s_stored" % T)
+    check("%s at pH 6.9 dies at its documented rate (%.5f /day at the start)" % (T, d), worst < 1e-6, "worst relative difference %.1e over 30 days" % worst)
+check("therapies ordered as measured at pH 6.9: BMSC > NPMSC > AMSC", left["BMSC"] > left["NPMSC"] > left["AMSC"],
+      "viable after 30 days: BMSC %.0f, NPMSC %.0f, AMSC %.0f of 4400" % (left["BMSC"], left["NPMSC"], left["AMSC"]))
 # 4. bookkeeping
 worst, n = 0, 0
 for row in rows("leak"):
