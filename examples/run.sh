@@ -23,8 +23,8 @@ untreated() { awk '/^injection[0-9]+:/ { skip = 1; next } skip && /^  / { next }
 
 case $name in
 cell_injection)
-  # thresholds marked in the plots: the defaults of -bio_native_glucose_threshold (0.5 mM, also every
-  # MSC type's) and of the pH thresholds (-bio_native_pH_threshold 6.78, BMSC/AMSC 6.8, NPMSC 6.5)
+  # thresholds marked in the plots: the default glucose thresholds (natives and NPMSC 0.5 mM, BMSC and
+  # AMSC 1.5 mM) and pH thresholds (BMSC 6.8; AMSC and NPMSC 7.2, where their decline begins)
   severe="-bio_CEP_diffusivity_factor 0.03"   # severe endplate calcification (illustrative)
   untreated
   run bmsc
@@ -34,11 +34,11 @@ cell_injection)
   run npmsc_severe $severe -injection1_what npmsc
   plot "$out/untreated.csv" "$out/bmsc.csv" "$out/amsc.csv" "$out/npmsc.csv" --labels "no injection,BMSC,AMSC,NPMSC" \
     -q cells_injected_disc -q glucose_NP_centre -q pH_NP_centre -q mmp_NP_mean \
-    --mark glucose_NP_centre=0.5:"cells die below 0.5 mM" --mark pH_NP_centre=6.8:"BMSC, AMSC die below 6.8" --mark pH_NP_centre=6.5:"NPMSC die below 6.5" \
+    --mark glucose_NP_centre=0.5:"natives, NPMSC die below 0.5 mM" --mark glucose_NP_centre=1.5:"BMSC, AMSC die below 1.5 mM" --mark pH_NP_centre=6.8:"BMSC die below 6.8" --mark pH_NP_centre=7.2:"AMSC, NPMSC decline below 7.2" \
     --title "10^7 MSCs of three types injected into a degenerate disc on day 7" -o "$out/cell_types.png" -o "$out/cell_types.pdf"
   plot "$out/bmsc.csv" "$out/npmsc.csv" "$out/bmsc_severe.csv" "$out/npmsc_severe.csv" --labels "BMSC,NPMSC,BMSC severe calcification,NPMSC severe calcification" \
     -q cells_injected_disc -q glucose_NP_centre -q pH_NP_centre -q cells_native_NP \
-    --mark glucose_NP_centre=0.5:"cells die below 0.5 mM" --mark pH_NP_centre=6.8:"BMSC die below 6.8" --mark pH_NP_centre=6.5:"NPMSC die below 6.5" \
+    --mark glucose_NP_centre=0.5:"natives, NPMSC die below 0.5 mM" --mark glucose_NP_centre=1.5:"BMSC die below 1.5 mM" --mark pH_NP_centre=6.8:"BMSC die below 6.8" --mark pH_NP_centre=7.2:"NPMSC decline below 7.2" \
     --title "The same dose with severely calcified endplates" -o "$out/severe.png" -o "$out/severe.pdf"
   plot profile "$out/bmsc_severe.exo" -f glucose --along z --times 167,192,888 --title "Glucose through the height at the axis, severe calcification, BMSC" -o "$out/glucose_profile.png"
   ;;

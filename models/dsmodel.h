@@ -36,7 +36,8 @@ typedef enum {
   DS_FIGURE_MINIMUM        = 1, /* minimum over the disc, with its location */
   DS_FIGURE_INTEGRAL       = 2, /* integral over 'region' (DS_REGION_OUTSIDE: the whole disc), unit x mm^3 */
   DS_FIGURE_MEAN           = 3, /* volume average over 'region' (DS_REGION_OUTSIDE: the whole disc) */
-  DS_FIGURE_FRACTION_BELOW = 4  /* volume fraction of 'region' where the field < threshold, unit 1 */
+  DS_FIGURE_FRACTION_BELOW = 4, /* volume fraction of 'region' where the field < threshold, unit 1 */
+  DS_FIGURE_FRACTION_ABOVE = 5  /* volume fraction of 'region' where the field > threshold, unit 1 */
 } DSFigureKind;
 
 /* A key figure the solver computes at every output time, writes as a global variable and prints. */
@@ -46,7 +47,7 @@ typedef struct {
   PetscInt     field; /* species index, or nspecies + diagnostic index */
   DSFigureKind kind;
   DSRegion     region;
-  PetscReal    threshold;      /* DS_FIGURE_FRACTION_BELOW: in the field's unit */
+  PetscReal    threshold;      /* DS_FIGURE_FRACTION_BELOW, _ABOVE: in the field's unit */
   PetscInt     persistence_of; /* DS_FIGURE_INTEGRAL: >= 0 reports when the figure falls below fractions
                                   of the amount last injected into this species (events); -1: never */
 } DSFigure;
@@ -64,7 +65,7 @@ typedef struct {
 
 #define DS_MAX_SPECIES           32
 #define DS_MAX_DIAGNOSTICS       16
-#define DS_MAX_FIGURES           64
+#define DS_MAX_FIGURES           128
 
 PetscErrorCode DSModelRegister(const char name[], PetscErrorCode (*create)(DSModel));
 PetscErrorCode DSModelRegisterAll(void);

@@ -43,7 +43,8 @@ static const char *MSC_ALL = "-injection1_what bmsc -injection1_dose 1e6 -inject
 START_TEST(death_switches_at_thresholds)
 {
   char        opts[512];
-  snprintf(opts, sizeof opts, "-model biology -bio_NPMSC_proliferation_rate 0 %s", MSC_ALL);
+  /* the NPMSC laws with the values written here (not the defaults): pH threshold 6.5, acid death 0.5, no osmotic death */
+  snprintf(opts, sizeof opts, "-model biology -bio_NPMSC_proliferation_rate 0 -bio_NPMSC_pH_threshold 6.5 -bio_NPMSC_acid_death_rate 0.5 -bio_NPMSC_osmotic_death_rate 0 %s", MSC_ALL);
   DSModel     m = DSTestCreateModel(opts);
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar u[16], r[16];
@@ -321,8 +322,8 @@ END_TEST
 
 START_TEST(metabolism_matches_nutrient_model)
 {
-  /* natives at 4000/mm^3 plus 2000 BMSCs (factors 1.5): rates = nutrient(4000) + 1.5 nutrient(2000) */
-  DSModel     bio = DSTestCreateModel("-model biology -injection1_what bmsc -injection1_dose 1e6");
+  /* natives at 4000/mm^3 plus 2000 BMSCs (both factors set to 1.5): rates = nutrient(4000) + 1.5 nutrient(2000) */
+  DSModel     bio = DSTestCreateModel("-model biology -bio_BMSC_oxygen_factor 1.5 -bio_BMSC_glycolysis_factor 1.5 -injection1_what bmsc -injection1_dose 1e6");
   DSModel     n4  = DSTestCreateModel("-model nutrient");
   DSModel     n2  = DSTestCreateModel("-model nutrient -nutrient_cells_NP 2000");
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};

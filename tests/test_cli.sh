@@ -35,7 +35,7 @@ order=$(grep -nE '^(Mesh|Model|Injections|Time|Output|Checkpoints|Solver)' help.
 [ "$order" = "Mesh Mode Inje Time Outp Chec Solv " ] && check ok || check no "-help groups out of order: '$order'"
 # key, value in force, help with unit (one line each)
 for line in "-mesh_height +11 +disc height \\(vertebra to vertebra\\) \\[mm\\]" "-nutrient_D_glucose_NP +5e-10 .*\\[m\\^2/s\\]" \
-            "-time_final +240 .*\\[h\\]" "-bio_NPMSC_pH_threshold +6.5 .*\\[1\\]" "-injection1_volume +100 .*\\[uL\\]" "-cvode_rtol +1e-06" "-newton_pc_type +ilu" "-checkpoint_wall_interval +900 .*\\[s\\]"; do
+            "-time_final +240 .*\\[h\\]" "-bio_NPMSC_pH_threshold +7.2 .*\\[1\\]" "-injection1_volume +100 .*\\[uL\\]" "-cvode_rtol +1e-06" "-newton_pc_type +ilu" "-checkpoint_wall_interval +900 .*\\[s\\]"; do
   grep -qE -- "^  $line" help.txt && check ok || check no "-help has no line '$line'"
 done
 # each key once, in its group: biology keys under Model, after their heading, with no -model biology given

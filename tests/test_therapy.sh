@@ -11,6 +11,10 @@
 #  5. exosome bookkeeping in a disc, two sources with doses next to the endplate so vesicles leak,
 #     one repeated: per pool, injected = free + internalised + degraded + cleared + leaked at every
 #     output, to round-off (exact linear solves: see test_events.c).
+#  6. the three cell therapies in a well-mixed NP held at pH 6.9 (no metabolism, proliferation, synthesis):
+#     each type dies at the rate its documented laws give there (acid death from its pH threshold,
+#     osmotic death at the Donnan osmolarity of the slowly decaying aggrecan), integrated here;
+#     BMSC > NPMSC > AMSC as the in-vitro studies order them (doc/biology.md §3.3).
 set -u
 discsim=$(realpath "$1"); src=$(realpath "$2")
 source "$src/tools/env.sh"
@@ -20,7 +24,8 @@ run() { local name=$1; shift; "$discsim" -model biology -quiet -output_file "$na
 WM="-mesh_type well_mixed -mesh_height 11 -cvode_rtol 1e-10 -cvode_atol_factor 1e-12 -cvode_max_step 0.5"
 
 run healthy -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -time_final 87660 -output_interval 4383
-run logistic $WM -bio_viable_fraction 0 -bio_BMSC_oxygen_factor 0 -bio_BMSC_glycolysis_factor 0 -bio_BMSC_proliferation_rate 0.5 \
+# an uncharged matrix (-bio_FCD_NP 0: osmolarity = the bath's 290 mOsm/kg, below the BMSC threshold): the logistic law alone
+run logistic $WM -bio_viable_fraction 0 -bio_FCD_NP 0 -bio_BMSC_oxygen_factor 0 -bio_BMSC_glycolysis_factor 0 -bio_BMSC_proliferation_rate 0.5 \
     -injection1_what bmsc -injection1_time 0 -injection1_dose 4400 -injection1_radius 100 -time_final 720 -output_interval 24
 run exosomes $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_what exo_bmsc -injection1_time 0 -injection1_dose 1e9 \
     -injection1_radius 100 -time_final 400 -output_interval 10
@@ -31,6 +36,12 @@ run pools $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_wha
 run leak -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -newton_pc_type lu -cvode_atol_factor 1e-12 -injection1_what exo_amsc -injection1_time 24 -injection1_dose 1e10 \
     -injection1_radius 1.5 -injection1_centre 0,0,10 -injection1_repeat_every 72 -injection1_repeat_count 2 \
     -injection2_what exo_imsc -injection2_time 60 -injection2_dose 5e9 -injection2_radius 1.5 -injection2_centre 3,0,1 -time_final 400 -output_interval 8
+ACID="-bio_viable_fraction 0 -bio_lactate_vertebra 5.555 -bio_lactate_af_outer 5.555 -bio_initial_lactate 5.555 -injection1_time 0 -injection1_dose 4400 -injection1_radius 100 -time_final 720 -output_interval 24"
+for T in BMSC AMSC NPMSC; do
+  t=$(echo $T | tr A-Z a-z)
+  run acid_$t $WM $ACID -injection1_what $t -bio_${T}_oxygen_factor 0 -bio_${T}_glycolysis_factor 0 -bio_${T}_proliferation_rate 0 -bio_${T}_matrix_factor 0
+done
+
 
 python3 - <<'PY'
 import csv, math
@@ -139,6 +150,26 @@ for what, ndoses in (("exo_amsc", 3), ("exo_imsc", 1)):
     last = rows("leak")[-1]
     check("%s bookkeeping with leakage, %d dose(s)" % (what, ndoses), worst < 1e-12 and col(last, "%s_leaked_disc" % what) > 1e-4 * col(last, "%s_free_injected" % what),
           "worst |kept/injected - 1| = %.1e over %d outputs; leaked %.3g of %.3g particles" % (worst, n, col(last, "%s_leaked_disc" % what), col(last, "%s_free_injected" % what)))
+# 6. therapies at pH 6.9 (lactate 5.555 mM). Without natives (and MSC matrix factor 0) nothing synthesises and MMP is 0, so aggrecan
+# decays as exp(-k t), k = (1 - 0.5) ln 2 / 12 y, and the osmolarity with it: sqrt((350 A)^2 + 290^2)
+# mOsm/kg (bio_FCD_NP, bio_external_osmolarity). ln(rho/rho0) = integral of the death rate (trapezoid).
+pH, kA = 7.4 - 5.555 / 11.11, 0.5 * math.log(2) / (12 * 8766)
+law = {"BMSC": (6.8, 1.0, 300, 0.01), "AMSC": (7.2, 0.2, 300, 0.01), "NPMSC": (7.2, 0.1, 300, 0.005)}  # pH_th, acid rate, osm_th, osm rate (doc/biology.md §3.3)
+def log_survival(t, pth, ka, oth, ko, n=2000):
+    rate = lambda s: (-ka * max(pth - pH, 0) - ko * max(math.hypot(350 * math.exp(-kA * s), 290) - oth, 0) / 100) / 24  # 1/h
+    h = t / n
+    return h * (0.5 * rate(0) + sum(rate(i * h) for i in range(1, n)) + 0.5 * rate(t)) if t > 0 else 0.0
+left = {}
+for T, (pth, ka, oth, ko) in law.items():
+    d = -ka * max(pth - pH, 0) - ko * max(math.hypot(350, 290) - oth, 0) / 100  # 1/day at t = 0
+    worst = 0
+    r = rows("acid_" + T.lower())
+    for row in r:
+        worst = max(worst, abs(col(row, "cells_%s_stored" % T) / (4400 * math.exp(log_survival(col(row, "time_h"), pth, ka, oth, ko))) - 1))
+    left[T] = col(r[-1], "cells_%s_stored" % T)
+    check("%s at pH 6.9 dies at its documented rate (%.5f /day at the start)" % (T, d), worst < 1e-6, "worst relative difference %.1e over 30 days" % worst)
+check("therapies ordered as measured at pH 6.9: BMSC > NPMSC > AMSC", left["BMSC"] > left["NPMSC"] > left["AMSC"],
+      "viable after 30 days: BMSC %.0f, NPMSC %.0f, AMSC %.0f of 4400" % (left["BMSC"], left["NPMSC"], left["AMSC"]))
 print("%d passed, %d failed" % (ok, fail))
 raise SystemExit(1 if fail else 0)
 PY

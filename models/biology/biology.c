@@ -36,10 +36,17 @@ static const DSParam bio_rows[P_MSC] = {
   [P_NAT_GTH]    = {"bio_native_glucose_threshold", "mM", "native cells die below this glucose", 0.5, 0, 5, F, ZHU "; cf. Bibby & Urban 2004 (death at low glucose)"},
   [P_NAT_PHTH]   = {"bio_native_pH_threshold", "1", "native cells die below this pH", 6.78, 5, 7.4, F, ZHU "; Bibby & Urban 2004 measured death at pH 6.7 and 6.2"},
   [P_NAT_ACID]   = {"bio_native_acid_death_rate", "1/(day pH)", "native death rate per pH unit below the pH threshold", 1, 0, 100, F, ILL, T},
+  [P_NAT_OSMTH]  = {"bio_native_osmolarity_threshold", "mOsm/kg", "native synthesis falls (and osmotic death starts) above this osmolarity", 500, 0, 2000, F, "Li 2016 (NP synthesis kept at 430, reduced at 550 mOsm/kg); value inside", F, F, RANGE(DS_DIST_UNIFORM, 430, 550, "Li 2016 bracket")},
+  [P_NAT_OSMD]   = {"bio_native_osmotic_death_rate", "1/day", "native death rate per 100 mOsm/kg above the osmolarity threshold", 0, 0, 100, F, ILL, T},
   [P_NAT_PROL]   = {"bio_native_proliferation_rate", "1/day", "native logistic proliferation rate (0: adult disc cells do not repopulate)", 0, 0, 10, F, ILL, T},
   [P_CAPACITY]   = {"bio_capacity_factor", "1", "carrying capacity of all cells, x the healthy density of the region (crowding kills: Stephan 2011)", 1, 0, 100, T, ILL, T},
   [P_WIDTH_G]    = {"bio_switch_width_glucose", "mM", "synthesis/proliferation fall smoothly to 0 over this glucose span below the threshold", 0.25, 0, 5, T, ILL, T},
-  [P_WIDTH_PH]   = {"bio_switch_width_pH", "1", "synthesis/proliferation fall smoothly to 0 over this pH span below the threshold", 0.1, 0, 2, T, ILL, T},
+  [P_WIDTH_PH]   = {"bio_switch_width_pH", "1", "native cells: synthesis falls smoothly to 0 over this pH span below the threshold (MSC types: bio_<T>_pH_width)", 0.1, 0, 2, T, ILL, T},
+  [P_WIDTH_OSM]  = {"bio_switch_width_osmolarity", "mOsm/kg", "native cells: synthesis falls to 0 over this span above the osmolarity threshold (half at 550 mOsm/kg)", 100, 0, 5000, T, "chosen: Li 2016 reduced (not stopped) synthesis at 550 mOsm/kg", T},
+  [P_FCD_NP]     = {"bio_FCD_NP", "mEq/kg", "fixed charge density of healthy NP matrix, per kg of water (follows aggrecan)", 350, 0, 2000, F, "Urban & Maroudas 1979: 0.28 mEq/g wet tissue (young NP) / water 0.8", F, F, RANGE(DS_DIST_UNIFORM, 225, 350, "Urban & Maroudas 1979 old to young NP")},
+  [P_FCD_AF]     = {"bio_FCD_AF", "mEq/kg", "fixed charge density of healthy AF matrix, per kg of water (follows aggrecan)", 190, 0, 2000, F, "Urban & Maroudas 1979: outer AF 0.07-0.13 mEq/g wet, rising inwards / water 0.7", F, F, RANGE(DS_DIST_UNIFORM, 100, 350, "Urban & Maroudas 1979 outer AF to NP")},
+  [P_FCD_CEP]    = {"bio_FCD_CEP", "mEq/kg", "fixed charge density of healthy CEP matrix, per kg of water (follows aggrecan)", 200, 0, 2000, F, "human CEP 0.12 mEq/g wet (two-point conductivity, 2017) / water 0.6", F, F, RANGE(DS_DIST_UNIFORM, 150, 250, "human CEP 0.12 +- 0.03 mEq/g wet")},
+  [P_OSM_EXT]    = {"bio_external_osmolarity", "mOsm/kg", "osmolarity of the fluid the disc equilibrates with (plasma)", 290, 1, 2000, F, "plasma osmolality 285-295 mOsm/kg", F, F, RANGE(DS_DIST_UNIFORM, 280, 300, "plasma osmolality")},
   [P_AGG_HL_NP]  = {"bio_aggrecan_half_life_NP", "year", "effective aggrecan half-life in the healthy NP", 12, 0, 1000, T, "Sivan 2006 (normal NP)", RANGE(DS_DIST_UNIFORM, 8.8, 12, "Sivan 2006 degenerate to normal NP")},
   [P_AGG_HL_AF]  = {"bio_aggrecan_half_life_AF", "year", "effective aggrecan half-life in the healthy AF", 11.2, 0, 1000, T, "Sivan 2006 (normal AF)", RANGE(DS_DIST_UNIFORM, 8.4, 11.2, "Sivan 2006 degenerate to normal AF")},
   [P_AGG_HL_CEP] = {"bio_aggrecan_half_life_CEP", "year", "effective aggrecan half-life in the CEP (NP value assumed)", 12, 0, 1000, T, "Sivan 2006 NP value, assumed for the CEP", T},
@@ -160,8 +167,35 @@ static void LayoutFields(Biology *b)
   b->fields[s + DIAG_EXO]   = (DSFieldInfo){"exo_total", "particles/mm^3", "exosomes of every source in the tissue: free + internalised", 1e6};
   b->fields[s + DIAG_INJECTED] = (DSFieldInfo){"cells_injected", "cells/mm^3", "viable injected MSCs of every type (0 when none are injected)", 1000};
   b->fields[s + DIAG_EXO_INT]  = (DSFieldInfo){"exo_internal", "particles/mm^3", "internalised exosomes of every source (0 when none are injected)", 1e6};
+  b->fields[s + DIAG_OSM]      = (DSFieldInfo){"osmolarity", "mOsm/kg", "interstitial osmolarity: ideal Donnan, fixed charges following aggrecan", 450};
+  b->fields[s + DIAG_DEATH_GLC]   = (DSFieldInfo){"death_glucose", "cells/(mm^3 day)", "cells of every population dying of low glucose", 100};
+  b->fields[s + DIAG_DEATH_PH]    = (DSFieldInfo){"death_pH", "cells/(mm^3 day)", "cells of every population dying of low pH", 100};
+  b->fields[s + DIAG_DEATH_OSM]   = (DSFieldInfo){"death_osmolarity", "cells/(mm^3 day)", "cells of every population dying of high osmolarity", 100};
+  b->fields[s + DIAG_DEATH_CROWD] = (DSFieldInfo){"death_crowding", "cells/(mm^3 day)", "cells of every population dying back above the carrying capacity", 100};
   for (PetscInt i = 0; i < s; i++) b->sink[i] = -1;
   BioExoFields(b); /* the pools' species, totals and boundary sinks */
+}
+
+/* The NP volume fractions where each population is past one of its thresholds: natives keep the
+ * names NP_fraction_glucose_low and NP_fraction_pH_low; each MSC type T adds _T. */
+static PetscErrorCode LayoutThresholdFigures(DSModel m, Biology *b, PetscInt *nf)
+{
+  const PetscInt s = b->nsp;
+
+  PetscFunctionBeginUser;
+  for (PetscInt q = 0; q <= b->nmsc; q++) {
+    PetscInt    base = q ? P_MSC + b->msc_type[q - 1] * M_N : -1;
+    PetscReal   th[3] = {DSModelParam(m, q ? base + M_GTH : P_NAT_GTH), DSModelParam(m, q ? base + M_PHTH : P_NAT_PHTH), DSModelParam(m, q ? base + M_OSMTH : P_NAT_OSMTH)};
+    const char *suffix = q ? BioCellTypes[b->msc_type[q - 1]].name : NULL;
+    char        name[3][48];
+    PetscCall(PetscSNPrintf(name[0], sizeof name[0], "NP_fraction_glucose_low%s%s", q ? "_" : "", q ? suffix : ""));
+    PetscCall(PetscSNPrintf(name[1], sizeof name[1], "NP_fraction_pH_low%s%s", q ? "_" : "", q ? suffix : ""));
+    PetscCall(PetscSNPrintf(name[2], sizeof name[2], "NP_fraction_osmolarity_high%s%s", q ? "_" : "", q ? suffix : ""));
+    PetscCall(BioAddFigure(b, nf, name[0], "1", b->GLC, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, th[0], -1));
+    PetscCall(BioAddFigure(b, nf, name[1], "1", s + DIAG_PH, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, th[1], -1));
+    PetscCall(BioAddFigure(b, nf, name[2], "1", s + DIAG_OSM, DS_FIGURE_FRACTION_ABOVE, DS_REGION_NP, th[2], -1));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode LayoutFigures(DSModel m, Biology *b, PetscInt *nf)
@@ -191,8 +225,14 @@ static PetscErrorCode LayoutFigures(DSModel m, Biology *b, PetscInt *nf)
     PetscCall(BioAddFigure(b, nf, name, "cells", s + DIAG_INJECTED, DS_FIGURE_INTEGRAL, regions[r], 0, -1));
   }
   PetscCall(BioAddFigure(b, nf, "cells_injected_disc", "cells", s + DIAG_INJECTED, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
-  PetscCall(BioAddFigure(b, nf, "NP_fraction_glucose_low", "1", b->GLC, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, DSModelParam(m, P_NAT_GTH), -1));
-  PetscCall(BioAddFigure(b, nf, "NP_fraction_pH_low", "1", s + DIAG_PH, DS_FIGURE_FRACTION_BELOW, DS_REGION_NP, DSModelParam(m, P_NAT_PHTH), -1));
+  PetscCall(LayoutThresholdFigures(m, b, nf));
+  PetscCall(BioAddFigure(b, nf, "osmolarity_NP_mean", "mOsm/kg", s + DIAG_OSM, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
+  for (PetscInt c = 0; c < 4; c++) {
+    const char *cause[4] = {"glucose", "pH", "osmolarity", "crowding"};
+    char        name[48];
+    PetscCall(PetscSNPrintf(name, sizeof name, "death_%s_disc", cause[c]));
+    PetscCall(BioAddFigure(b, nf, name, "cells/day", s + DIAG_DEATH_GLC + c, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
+  }
   PetscCall(BioAddFigure(b, nf, "aggrecan_NP_mean", "1", b->AGG, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
   PetscCall(BioAddFigure(b, nf, "collagen2_NP_mean", "1", b->COL, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
   PetscCall(BioAddFigure(b, nf, "mmp_NP_mean", "1", b->MMP, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
@@ -244,26 +284,34 @@ static PetscErrorCode BiologySelectInjectables(DSModel m, const PetscBool used[]
 
 /* ---------------------------------------------------------------------------------------------
  * Set-up: diffusivities, derived rate constants (internal units, 1/h), Jacobian pattern */
-static Population PopulationFrom(DSModel m, PetscInt species, PetscInt o2, PetscInt gly, PetscInt gth, PetscInt phth, PetscInt acid, PetscInt prol, PetscReal fmat, PetscReal potency)
+/* idx: the parameter indices of the values in M_ order (natives: their own rows, MSCs: their type's block) */
+static Population PopulationFrom(DSModel m, PetscInt species, const PetscInt idx[M_N], PetscReal fmat, PetscReal potency)
 {
-  return (Population){species, DSModelParam(m, o2), DSModelParam(m, gly), DSModelParam(m, gth), DSModelParam(m, phth), DSModelParam(m, acid) / DS_HOURS_PER_DAY, DSModelParam(m, prol) / DS_HOURS_PER_DAY, fmat, potency};
+  return (Population){species, DSModelParam(m, idx[M_O2]), DSModelParam(m, idx[M_GLY]), DSModelParam(m, idx[M_GTH]), DSModelParam(m, idx[M_PHTH]), DSModelParam(m, idx[M_PHW]),
+                      DSModelParam(m, idx[M_ACID]) / DS_HOURS_PER_DAY, DSModelParam(m, idx[M_OSMTH]), DSModelParam(m, idx[M_OSMW]), DSModelParam(m, idx[M_OSMD]) / (100 * DS_HOURS_PER_DAY),
+                      DSModelParam(m, idx[M_PROL]) / DS_HOURS_PER_DAY, fmat, potency};
 }
 
 static void SetUpPopulations(DSModel m, Biology *b)
 {
+  const PetscInt nat[M_N] = {[M_O2] = P_NUT + DS_NUT_O2_RATE_FACTOR, [M_GLY] = P_NUT + DS_NUT_GLYCOLYSIS_FACTOR, [M_GTH] = P_NAT_GTH, [M_PHTH] = P_NAT_PHTH, [M_PHW] = P_WIDTH_PH,
+                            [M_ACID] = P_NAT_ACID, [M_OSMTH] = P_NAT_OSMTH, [M_OSMW] = P_WIDTH_OSM, [M_OSMD] = P_NAT_OSMD, [M_PROL] = P_NAT_PROL};
+
   b->npop   = 1 + b->nmsc;
-  b->pop[0] = PopulationFrom(m, b->NAT, P_NUT + DS_NUT_O2_RATE_FACTOR, P_NUT + DS_NUT_GLYCOLYSIS_FACTOR, P_NAT_GTH, P_NAT_PHTH, P_NAT_ACID, P_NAT_PROL, 1, 0);
+  b->pop[0] = PopulationFrom(m, b->NAT, nat, 1, 0);
   for (PetscInt q = 0; q < b->nmsc; q++) {
-    PetscInt base = P_MSC + b->msc_type[q] * M_N;
-    b->pop[1 + q] = PopulationFrom(m, b->MSC0 + q, base + M_O2, base + M_GLY, base + M_GTH, base + M_PHTH, base + M_ACID, base + M_PROL, DSModelParam(m, base + M_MATRIX), DSModelParam(m, base + M_PARA));
+    PetscInt base = P_MSC + b->msc_type[q] * M_N, idx[M_N];
+    for (PetscInt k = 0; k < M_N; k++) idx[k] = base + k;
+    b->pop[1 + q] = PopulationFrom(m, b->MSC0 + q, idx, DSModelParam(m, base + M_MATRIX), DSModelParam(m, base + M_PARA));
   }
   b->death_a  = DSModelParam(m, P_DEATH_RATE) / DS_HOURS_PER_DAY;
   b->death_K  = DSModelParam(m, P_DEATH_K);
   b->wG       = DSModelParam(m, P_WIDTH_G);
-  b->wpH      = DSModelParam(m, P_WIDTH_PH);
   b->capacity = DSModelParam(m, P_CAPACITY);
-  b->rho_ref[DS_REGION_OUTSIDE] = 0;
+  b->osm_ext  = DSModelParam(m, P_OSM_EXT);
+  b->rho_ref[DS_REGION_OUTSIDE] = 0, b->fcd[DS_REGION_OUTSIDE] = 0;
   for (PetscInt r = DS_REGION_NP; r < DS_NUM_REGIONS; r++) b->rho_ref[r] = DSNutrientCellDensity(m, &b->nut, (DSRegion)r);
+  b->fcd[DS_REGION_NP] = DSModelParam(m, P_FCD_NP), b->fcd[DS_REGION_AF] = DSModelParam(m, P_FCD_AF), b->fcd[DS_REGION_CEP] = DSModelParam(m, P_FCD_CEP);
 }
 
 /* turnover: k_deg + k_mmp = ln 2 / t_half, k_mmp = share x that, k_syn = k_deg + k_mmp */
@@ -392,6 +440,25 @@ static PetscErrorCode BiologyInitial(DSModel m, const DSPoint *pt, PetscScalar u
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* osmolarity, and the cells dying per day by cause (all populations; > 0) */
+static PetscErrorCode BiologyDeathDiagnostics(const Biology *b, const DSPoint *pt, const PetscScalar u[], PetscScalar d[])
+{
+  BioState state;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = DIAG_OSM; k < NDIAG; k++) d[k] = 0;
+  if (pt->region == DS_REGION_OUTSIDE) PetscFunctionReturn(PETSC_SUCCESS);
+  BioStateCompute(b, pt, u, &state);
+  d[DIAG_OSM] = state.Osm;
+  for (PetscInt q = 0; q < b->npop; q++) {
+    const PetscReal rho = PetscMax(u[b->pop[q].species], 0) * DS_HOURS_PER_DAY;
+    BioDeath        dr;
+    BioDeathRates(b, &state, q, &dr);
+    d[DIAG_DEATH_GLC] -= rho * dr.glc, d[DIAG_DEATH_PH] -= rho * dr.acid, d[DIAG_DEATH_OSM] -= rho * dr.osm, d[DIAG_DEATH_CROWD] -= rho * dr.crowd;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode BiologyDiagnostics(DSModel m, const DSPoint *pt, const PetscScalar u[], PetscScalar d[])
 {
   Biology *b = (Biology *)m->data;
@@ -403,6 +470,7 @@ static PetscErrorCode BiologyDiagnostics(DSModel m, const DSPoint *pt, const Pet
   BioExoDiagnostics(b, u, d);
   d[DIAG_INJECTED] = 0;
   for (PetscInt q = 0; q < b->nmsc; q++) d[DIAG_INJECTED] += u[b->MSC0 + q];
+  PetscCall(BiologyDeathDiagnostics(b, pt, u, d));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -20,4 +20,10 @@ PetscReal DSBioSwitch(PetscReal x, PetscReal th, PetscReal w, PetscReal *dsdx);
 #define DS_BIO_T37           310.15       /* K */
 #define DS_BIO_ETA_WATER_37  0.6913e-3    /* Pa s, water at 37 C (Kestin, Sokolov & Wakeham 1978) */
 PetscReal DSBioExoDiffusivity(PetscReal diameter_nm, PetscReal fibre_radius_nm, PetscReal solid_fraction);
+/* Ideal Donnan osmolarity of the interstitial fluid, in mOsm/kg: the cation and anion concentrations
+ * c+ c- = (c_ext/2)^2, c+ - c- = FCD give c+ + c- = sqrt(FCD^2 + c_ext^2), with FCD in mEq/kg water and
+ * c_ext the osmolarity of the bathing fluid (2 x its NaCl). *dosm_dfcd (may be NULL): derivative. */
+PetscReal DSBioDonnanOsmolarity(PetscReal fcd, PetscReal c_ext, PetscReal *dosm_dfcd);
+/* Osmotic death, in 1/day (<= 0): -k (osm - osm_th)/100 for osm > osm_th, exactly 0 otherwise (k per day per 100 mOsm/kg). */
+PetscReal DSBioOsmoticDeathRate(PetscReal osm, PetscReal osm_th, PetscReal k_per_day_per_100);
 #endif

@@ -10,7 +10,7 @@
 /* ------------------------------------------------------------------------------------------
  * Types: one row per MSC population and per exosome source (types.c). Adding a type is adding
  * a row there, with its values documented in doc/biology.md and doc/parameters.md. */
-enum { M_O2, M_GLY, M_GTH, M_PHTH, M_ACID, M_PROL, M_MATRIX, M_PARA, M_N }; /* per cell type parameters */
+enum { M_O2, M_GLY, M_GTH, M_PHTH, M_PHW, M_ACID, M_OSMTH, M_OSMW, M_OSMD, M_PROL, M_MATRIX, M_PARA, M_N }; /* per cell type parameters */
 #define BIO_MAX_CELL_TYPES 8
 #define BIO_MAX_EXO_SOURCES 8
 
@@ -18,7 +18,9 @@ typedef struct {
   const char *name;         /* "BMSC": species cells_BMSC, keys -bio_BMSC_* */
   const char *what;         /* -injectionN_what value, e.g. "bmsc" */
   PetscReal   value[M_N];   /* defaults, in the units of BioCellTypeParameters (types.c) */
-  const char *source;       /* source of the pH threshold; the other values are illustrative */
+  const char *source[M_N];  /* source of each default; NULL: illustrative (no measurement) */
+  PetscInt    measured;     /* bit k set: value k is measured (or bracketed by measurements), not illustrative */
+  DSPlausible plausible[M_N];
 } BioCellType;
 
 /* per exosome source parameters (keys -bio_<what>_<row>, e.g. -bio_exo_bmsc_diameter) */
@@ -43,8 +45,8 @@ extern const PetscInt     BioNumExoSources;
 enum {
   P_NUT, /* DS_NUT_NPARAM rows of the nutrient component (dsnutrient.h) */
   P_D_CYT = P_NUT + DS_NUT_NPARAM, P_CEP_FACTOR, P_VIABLE,
-  P_DEATH_RATE, P_DEATH_K, P_NAT_GTH, P_NAT_PHTH, P_NAT_ACID, P_NAT_PROL,
-  P_CAPACITY, P_WIDTH_G, P_WIDTH_PH,
+  P_DEATH_RATE, P_DEATH_K, P_NAT_GTH, P_NAT_PHTH, P_NAT_ACID, P_NAT_OSMTH, P_NAT_OSMD, P_NAT_PROL,
+  P_CAPACITY, P_WIDTH_G, P_WIDTH_PH, P_WIDTH_OSM, P_FCD_NP, P_FCD_AF, P_FCD_CEP, P_OSM_EXT,
   P_AGG_HL_NP, P_AGG_HL_AF, P_AGG_HL_CEP, P_COL_HL, P_AGG_SHARE, P_COL_SHARE, P_INIT_AGG, P_INIT_COL,
   P_MMP_HL, P_MMP_GAIN, P_CYT_HL, P_CYT_PROD, P_PARA_MAX, P_PARA_HALF,
   P_EXO_FIBRE_R_NP, P_EXO_FIBRE_R_AF, P_EXO_FIBRE_R_CEP, P_EXO_FIBRE_PHI_NP, P_EXO_FIBRE_PHI_AF, P_EXO_FIBRE_PHI_CEP, P_EXO_EC50, P_PER_UG,
@@ -54,12 +56,12 @@ enum {
 
 /* ------------------------------------------------------------------------------------------
  * Model data */
-enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, DIAG_INJECTED, DIAG_EXO_INT, NDIAG }; /* then one per vesicle pool: its free + internalised */
+enum { DIAG_PH, DIAG_PO2, DIAG_CELLS, DIAG_EXO, DIAG_INJECTED, DIAG_EXO_INT, DIAG_OSM, DIAG_DEATH_GLC, DIAG_DEATH_PH, DIAG_DEATH_OSM, DIAG_DEATH_CROWD, NDIAG }; /* then one per vesicle pool: its free + internalised */
 #define BIO_MAX_POP (1 + BIO_MAX_CELL_TYPES)
 
 typedef struct {
   PetscInt  species;
-  PetscReal fO2, fgly, Gth, pHth, kacid, rprol, fmat, potency; /* kacid 1/(h pH), rprol 1/h */
+  PetscReal fO2, fgly, Gth, pHth, wpH, kacid, Osmth, wOsm, kosm, rprol, fmat, potency; /* kacid 1/(h pH), kosm 1/(h mOsm/kg), rprol 1/h */
 } Population;
 
 /* One vesicle pool per injected exosome source (exosomes.c): its species and rate constants. */
@@ -70,6 +72,10 @@ typedef struct {
   PetscReal kup, kclr, kcargo;      /* mm^3/(cell h), 1/h, 1/h */
   PetscReal Emax[3];                /* largest effect on synthesis, MMP production, death */
 } ExoPool;
+/* Death rates of one population by cause, in 1/h (<= 0), cargo protection included */
+typedef struct {
+  PetscReal glc, acid, osm, crowd;
+} BioDeath;
 
 typedef struct {
   /* layout (BuildLayout): species indices, fields, figures, boundary sinks */
@@ -98,7 +104,8 @@ typedef struct {
   PetscReal    rho_ref[DS_NUM_REGIONS];
   PetscReal    kAsyn[DS_NUM_REGIONS], kAdeg[DS_NUM_REGIONS], kAmmp[DS_NUM_REGIONS], kCsyn, kCdeg, kCmmp;
   PetscReal    kM, aI, kCyt, pCyt, Pmax, Rhalf, EC50;
-  PetscReal    death_a, death_K, wG, wpH, capacity;
+  PetscReal    death_a, death_K, wG, capacity;
+  PetscReal    fcd[DS_NUM_REGIONS], osm_ext; /* healthy fixed charge density [mEq/kg water], bath osmolarity [mOsm/kg] */
 } Biology;
 
 /* What several processes read in one cell, computed once per call of the reaction. */
@@ -106,9 +113,10 @@ typedef struct {
   PetscReal rho_ref, Kcap, G, pH, rho_tot, logi;
   PetscReal E[3];                                /* cargo effects on synthesis, MMP, death (EXO_SYN..) */
   PetscReal dE[3][BIO_MAX_EXO_SOURCES];          /* their derivatives by each pool's internalised amount */
+  PetscReal Osm, dOsm_dA;                        /* Donnan osmolarity [mOsm/kg] and its derivative in aggrecan */
   PetscReal P, dP_dR;                            /* MSC paracrine action */
-  PetscReal Sn[BIO_MAX_POP], dSn_dG[BIO_MAX_POP], dSn_dL[BIO_MAX_POP]; /* synthesis/proliferation switch */
-  PetscReal Syn, dSyn_dG, dSyn_dL, dSyn_drho[BIO_MAX_POP];             /* matrix synthesis drive */
+  PetscReal Sn[BIO_MAX_POP], dSn_dG[BIO_MAX_POP], dSn_dL[BIO_MAX_POP], dSn_dA[BIO_MAX_POP]; /* synthesis/proliferation switch */
+  PetscReal Syn, dSyn_dG, dSyn_dL, dSyn_dA, dSyn_drho[BIO_MAX_POP];                    /* matrix synthesis drive */
 } BioState;
 
 enum { EXO_SYN, EXO_MMP, EXO_DEATH };
@@ -131,6 +139,7 @@ PetscErrorCode BioAddFigure(Biology *b, PetscInt *nf, const char *name, const ch
 /* the processes: rates r[] and Jacobian rows J (row-major n x n, may be NULL) of their own
  * species, and their Jacobian pattern (fill row-major n x n) */
 void BioStateCompute(const Biology *b, const DSPoint *pt, const PetscScalar u[], BioState *s);
+void BioDeathRates(const Biology *b, const BioState *s, PetscInt q, BioDeath *d);
 void BioMetabolism(DSModel m, const Biology *b, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n);
 void BioMetabolismPattern(const Biology *b, PetscInt fill[], PetscInt n);
 void BioPopulations(const Biology *b, const BioState *s, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n);

@@ -1,5 +1,6 @@
 /* Matrix turnover of the biology model (doc/biology.md §4): aggrecan and collagen II, relative to
  * healthy content,  dX/dt = k_syn Syn (1 + E_syn) - (k_deg + k_mmp M) X,  Syn = sum_q f_q Sn_q rho_q / rho_ref,
+ * (Sn includes the osmolarity switch, so aggrecan feeds back on synthesis through the fixed charges)
  * with k_deg + k_mmp = ln 2 / t_half (Sivan 2006/2008) and k_syn = k_deg + k_mmp, so that X = 1 is
  * stationary in the healthy disc. */
 #include "biologyimpl.h"
@@ -22,17 +23,18 @@ void BioMatrix(const Biology *b, const BioState *s, const DSPoint *pt, const Pet
     for (PetscInt e = 0; e < b->nexo; e++) JAC(X[k], b->pool[e].sp[POOL_INTERNAL]) = ksyn[k] * syn * s->dE[EXO_SYN][e];
     JAC(X[k], X[k])   = -(kdeg[k] + kmmp[k] * M);
     JAC(X[k], b->MMP) = -kmmp[k] * u[X[k]];
+    JAC(X[k], b->AGG) += ksyn[k] * s->dSyn_dA / rho_ref * (1 + Es); /* osmolarity follows aggrecan */
   }
 }
 
-/* synthesis by every population, through the switch (glucose, lactate) and cargo; degradation
- * by itself and MMP */
+/* synthesis by every population, through the switch (glucose, lactate, aggrecan through the
+ * osmolarity) and cargo; degradation by itself and MMP */
 void BioMatrixPattern(const Biology *b, PetscInt fill[], PetscInt n)
 {
   const PetscInt X[2] = {b->AGG, b->COL};
   for (PetscInt k = 0; k < 2; k++) {
     for (PetscInt q = 0; q < b->npop; q++) FILL(X[k], b->pop[q].species);
-    FILL(X[k], b->GLC), FILL(X[k], b->LAC), FILL(X[k], b->MMP);
+    FILL(X[k], b->GLC), FILL(X[k], b->LAC), FILL(X[k], b->AGG), FILL(X[k], b->MMP);
     for (PetscInt e = 0; e < b->nexo; e++) FILL(X[k], b->pool[e].sp[POOL_INTERNAL]);
   }
 }

@@ -16,6 +16,15 @@ PetscReal DSBioGlucoseDeathRate(PetscReal G, PetscReal G_th, PetscReal K, PetscR
 
 PetscReal DSBioAcidDeathRate(PetscReal pH, PetscReal pH_th, PetscReal k) { return pH >= pH_th ? 0 : -k * (pH_th - pH); }
 
+PetscReal DSBioOsmoticDeathRate(PetscReal osm, PetscReal osm_th, PetscReal k) { return osm <= osm_th ? 0 : -k * (osm - osm_th) / 100; }
+
+PetscReal DSBioDonnanOsmolarity(PetscReal fcd, PetscReal c_ext, PetscReal *dosm_dfcd)
+{
+  PetscReal osm = PetscSqrtReal(fcd * fcd + c_ext * c_ext);
+  if (dosm_dfcd) *dosm_dfcd = osm > 0 ? fcd / osm : 0;
+  return osm;
+}
+
 PetscReal DSBioSwitch(PetscReal x, PetscReal th, PetscReal w, PetscReal *dsdx)
 {
   PetscReal s = (x - (th - w)) / w;
@@ -31,14 +40,32 @@ PetscReal DSBioSwitch(PetscReal x, PetscReal th, PetscReal w, PetscReal *dsdx)
   return s * s * (3 - 2 * s);
 }
 
+/* The nutrient switch Sn = s(G) s(pH) s_osm(Osm) of population q and its derivatives; s_osm
+ * falls from 1 at the osmolarity threshold to 0 at threshold + width (mirror of DSBioSwitch). */
+static void BioSwitchCompute(const Biology *b, const BioState *s, const PetscScalar u[], PetscInt q, PetscReal *Sn, PetscReal *dG, PetscReal *dL, PetscReal *dA)
+{
+  const Population *pp = &b->pop[q];
+  PetscReal         dsG, dspH, dsO;
+  PetscReal         sG = DSBioSwitch(s->G, pp->Gth, b->wG, &dsG), spH = DSBioSwitch(s->pH, pp->pHth, pp->wpH, &dspH), sO = DSBioSwitch(-s->Osm, -pp->Osmth, pp->wOsm, &dsO);
+
+  *Sn = sG * spH * sO;
+  *dG = u[b->GLC] > 0 ? dsG * spH * sO : 0;
+  *dL = sG * dspH * BIO_DPH_DL * sO;
+  *dA = -sG * spH * dsO * s->dOsm_dA;
+}
+
 void BioStateCompute(const Biology *b, const DSPoint *pt, const PetscScalar u[], BioState *s)
 {
-  PetscReal R = 0;
+  const PetscReal A = PetscMax(u[b->AGG], 0);
+  PetscReal       R = 0, dosm;
 
   s->rho_ref = b->rho_ref[pt->region];
   s->Kcap    = b->capacity * s->rho_ref;
   s->G       = PetscMax(u[b->GLC], 0);
   s->pH      = DSBibbyPH(u[b->LAC]);
+  /* the fixed charges follow aggrecan: FCD = FCD_healthy(region) x A+ */
+  s->Osm     = DSBioDonnanOsmolarity(b->fcd[pt->region] * A, b->osm_ext, &dosm);
+  s->dOsm_dA = u[b->AGG] > 0 ? dosm * b->fcd[pt->region] : 0;
   s->rho_tot = 0;
   for (PetscInt q = 0; q < b->npop; q++) s->rho_tot += u[b->pop[q].species];
   /* exosome cargo effects (exosomes.c), and the MSC paracrine action P = Pmax R/(R + R_half) */
@@ -46,20 +73,30 @@ void BioStateCompute(const Biology *b, const DSPoint *pt, const PetscScalar u[],
   for (PetscInt q = 1; q < b->npop; q++) R += b->pop[q].potency * PetscMax(u[b->pop[q].species], 0);
   s->P     = b->Pmax * R / (R + b->Rhalf);
   s->dP_dR = b->Pmax * b->Rhalf / ((R + b->Rhalf) * (R + b->Rhalf));
-  /* synthesis and proliferation switch Sn = s(G) s(pH), and the matrix synthesis drive sum f Sn rho */
+  /* synthesis and proliferation switch, and the matrix synthesis drive sum f Sn rho */
   s->logi = 1 - s->rho_tot / s->Kcap;
-  s->Syn = s->dSyn_dG = s->dSyn_dL = 0;
+  s->Syn = s->dSyn_dG = s->dSyn_dL = s->dSyn_dA = 0;
   for (PetscInt q = 0; q < b->npop; q++) {
     const Population *pp  = &b->pop[q];
     const PetscReal   rho = u[pp->species];
-    PetscReal         dsG, dspH;
-    PetscReal         sG = DSBioSwitch(s->G, pp->Gth, b->wG, &dsG), spH = DSBioSwitch(s->pH, pp->pHth, b->wpH, &dspH);
-    s->Sn[q]     = sG * spH;
-    s->dSn_dG[q] = u[b->GLC] > 0 ? dsG * spH : 0;
-    s->dSn_dL[q] = sG * dspH * BIO_DPH_DL;
+    BioSwitchCompute(b, s, u, q, &s->Sn[q], &s->dSn_dG[q], &s->dSn_dL[q], &s->dSn_dA[q]);
     s->Syn += pp->fmat * s->Sn[q] * rho, s->dSyn_dG += pp->fmat * s->dSn_dG[q] * rho, s->dSyn_dL += pp->fmat * s->dSn_dL[q] * rho;
+    s->dSyn_dA += pp->fmat * s->dSn_dA[q] * rho;
     s->dSyn_drho[q] = pp->fmat * s->Sn[q];
   }
+}
+
+/* Death of population q by cause, cargo protection included; crowding is the negative part of
+ * the logistic term (a population over capacity dies back). */
+void BioDeathRates(const Biology *b, const BioState *s, PetscInt q, BioDeath *d)
+{
+  const Population *pp      = &b->pop[q];
+  const PetscReal   protect = 1 - s->E[EXO_DEATH];
+
+  d->glc   = DSBioGlucoseDeathRate(s->G, pp->Gth, b->death_K, b->death_a) * protect;
+  d->acid  = DSBioAcidDeathRate(s->pH, pp->pHth, pp->kacid) * protect;
+  d->osm   = DSBioOsmoticDeathRate(s->Osm, pp->Osmth, 100 * pp->kosm) * protect;
+  d->crowd = PetscMin(pp->rprol * s->Sn[q] * s->logi, 0);
 }
 
 /* Oxygen, glucose, lactate: the nutrient component's laws times the populations' effective densities. */
@@ -89,7 +126,7 @@ void BioMetabolismPattern(const Biology *b, PetscInt fill[], PetscInt n)
   for (PetscInt q = 0; q < b->npop; q++) FILL(b->O2, b->pop[q].species), FILL(b->GLC, b->pop[q].species), FILL(b->LAC, b->pop[q].species);
 }
 
-/* d rho_q/dt = rho_q [ (alpha_glc + alpha_acid)(1 - E_death) + r_q Sn_q (1 - rho_total/K_cap) ] */
+/* d rho_q/dt = rho_q [ (alpha_glc + alpha_acid + alpha_osm)(1 - E_death) + r_q Sn_q (1 - rho_total/K_cap) ] */
 void BioPopulations(const Biology *b, const BioState *s, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n)
 {
   for (PetscInt q = 0; q < b->npop; q++) {
@@ -99,25 +136,28 @@ void BioPopulations(const Biology *b, const BioState *s, const PetscScalar u[], 
     PetscReal         ag = DSBioGlucoseDeathRate(G, pp->Gth, b->death_K, b->death_a);
     PetscReal         dag_dG = (G < pp->Gth && u[b->GLC] > 0) ? b->death_a * (pp->Gth + b->death_K) / ((G + b->death_K) * (G + b->death_K)) : 0;
     PetscReal         aa = DSBioAcidDeathRate(pH, pp->pHth, pp->kacid), daa_dL = pH < pp->pHth ? pp->kacid * BIO_DPH_DL : 0;
-    PetscReal         death = (ag + aa) * (1 - s->E[EXO_DEATH]), prol = pp->rprol * Sn * s->logi;
+    PetscReal         ao = DSBioOsmoticDeathRate(s->Osm, pp->Osmth, 100 * pp->kosm), dao_dA = s->Osm > pp->Osmth ? -pp->kosm * s->dOsm_dA : 0;
+    PetscReal         death = (ag + aa + ao) * (1 - s->E[EXO_DEATH]), prol = pp->rprol * Sn * s->logi;
     r[sq] = rho * (death + prol);
     if (!J) continue;
     JAC(sq, sq) += death + prol;
     for (PetscInt q2 = 0; q2 < b->npop; q2++) JAC(sq, b->pop[q2].species) += -rho * pp->rprol * Sn / s->Kcap;
     JAC(sq, b->GLC) = rho * (dag_dG * (1 - s->E[EXO_DEATH]) + pp->rprol * s->dSn_dG[q] * s->logi);
     JAC(sq, b->LAC) = rho * (daa_dL * (1 - s->E[EXO_DEATH]) + pp->rprol * s->dSn_dL[q] * s->logi);
-    for (PetscInt k = 0; k < b->nexo; k++) JAC(sq, b->pool[k].sp[POOL_INTERNAL]) = -rho * (ag + aa) * s->dE[EXO_DEATH][k];
+    JAC(sq, b->AGG) = rho * (dao_dA * (1 - s->E[EXO_DEATH]) + pp->rprol * s->dSn_dA[q] * s->logi);
+    for (PetscInt k = 0; k < b->nexo; k++) JAC(sq, b->pool[k].sp[POOL_INTERNAL]) = -rho * (ag + aa + ao) * s->dE[EXO_DEATH][k];
   }
 }
 
 /* own density (death, growth), total density (crowding), glucose (starvation, switch), lactate
- * (acid death, switch), every pool's internalised vesicles (cargo protection against death) */
+ * (acid death, switch), aggrecan (osmolarity: osmotic death, switch), every pool's internalised
+ * vesicles (cargo protection against death) */
 void BioPopulationsPattern(const Biology *b, PetscInt fill[], PetscInt n)
 {
   for (PetscInt q = 0; q < b->npop; q++) {
     const PetscInt sq = b->pop[q].species;
     for (PetscInt q2 = 0; q2 < b->npop; q2++) FILL(sq, b->pop[q2].species);
-    FILL(sq, b->GLC), FILL(sq, b->LAC);
+    FILL(sq, b->GLC), FILL(sq, b->LAC), FILL(sq, b->AGG);
     for (PetscInt k = 0; k < b->nexo; k++) FILL(sq, b->pool[k].sp[POOL_INTERNAL]);
   }
 }

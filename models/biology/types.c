@@ -8,14 +8,37 @@
 #define F   PETSC_FALSE
 #define ILL "illustrative (no measurement)"
 
-/* Defaults per cell type: oxygen factor, glycolysis factor (x the Bibby laws, 1 = healthy native
- * cell), glucose threshold [mM], pH threshold, acid death rate [1/(day pH)], proliferation rate
- * [1/day], matrix synthesis factor, paracrine potency. Illustrative: no measurement separates
- * BMSC from AMSC (doc/biology.md). */
+/* Defaults per cell type, in the order of cell_type_rows below. Each value names its source
+ * (short citations, expanded in doc/parameters.md, Sources); NULL: illustrative. Bit k of
+ * 'measured' marks value k as measured or bracketed by measurements. The dose-response values
+ * (thresholds and widths) are fitted to the published onsets and orderings: doc/biology.md §3. */
+#define PAT    "Pattappa 2011 (chondrogenic MSC pellets 12 fmol/cell/h = Bibby law at 21 kPa)"
+#define NAQ15  "Naqvi & Buckley 2015 (BMSC viability lost at 1 mM, kept at 5 mM glucose); value inside that bracket"
+#define NAQ16  "Naqvi & Buckley 2016 (BMSC viability and matrix kept at pH 6.8, lost at 6.5)"
+#define HAN    "Han 2014 (AMSC and NPMSC inhibited from pH 7.1 to 6.5, NPMSC less)"
+#define HANW   "Han 2014 ordering (NPMSC less inhibited than AMSC); width illustrative"
+#define WUE    "Wuertz 2008 (BMSC: no effect at 280, strong at 485 mOsm/kg)"
+#define LIA    "Liang 2012 (AMSC: as Wuertz 2008, same media; no data separate AMSC from BMSC)"
+#define TAO    "Tao 2013 (NPMSC: slight inhibition at 400 mOsm/kg); Han 2014 (less than AMSC)"
+#define ASB    "BMSC value assumed: no AMSC measurement in disc-like media"
+#define NAT    "native value assumed: NP-derived cells"
+#define BIT(k) (1 << (k))
+#define PL(d, a, b, src) {d, a, b, 0, src, F}
 const BioCellType BioCellTypes[] = {
-  {"BMSC", "bmsc", {1.5, 1.5, 0.5, 6.8, 1.0, 0.05, 0.5, 1.0}, ILL},
-  {"AMSC", "amsc", {1.5, 1.5, 0.5, 6.8, 1.0, 0.05, 0.5, 1.0}, ILL},
-  {"NPMSC", "npmsc", {1.0, 1.0, 0.5, 6.5, 0.5, 0.05, 0.8, 0.5}, "illustrative; NPMSCs tolerate acid better (Tian et al. review, qualitative)"},
+  {"BMSC", "bmsc", {1.0, 1.5, 1.5, 6.8, 0.3, 1.0, 300, 400, 0.01, 0.05, 0.5, 1.0},
+   {[M_O2] = PAT, [M_GTH] = NAQ15, [M_PHTH] = NAQ16, [M_PHW] = NAQ16, [M_OSMTH] = WUE, [M_OSMW] = WUE},
+   BIT(M_O2) | BIT(M_GTH) | BIT(M_PHTH) | BIT(M_PHW) | BIT(M_OSMTH) | BIT(M_OSMW),
+   {[M_O2] = PL(DS_DIST_LOGUNIFORM, 1, 8.5, "Pattappa 2011: chondrogenic pellet to proliferating monolayer"), [M_GTH] = PL(DS_DIST_UNIFORM, 1, 5, "Naqvi & Buckley 2015 bracket"),
+    [M_PHTH] = PL(DS_DIST_UNIFORM, 6.5, 6.8, "Naqvi & Buckley 2016 bracket"), [M_OSMTH] = PL(DS_DIST_UNIFORM, 280, 485, "Wuertz 2008 bracket")}},
+  {"AMSC", "amsc", {1.0, 1.5, 1.5, 7.2, 0.9, 0.2, 300, 400, 0.01, 0.05, 0.5, 1.0},
+   {[M_O2] = ASB, [M_GTH] = ASB, [M_PHTH] = HAN, [M_PHW] = HAN, [M_ACID] = HANW, [M_OSMTH] = LIA, [M_OSMW] = LIA},
+   BIT(M_PHTH) | BIT(M_PHW) | BIT(M_OSMTH) | BIT(M_OSMW),
+   {[M_PHTH] = PL(DS_DIST_UNIFORM, 7.1, 7.4, "Han 2014 bracket"), [M_OSMTH] = PL(DS_DIST_UNIFORM, 280, 485, "Liang 2012 bracket")}},
+  {"NPMSC", "npmsc", {1.0, 1.0, 0.5, 7.2, 1.3, 0.1, 300, 800, 0.005, 0.05, 0.8, 0.5},
+   {[M_O2] = NAT, [M_GLY] = NAT, [M_GTH] = NAT, [M_PHTH] = HAN, [M_PHW] = HANW, [M_ACID] = HANW, [M_OSMTH] = TAO, [M_OSMW] = TAO, [M_OSMD] = TAO,
+    [M_MATRIX] = "Han 2014 ordering (NPMSC more aggrecan and collagen II than AMSC); factor illustrative"},
+   BIT(M_PHTH) | BIT(M_OSMTH),
+   {[M_PHTH] = PL(DS_DIST_UNIFORM, 7.1, 7.4, "Han 2014 bracket"), [M_OSMTH] = PL(DS_DIST_UNIFORM, 280, 400, "Tao 2013 bracket")}},
 };
 const PetscInt BioNumCellTypes = PETSC_STATIC_ARRAY_LENGTH(BioCellTypes);
 
@@ -39,14 +62,18 @@ static const DSParam cell_type_rows[M_N] = {
   [M_O2]     = {"oxygen_factor", "1", "oxygen consumption relative to the Bibby law (healthy native cells = 1)", 0, 0, 100, F, ILL, T},
   [M_GLY]    = {"glycolysis_factor", "1", "glycolysis relative to the Bibby law", 0, 0, 100, F, ILL, T},
   [M_GTH]    = {"glucose_threshold", "mM", "death below this glucose", 0, 0, 5, F, ILL, T},
-  [M_PHTH]   = {"pH_threshold", "1", "acid death below this pH", 0, 5, 7.4, F, ILL, T},
+  [M_PHTH]   = {"pH_threshold", "1", "acid death, and the fall of proliferation and synthesis, below this pH", 0, 5, 7.4, F, ILL, T},
+  [M_PHW]    = {"pH_width", "1", "proliferation and synthesis fall to 0 over this pH span below the pH threshold", 0.1, 0, 2, T, ILL, T},
   [M_ACID]   = {"acid_death_rate", "1/(day pH)", "death rate per pH unit below the pH threshold", 0, 0, 100, F, ILL, T},
+  [M_OSMTH]  = {"osmolarity_threshold", "mOsm/kg", "osmotic death, and the fall of proliferation and synthesis, above this osmolarity", 300, 0, 2000, F, ILL, T},
+  [M_OSMW]   = {"osmolarity_width", "mOsm/kg", "proliferation and synthesis fall to 0 over this span above the osmolarity threshold", 100, 0, 5000, T, ILL, T},
+  [M_OSMD]   = {"osmotic_death_rate", "1/day", "death rate per 100 mOsm/kg above the osmolarity threshold", 0, 0, 100, F, ILL, T},
   [M_PROL]   = {"proliferation_rate", "1/day", "logistic proliferation rate (above both thresholds)", 0, 0, 10, F, ILL, T},
   [M_MATRIX] = {"matrix_factor", "1", "matrix synthesis per cell relative to a native cell", 0, 0, 10, F, ILL, T},
   [M_PARA]   = {"paracrine_potency", "1", "weight in the paracrine (anti-MMP, anti-cytokine) action", 0, 0, 10, F, ILL, T},
 };
 
-#define BIO_TEXT 160 /* per generated row: key and help */
+#define BIO_TEXT 200 /* per generated row: key and help */
 
 PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[])
 {
@@ -63,7 +90,9 @@ PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[])
       PetscCall(PetscSNPrintf(key, BIO_TEXT, "bio_%s_%s", BioCellTypes[t].name, cell_type_rows[k].key));
       PetscCall(PetscSNPrintf(help, BIO_TEXT, "%s %s", BioCellTypes[t].name, cell_type_rows[k].help));
       p->key = key, p->help = help;
-      if (k == M_PHTH) p->source = BioCellTypes[t].source;
+      if (BioCellTypes[t].source[k]) p->source = BioCellTypes[t].source[k];
+      p->illustrative = (BioCellTypes[t].measured & BIT(k)) ? F : T;
+      p->plausible    = BioCellTypes[t].plausible[k];
     }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -562,7 +562,7 @@ static PetscErrorCode DSProblemFigureMinimum(DSProblem p, const PetscScalar *u, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Integral, mean or volume fraction below a threshold of a field over a region (OUTSIDE: all). */
+/* Integral, mean or volume fraction below (above) a threshold of a field over a region (OUTSIDE: all). */
 static PetscErrorCode DSProblemFigureOverRegion(DSProblem p, const PetscScalar *u, const DSFigure *fig, PetscReal *value)
 {
   PetscReal loc[2] = {0, 0}, glob[2];
@@ -574,6 +574,7 @@ static PetscErrorCode DSProblemFigureOverRegion(DSProblem p, const PetscScalar *
     if (r == DS_REGION_OUTSIDE || (fig->region != DS_REGION_OUTSIDE && r != fig->region)) continue;
     PetscCall(DSProblemFieldValue(p, c, u, fig->field, &v));
     if (fig->kind == DS_FIGURE_FRACTION_BELOW) v = v < fig->threshold ? 1.0 : 0.0;
+    if (fig->kind == DS_FIGURE_FRACTION_ABOVE) v = v > fig->threshold ? 1.0 : 0.0;
     loc[0] += p->volume[c] * v;
     loc[1] += p->volume[c];
   }
