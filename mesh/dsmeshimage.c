@@ -69,9 +69,8 @@ PetscErrorCode DSMeshImageReadOptions(DSMesh mesh, PetscOptionItems *PetscOption
   for (PetscInt r = DS_REGION_NP; r < DS_NUM_REGIONS; r++)
     for (PetscInt s = r + 1; s < DS_NUM_REGIONS; s++)
       PetscCheck(im->label[r] != im->label[s], mesh->comm, PETSC_ERR_ARG_WRONG, "input %s = %" PetscInt_FMT " equals %s: the NP, AF and CEP labels must differ", ds_image_label_keys[s], im->label[s], ds_image_label_keys[r]);
-  PetscCall(PetscOptionsHasHelp(NULL, &help));
-  if (!set && help) PetscFunctionReturn(PETSC_SUCCESS); /* -help without an image: list the keys only */
-  PetscCheck(set && im->file[0], mesh->comm, PETSC_ERR_ARG_WRONG, "input -mesh_type = image needs -mesh_image_file, the NIfTI-1 label image (scenario: mesh: {type: image, image_file: disc.nii.gz})");
+  PetscCall(PetscOptionsHasHelp(NULL, &help)); /* -help lists the keys above, then needs the image for the rest */
+  PetscCheck(set && im->file[0], mesh->comm, PETSC_ERR_ARG_WRONG, "input -mesh_type = image needs -mesh_image_file, the NIfTI-1 label image (scenario: mesh: {type: image, image_file: disc.nii.gz})%s", help ? "; -help lists the other keys once it is given" : "");
   PetscCall(DSMeshImageLoad(mesh));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -217,7 +216,7 @@ static PetscErrorCode DSMeshImageCheckLabels(DSMeshImage im, MPI_Comm comm)
 
   PetscFunctionBeginUser;
   for (PetscInt s = 0; s < im->nseen; s++) {
-    PetscCall(PetscSNPrintf(item, sizeof item, "%s%g", s ? ", " : "", (double)im->seen[s]));
+    PetscCall(PetscSNPrintf(item, sizeof item, "%s%.0f", s ? ", " : "", (double)im->seen[s])); /* whole numbers (checked) */
     PetscCall(PetscStrlcat(list, item, sizeof list));
   }
   for (PetscInt r = DS_REGION_NP; r < DS_NUM_REGIONS; r++)

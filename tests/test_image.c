@@ -29,9 +29,10 @@ typedef struct {
   double    shear;    /* > 0: an oblique affine (voxel axis i tilted toward world y) */
   int       dim4;     /* > 1: a 4D image */
   int       half;     /* float32 only: the first voxel holds its label + 0.5 */
+  int       qform;    /* the qform instead of the sform (perm identity, sign[0] == sign[1]) */
 } Layout;
 
-static char tmpdir[256];
+static char tmpdir[64];
 
 /* Writes labels L (world order, x fastest) stored in the layout's orientation. */
 static void WriteImage(const char *path, const Layout *lay, const unsigned char *L)
@@ -60,6 +61,12 @@ static void WriteImage(const char *path, const Layout *lay, const unsigned char 
     row[w][3]         = (float)(lay->x0[w] + first * lay->h[w]); /* file voxel 0's centre */
   }
   if (lay->shear > 0) hdr.srow_y[0] = (float)(lay->shear * hdr.pixdim[1]);
+  if (lay->qform) { /* rotation by pi about z flips x and y (quaternion d = 1); qfac = -1 flips z */
+    hdr.qform_code = 1, hdr.sform_code = 0;
+    hdr.quatern_d  = lay->sign[0] < 0 ? 1 : 0;
+    hdr.pixdim[0]  = (float)lay->sign[2];
+    hdr.qoffset_x = hdr.srow_x[3], hdr.qoffset_y = hdr.srow_y[3], hdr.qoffset_z = hdr.srow_z[3];
+  }
   memcpy(hdr.magic, "n+1", 4);
   for (int k = 0; k < dims[2]; k++)
     for (int j = 0; j < dims[1]; j++)
@@ -91,7 +98,7 @@ static DSMesh MeshFromOptions(const char *options)
 
 /* The analytic 3D disc used below: 2 x 2 x 1 mm voxels, uniform z cells (1 CEP cell each side). */
 static const char *analytic_options = "-mesh_type 3d -mesh_nx 16 -mesh_ny 24 -mesh_nz 10 -mesh_semi_axis_ap 16 -mesh_semi_axis_lateral 24 -mesh_height 10 -mesh_cep_thickness 1";
-static const Layout analytic_layout = {{16, 24, 10}, {2, 2, 1}, {-15, -23, 0.5}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0};
+static const Layout analytic_layout = {{16, 24, 10}, {2, 2, 1}, {-15, -23, 0.5}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0, 0};
 
 /* The analytic mesh's regions in world order, written in the orientation perm/sign. */
 static void WriteAnalytic(const char *path, DSMesh ref, const PetscInt perm[3], const PetscInt sign[3])
@@ -201,19 +208,18 @@ static void BlockDisc(unsigned char L[8 * 7 * 6])
       }
 }
 
-START_TEST(offset_flip_and_units)
+/* Every voxel's world centre (x0 + m h, in the header's unit times 'scale' mm) carries its label. */
+static void CheckWorldPositions(const Layout *lay, PetscReal scale, const char *name)
 {
-  /* micrometres: spacing 0.5 x 0.8 x 0.25 mm, first voxel centre at (100, -50, 30) mm */
-  Layout         lay = {{8, 7, 6}, {500, 800, 250}, {100000, -50000, 30000}, {1, 2, 0}, {-1, 1, -1}, 0, NIFTI_UNITS_MICRON, 2, 0, 0, 0};
-  unsigned char  L[8 * 7 * 6];
-  char           path[512], opts[600];
-  DSMesh         mesh;
+  unsigned char    L[8 * 7 * 6];
+  char             path[512], opts[600];
+  DSMesh           mesh;
   const PetscReal *xf;
-  PetscInt        n[3];
+  PetscInt         n[3];
 
   BlockDisc(L);
-  snprintf(path, sizeof path, "%s/block.nii", tmpdir);
-  WriteImage(path, &lay, L);
+  snprintf(path, sizeof path, "%s/%s.nii", tmpdir, name);
+  WriteImage(path, lay, L);
   snprintf(opts, sizeof opts, "-mesh_type image -mesh_image_file %s", path);
   mesh = MeshFromOptions(opts);
   TestCall(DSMeshGetSizes(mesh, n));
@@ -222,18 +228,28 @@ START_TEST(offset_flip_and_units)
   ck_assert_int_eq(n[2], 4); /* cropped to the disc */
   for (int d = 0; d < 3; d++) { /* the grid starts at the low face of the disc's first voxel */
     TestCall(DSMeshGetFaceCoordinates(mesh, d, &xf));
-    ck_assert_double_eq_tol(xf[0], 1e-3 * (lay.x0[d] + lay.h[d] - 0.5 * lay.h[d]), 1e-9);
-    ck_assert_double_eq_tol(xf[n[d]], 1e-3 * (lay.x0[d] + (lay.n[d] - 2) * lay.h[d] + 0.5 * lay.h[d]), 1e-9);
+    ck_assert_double_eq_tol(xf[0], scale * (lay->x0[d] + lay->h[d] - 0.5 * lay->h[d]), 1e-9);
+    ck_assert_double_eq_tol(xf[n[d]], scale * (lay->x0[d] + (lay->n[d] - 2) * lay->h[d] + 0.5 * lay->h[d]), 1e-9);
   }
   for (int k = 0; k < 6; k++)
     for (int j = 0; j < 7; j++)
-      for (int i = 0; i < 8; i++) { /* every voxel's world centre carries its label's region */
-        PetscReal x[3] = {1e-3 * (lay.x0[0] + i * lay.h[0]), 1e-3 * (lay.x0[1] + j * lay.h[1]), 1e-3 * (lay.x0[2] + k * lay.h[2])};
+      for (int i = 0; i < 8; i++) {
+        PetscReal x[3] = {scale * (lay->x0[0] + i * lay->h[0]), scale * (lay->x0[1] + j * lay->h[1]), scale * (lay->x0[2] + k * lay->h[2])};
         DSRegion  r;
         TestCall(DSMeshGetRegionAtPoint(mesh, x, &r));
-        ck_assert_int_eq(r, L[i + 8 * (j + 7 * k)]);
+        ck_assert_msg((int)r == L[i + 8 * (j + 7 * k)], "%s: voxel (%d %d %d) has region %d, label %d", name, i, j, k, (int)r, L[i + 8 * (j + 7 * k)]);
       }
   TestCall(DSMeshDestroy(&mesh));
+}
+
+START_TEST(offset_flip_and_units)
+{
+  /* sform, micrometres: spacing 0.5 x 0.8 x 0.25 mm, first voxel centre at (100, -50, 30) mm, permuted and flipped */
+  const Layout um = {{8, 7, 6}, {500, 800, 250}, {100000, -50000, 30000}, {1, 2, 0}, {-1, 1, -1}, 0, NIFTI_UNITS_MICRON, 2, 0, 0, 0, 0};
+  /* qform (sform_code 0), mm: all three axes flipped by the quaternion and qfac */
+  const Layout q = {{8, 7, 6}, {1, 2, 0.5}, {10, 20, 30}, {0, 1, 2}, {-1, -1, -1}, 0, 0, 0, 0, 0, 0, 1};
+  CheckWorldPositions(&um, 1e-3, "micrometres");
+  CheckWorldPositions(&q, 1, "qform");
 }
 END_TEST
 
@@ -241,7 +257,7 @@ END_TEST
  * (background above an NP cell: supply; above an AF cell: bone), sides: soft tissue. */
 START_TEST(boundary_kinds)
 {
-  const Layout  lay = {{8, 7, 6}, {1, 1, 1}, {0, 0, 0}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0};
+  const Layout  lay = {{8, 7, 6}, {1, 1, 1}, {0, 0, 0}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0, 0};
   unsigned char L[8 * 7 * 6];
   char          path[512], opts[600];
   DSMesh        mesh;
@@ -276,7 +292,7 @@ END_TEST
  * by 2 gives the coarse labelling (the last x cell one voxel wide) and the voxel volumes. */
 START_TEST(coarsening_by_two)
 {
-  Layout         lay = {{13, 10, 8}, {0.5, 0.5, 0.25}, {0, 0, 0}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0};
+  Layout         lay = {{13, 10, 8}, {0.5, 0.5, 0.25}, {0, 0, 0}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0, 0};
   unsigned char  L[13 * 10 * 8], C[7 * 5 * 4];
   PetscReal      vox[DS_NUM_REGIONS] = {0}, vol[DS_NUM_REGIONS] = {0};
   char           path[512], opts[600];
@@ -344,8 +360,8 @@ static void ExpectRefused(const char *options, const char *key)
 START_TEST(bad_images_are_refused)
 {
   unsigned char L[8 * 7 * 6];
-  char          path[64][512], opts[1024], text[512];
-  const Layout  base = {{8, 7, 6}, {1, 1, 1}, {0, 0, 0}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0};
+  char          path[10][128], opts[1024], text[128];
+  const Layout  base = {{8, 7, 6}, {1, 1, 1}, {0, 0, 0}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0, 0};
   Layout        lay[6];
   FILE         *f;
 
@@ -360,7 +376,7 @@ START_TEST(bad_images_are_refused)
   for (int b = 0; b < 6; b++) {
     snprintf(path[b], sizeof path[b], "%s/bad%d.nii", tmpdir, b);
     WriteImage(path[b], &lay[b], L);
-    snprintf(opts, sizeof opts, "-mesh_image_file %s", path[b]);
+    snprintf(opts, sizeof opts, "-mesh_image_file %.127s", path[b]);
     ExpectRefused(opts, "-mesh_image_file");
   }
   snprintf(text, sizeof text, "%s/not_nifti.nii", tmpdir);
