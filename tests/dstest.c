@@ -113,6 +113,55 @@ static PetscErrorCode DSModelCreate_TestDecay(DSModel m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* ---- test_zero_order: u with zero-order uptake, its constants as model parameters (so that
+ * -steady_sensitivity differentiates them), Dirichlet C0 on every boundary face ---- */
+enum { ZO_UPTAKE, ZO_D, ZO_C0, ZO_N };
+static const DSParam zero_order_rows[ZO_N] = {
+  [ZO_UPTAKE] = {"test_uptake", "mM/h", "zero-order uptake", 0.1, 0, 10, PETSC_FALSE, "test", PETSC_TRUE},
+  [ZO_D]      = {"test_D", "mm^2/h", "diffusivity in every region", 1.8, 0, 100, PETSC_TRUE, "test", PETSC_TRUE},
+  [ZO_C0]     = {"test_C0", "mM", "value on every boundary face", 4, 0, 100, PETSC_FALSE, "test", PETSC_TRUE},
+};
+static const DSFigure zero_order_figures[] = {{"u_centre", "mM", 0, DS_FIGURE_AT_CENTRE, DS_REGION_NP, 0, -1}};
+static PetscErrorCode ZeroOrderSetUp(DSModel m)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt r = 0; r < DS_NUM_REGIONS; r++) m->D[r] = DSModelParam(m, ZO_D);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode ZeroOrderReaction(DSModel m, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[])
+{
+  PetscFunctionBeginUser;
+  r[0] = -DSModelParam(m, ZO_UPTAKE);
+  if (J) J[0] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode ZeroOrderBoundary(DSModel m, DSFaceKind kind, const DSPoint *pt, DSBCType bc[], PetscScalar value[])
+{
+  PetscFunctionBeginUser;
+  bc[0] = DS_BC_DIRICHLET, value[0] = DSModelParam(m, ZO_C0);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode ZeroOrderInitial(DSModel m, const DSPoint *pt, PetscScalar u[])
+{
+  PetscFunctionBeginUser;
+  u[0] = DSModelParam(m, ZO_C0);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode DSModelCreate_TestZeroOrder(DSModel m)
+{
+  PetscFunctionBeginUser;
+  m->nspecies     = 1;
+  m->fields       = test_fields;
+  m->figures      = zero_order_figures;
+  m->nfigures     = 1;
+  m->ops.setup    = ZeroOrderSetUp;
+  m->ops.reaction = ZeroOrderReaction;
+  m->ops.boundary = ZeroOrderBoundary;
+  m->ops.initial  = ZeroOrderInitial;
+  PetscCall(DSModelSetParameters(m, ZO_N, zero_order_rows));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSTestRunProgram(const char options[], const char csv[], char header[], size_t hlen, char last[], size_t llen)
 {
   FILE *f;
@@ -151,6 +200,7 @@ PetscErrorCode DSTestRegisterModels(void)
   PetscCall(DSModelRegisterAll());
   PetscCall(DSModelRegister("test_decay", DSModelCreate_TestDecay));
   PetscCall(DSModelRegister("test_linear", DSModelCreate_TestLinear));
+  PetscCall(DSModelRegister("test_zero_order", DSModelCreate_TestZeroOrder));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -58,6 +58,64 @@ START_TEST(slab_zero_order)
 }
 END_TEST
 
+/* ---- Local sensitivities (-steady_sensitivity) against the closed form of the slab with
+ * zero-order uptake: u(centre) = C0 - Q L^2 / (2 D), so du/dQ = -L^2 / (2 D) and
+ * du/dD = Q L^2 / (2 D^2). The program's tangent solves differentiate the discrete steady state,
+ * whose error is O(h^2): the sensitivities' errors must fall at order 2, to 1e-4 relative. ---- */
+static PetscErrorCode ReadSensitivity(const char path[], const char param[], PetscReal *dQdp)
+{
+  char  line[1024];
+  FILE *f = fopen(path, "r");
+  PetscFunctionBeginUser;
+  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "no sensitivity table %s", path);
+  *dQdp = NAN;
+  while (fgets(line, sizeof line, f)) {
+    char *save, *cell[8];
+    int   n = 0;
+    for (char *c = strtok_r(line, ",\n", &save); c && n < 8; c = strtok_r(NULL, ",\n", &save)) cell[n++] = c;
+    if (n == 8 && !strcmp(cell[0], "u_centre") && !strcmp(cell[3], param)) *dQdp = atof(cell[6]);
+  }
+  fclose(f);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+START_TEST(sensitivity_slab_zero_order)
+{
+  const int       n[3] = {25, 75, 225}; /* odd: a cell centre at the slab's centre */
+  const PetscReal Q = 0.1, D = 1.8, L = 5, exact[2] = {-L * L / (2 * D), Q * L * L / (2 * D * D)};
+  const char     *param[2] = {"test_uptake", "test_D"};
+  PetscReal       e[2][3], h[3];
+  char            header[4096], last[4096], dir[] = "/tmp/ds_sens_XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  for (int i = 0; i < 3; i++) {
+    char opts[512], exo[256], table[256];
+    snprintf(exo, sizeof exo, "%s/s%d.exo", dir, n[i]);
+    snprintf(table, sizeof table, "%s/s%d.sensitivity.csv", dir, n[i]);
+    snprintf(opts, sizeof opts, "-model test_zero_order -test_uptake %g -test_D %g -test_C0 4 -mesh_type slab -mesh_height %g -mesh_cep_thickness 0 -mesh_nz %d -time_steady_method newton -steady_sensitivity -quiet -output_file %s",
+             (double)Q, (double)D, (double)(2 * L), n[i], exo);
+    snprintf(exo + strlen(exo) - 4, 8, ".csv");
+    TestCall(DSTestRunProgram(opts, exo, header, sizeof header, last, sizeof last));
+    h[i] = 2 * L / n[i];
+    for (int k = 0; k < 2; k++) {
+      PetscReal got;
+      TestCall(ReadSensitivity(table, param[k], &got));
+      e[k][i] = PetscAbsReal(got - exact[k]) / PetscAbsReal(exact[k]);
+      printf("d u_centre / d %s on %d cells: %.10g (closed form %.10g), relative error %.2e\n", param[k], n[i], (double)got, (double)exact[k], (double)e[k][i]);
+    }
+  }
+  for (int k = 0; k < 2; k++) {
+    ck_assert_double_lt(e[k][2], 1e-4);
+    ck_assert_double_ge(DSTestOrder(e[k][1], e[k][2], h[1], h[2]), 1.9);
+    ck_assert_double_le(DSTestOrder(e[k][1], e[k][2], h[1], h[2]), 2.1);
+  }
+  {
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+  }
+}
+END_TEST
+
 /* ---- 1D slab, first-order uptake k: C0 cosh(x / lambda) / cosh(L / lambda), lambda = sqrt(D/k) ---- */
 static PetscReal SlabFirstOrder(const PetscReal x[3])
 {
@@ -284,6 +342,7 @@ Suite *FVSuite(void)
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, slab_zero_order);
   tcase_add_test(tc, slab_first_order);
+  tcase_add_test(tc, sensitivity_slab_zero_order);
   tcase_add_test(tc, mms_slab_interface);
   tcase_add_test(tc, mms_axisymmetric_interface);
   tcase_add_test(tc, mms_3d);

@@ -11,6 +11,7 @@
   value, pH = 7.4 - lactate/11.11).
 - Same seed, same table (byte for byte); another seed, another table; 2 ranks, the same table.
 - Killed after 3 members (SIGKILL), resumed: the table equals the uninterrupted one byte for byte.
+- The netCDF table holds the CSV's values exactly, with units, NaN and the reason for a failed member.
 - Bad study files are refused before any member runs, with the key and what is allowed.
 """
 import filecmp, math, os, subprocess, sys, tempfile
@@ -82,6 +83,15 @@ g = ok["glucose_NP_centre@end [mM]"] - ok["nutrient_glucose_vertebra [mM]"]
 ph = ok["pH_NP_centre@end"] - (7.4 - ok["nutrient_lactate_vertebra [mM]"] / 11.11)
 check(len(ok) == 3 and g.abs().max() < 1e-9 and ph.abs().max() < 1e-9,
       "the 3 others equal the closed form: glucose %.2g mM, pH %.2g" % (g.abs().max(), ph.abs().max()))
+
+# the netCDF table: the CSV's values exactly (strtod of 17 digits), units, NaN and the reason where a member failed
+import netCDF4  # noqa: E402
+with netCDF4.Dataset(os.path.join(work, "nocells.nc")) as nc:
+    csv = pd.read_csv(os.path.join(work, "nocells.csv"), keep_default_na=False, na_values=[""], float_precision="round_trip")
+    same = all(np.array_equal(np.asarray(nc[v][:], dtype=float), csv[c].to_numpy(dtype=float), equal_nan=True)
+               for v, c in [("nutrient_glucose_vertebra", "nutrient_glucose_vertebra [mM]"), ("glucose_NP_centre_at_end", "glucose_NP_centre@end [mM]")])
+    check(same and nc["glucose_NP_centre_at_end"].units == "mM" and nc["status"][1] == "failed" and "mesh_np_fraction" in nc["reason"][1]
+          and math.isnan(nc["glucose_NP_centre_at_end"][1]), "netCDF table = CSV table (values, units, failed member NaN with its reason)")
 
 # same seed, same table; another seed, another; two ranks, the same
 run("lhs.yaml", "-study_output", "a.csv")

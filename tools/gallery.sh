@@ -5,7 +5,8 @@
 # tools/paraview_gallery.py) and OUTDIR/NAME.pvsm (File > Load State in ParaView opens the same view;
 # choose "Search files under specified directory" = OUTDIR when the folder has moved). The
 # axisymmetric healthy disc is also written revolved into a solid (-output_revolve 36) and cut open.
-# Needs ParaView (bash tools/setup.sh --with-paraview). DISCSIM=path uses that build.
+# Needs ParaView (bash tools/setup.sh --with-paraview). DISCSIM=path uses that build;
+# GALLERY_RUN_OPTIONS="..." adds options to every run (the test suite: short runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-results/gallery}
@@ -18,7 +19,7 @@ items=()
 for yaml in examples/*.yaml; do
   name=$(basename "$yaml" .yaml)
   echo "running $name"
-  "$discsim" "$yaml" -output_file "$out/$name.exo" -output_overwrite -quiet > "$out/$name.txt"
+  "$discsim" "$yaml" -output_file "$out/$name.exo" -output_overwrite -quiet ${GALLERY_RUN_OPTIONS:-} > "$out/$name.txt"
   case $name in # the field and time that tell the example's story (default: the main field, last step)
   exosome_dose) items+=("$out/$name.exo:exo_total_particles_per_mm3:180") ;; # 12 h after the dose
   cell_injection) items+=("$out/$name.exo:cells_injected_cells_per_mm3") ;;
@@ -26,7 +27,7 @@ for yaml in examples/*.yaml; do
   *) items+=("$out/$name.exo") ;;
   esac
 done
-"$discsim" examples/healthy_disc.yaml -output_file "$out/healthy_disc_solid.exo" -output_revolve 36 -output_overwrite -quiet > "$out/healthy_disc_solid.txt"
+"$discsim" examples/healthy_disc.yaml -output_file "$out/healthy_disc_solid.exo" -output_revolve 36 -output_overwrite -quiet ${GALLERY_RUN_OPTIONS:-} > "$out/healthy_disc_solid.txt"
 items+=("$out/healthy_disc_solid.exo")
 # xvfb-run -a can lose a race for a display number: try again in that case only
 for attempt in 1 2 3; do

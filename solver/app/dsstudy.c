@@ -476,6 +476,9 @@ static PetscErrorCode DSStudyWriteTable(const DSStudy *st, PetscBool planned)
   (void)fclose(f);
   PetscCheck(!rename(tmp, st->table), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "study: cannot rename '%s' to '%s' (%s)", tmp, st->table, strerror(errno));
   free(text);
+  PetscCall(DSStudyReadJournal(st->table, PETSC_FALSE, &text)); /* the table's whole text */
+  PetscCall(DSStudyWriteNetCDF(st, text));
+  free(text);
   PetscCall(PetscFree(line));
   PetscCheck(planned || !missing, PETSC_COMM_SELF, PETSC_ERR_PLIB, "study: %" PetscInt_FMT " members have no row in the journal", missing);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -549,8 +552,11 @@ static PetscErrorCode DSStudyGetOptions(DSStudy *st)
 static PetscErrorCode DSStudyPrepare(const DSStudy *st, char *done, PetscInt *ndone)
 {
   struct stat sb;
+  char        nc[PETSC_MAX_PATH_LEN];
   PetscFunctionBeginUser;
   PetscCheck(st->overwrite || stat(st->table, &sb), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "study table '%s' exists: refusing to overwrite it (pass -study_overwrite to run the study again, or choose -study_output)", st->table);
+  PetscCall(DSStudyNetCDFPath(st, nc, sizeof nc));
+  PetscCheck(st->overwrite || stat(nc, &sb), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "study table '%s' exists: refusing to overwrite it (pass -study_overwrite to run the study again, or choose -study_output)", nc);
   if (st->overwrite) (void)unlink(st->journal);
   PetscCheck(!mkdir(st->work, 0755) || errno == EEXIST, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "study: cannot make the folder '%s' for the members' files (%s)", st->work, strerror(errno));
   PetscCall(DSStudyResume(st, done, ndone));

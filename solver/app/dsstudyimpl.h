@@ -51,6 +51,9 @@ typedef struct {
 /* dsstudyfile.c */
 PetscErrorCode DSStudyRead(MPI_Comm comm, const char path[], DSStudy *st);
 PetscErrorCode DSStudyCheck(MPI_Comm comm, DSStudy *st);
+/* dsstudytable.c: the members table as netCDF, written from the CSV's text (modified in place) */
+PetscErrorCode DSStudyNetCDFPath(const DSStudy *st, char path[], size_t size);
+PetscErrorCode DSStudyWriteNetCDF(const DSStudy *st, char *csv);
 /* dsstudy.c */
 PetscErrorCode DSStudyParseTime(const char key[], const char text[], PetscReal *t);
 #endif
