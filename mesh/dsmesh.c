@@ -2,7 +2,7 @@
 #include "dsoptions.h"
 #include <math.h>
 
-const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "well_mixed", "DSMeshType", "DS_MESH_", NULL};
+const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "well_mixed", "image", "DSMeshType", "DS_MESH_", NULL};
 const char *const        DSMeshGradePointsR[] = {"axis", "np", "rim", "outer", "DSMeshGradePointR", "DS_GRADE_R_", NULL};
 const char *const        DSMeshGradePointsZ[] = {"vertebra", "cep", "DSMeshGradePointZ", "DS_GRADE_Z_", NULL};
 static const char *const DSWellMixedRegions[] = {"outside", "NP", "AF", "CEP", "DSRegion", "DS_REGION_", NULL};
@@ -51,6 +51,7 @@ static PetscErrorCode DSMeshDefaultSizes(DSMesh mesh)
   case DS_MESH_WELL_MIXED: mesh->n[0] = mesh->n[1] = mesh->n[2] = 1; break;
   case DS_MESH_AXISYMMETRIC: mesh->n[0] = 100, mesh->n[1] = 50, mesh->n[2] = 1; break;
   case DS_MESH_3D: mesh->n[0] = 40, mesh->n[1] = 60, mesh->n[2] = 20; break;
+  case DS_MESH_IMAGE: break; /* the image's */
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -124,7 +125,7 @@ static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOpti
   PetscBool set;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsEnum("-mesh_type", "slab (1D through the height), axisymmetric (r, z) or 3d (elliptical voxels)", NULL, DSMeshTypes, type, &type, &set));
+  PetscCall(PetscOptionsEnum("-mesh_type", "slab (1D through the height), axisymmetric (r, z), 3d (elliptical voxels) or image (voxels of a NIfTI label image)", NULL, DSMeshTypes, type, &type, &set));
   mesh->type = (DSMeshType)type;
   if (set) PetscCall(DSMeshDefaultSizes(mesh));
   switch (mesh->type) {
@@ -144,6 +145,9 @@ static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOpti
     PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_ny", "cells along the lateral axis [1]", &mesh->n[1]));
     PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[2]));
     break;
+  case DS_MESH_IMAGE: /* the geometry is the image's: no grading, no shape parameters */
+    PetscCall(DSMeshImageReadOptions(mesh, PetscOptionsObject));
+    PetscFunctionReturn(PETSC_SUCCESS);
   }
   if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 0));
   if (mesh->type != DS_MESH_WELL_MIXED) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 1));
@@ -155,7 +159,7 @@ static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOpti
 PetscErrorCode DSMeshSetFromOptions(DSMesh mesh)
 {
   PetscFunctionBeginUser;
-  PetscCall(DSOptionsCheckChoice("-mesh_type", 4, DSMeshTypes)); /* PETSc 3.18 leaks its lists on an unknown enum value */
+  PetscCall(DSOptionsCheckChoice("-mesh_type", 5, DSMeshTypes)); /* PETSc 3.18 leaks its lists on an unknown enum value */
   PetscCall(DSOptionsCheckChoice("-mesh_well_mixed_region", 3, DSWellMixedRegions + 1));
   DSOptionsBlock(mesh->comm, "Disc mesh (mesh/)", DSMeshReadOptions(mesh, PetscOptionsObject));
   {
@@ -314,6 +318,7 @@ static PetscErrorCode DSMeshBuildFaces(DSMesh mesh)
   PetscInt       zdir  = mesh->dim - 1, ngp = 0;
 
   PetscFunctionBeginUser;
+  if (mesh->type == DS_MESH_IMAGE) PetscFunctionReturn(PETSC_SUCCESS); /* made with the image */
   for (PetscInt d = 0; d < mesh->dim; d++) PetscCall(PetscMalloc1(mesh->n[d] + 1, &mesh->xf[d]));
   if (mesh->type == DS_MESH_WELL_MIXED) {
     mesh->xf[0][0] = 0, mesh->xf[0][1] = H;
@@ -390,6 +395,10 @@ PetscErrorCode DSMeshGetRegion(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, 
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
+  if (mesh->type == DS_MESH_IMAGE) {
+    *region = DSMeshImageRegion(mesh, idx);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   DSMeshCentreIndexCoords(mesh, idx, s);
   DSMeshPhysical(mesh, s, x);
   *region = DSMeshRegionAt(mesh, x);
@@ -450,7 +459,8 @@ PetscErrorCode DSMeshGetCell(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, DS
         f->h_extra = 0;
         f->h_nbr = 0.5 * (mesh->xf[dir][nb[dir] + 1] - mesh->xf[dir][nb[dir]]);
       } else {
-        DSMeshBoundaryFace(mesh, dir, side, cell->x, f);
+        if (mesh->type == DS_MESH_IMAGE) f->kind = DSMeshImageBoundaryKind(mesh, dir, cell->region), f->h_extra = 0; /* no endplate maps on image meshes (yet) */
+        else DSMeshBoundaryFace(mesh, dir, side, cell->x, f);
         f->h_nbr = 0;
       }
     }
@@ -464,7 +474,8 @@ PetscErrorCode DSMeshSetUp(DSMesh mesh, PetscInt dof)
 
   PetscFunctionBeginUser;
   PetscCheck(!mesh->setup, mesh->comm, PETSC_ERR_ORDER, "DSMeshSetUp() called twice");
-  mesh->dim = (mesh->type == DS_MESH_SLAB || mesh->type == DS_MESH_WELL_MIXED) ? 1 : mesh->type == DS_MESH_AXISYMMETRIC ? 2 : 3;
+  mesh->dim = (mesh->type == DS_MESH_SLAB || mesh->type == DS_MESH_WELL_MIXED) ? 1 : mesh->type == DS_MESH_AXISYMMETRIC ? 2 : 3; /* 3d, image: 3 */
+  PetscCheck(mesh->type != DS_MESH_IMAGE || mesh->image, mesh->comm, PETSC_ERR_ORDER, "an image mesh needs DSMeshSetFromOptions() (which reads the image) before DSMeshSetUp()");
   for (PetscInt d = mesh->dim; d < 3; d++) mesh->n[d] = 1;
   PetscCall(DSMeshBuildFaces(mesh));
   switch (mesh->dim) {
@@ -495,6 +506,7 @@ PetscErrorCode DSMeshDestroy(DSMesh *mesh)
   PetscFunctionBeginUser;
   if (!*mesh) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt d = 0; d < 3; d++) PetscCall(PetscFree((*mesh)->xf[d]));
+  PetscCall(DSMeshImageDestroy(*mesh));
   PetscCall(DMDestroy(&(*mesh)->dm));
   PetscCall(PetscFree(*mesh));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -548,6 +560,7 @@ PetscErrorCode DSMeshGetHeight(DSMesh mesh, PetscReal *height)
 {
   PetscFunctionBeginUser;
   *height = mesh->geom[DS_GEOM_HEIGHT].value;
+  if (mesh->type == DS_MESH_IMAGE && mesh->xf[2]) *height = mesh->xf[2][mesh->n[2]] - mesh->xf[2][0]; /* extent of the grid through z */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -562,7 +575,8 @@ PetscErrorCode DSMeshLocate(DSMesh mesh, const PetscReal x[3], PetscInt *ncells,
   case DS_MESH_SLAB:
   case DS_MESH_WELL_MIXED: s[0] = x[2]; break;
   case DS_MESH_AXISYMMETRIC: s[0] = PetscSqrtReal(x[0] * x[0] + x[1] * x[1]), s[1] = x[2]; break;
-  case DS_MESH_3D: s[0] = x[0], s[1] = x[1], s[2] = x[2]; break;
+  case DS_MESH_3D:
+  case DS_MESH_IMAGE: s[0] = x[0], s[1] = x[1], s[2] = x[2]; break;
   }
   for (PetscInt d = 0; d < mesh->dim; d++) {
     const PetscReal *xf = mesh->xf[d];
@@ -593,6 +607,10 @@ PetscErrorCode DSMeshGetRegionAtPoint(DSMesh mesh, const PetscReal x[3], DSRegio
   *region = DS_REGION_OUTSIDE;
   for (PetscInt d = 0; d < 3; d++)
     if (PetscIsInfOrNanReal(x[d])) PetscFunctionReturn(PETSC_SUCCESS); /* NaN, Inf: nowhere */
+  if (mesh->type == DS_MESH_IMAGE) {
+    PetscCall(DSMeshImageRegionAtPoint(mesh, x, region));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   if (x[2] < 0 || x[2] > H) PetscFunctionReturn(PETSC_SUCCESS);
   *region = DSMeshRegionAt(mesh, x);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -604,6 +622,10 @@ PetscErrorCode DSMeshGetRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3
   PetscReal      H = g[DS_GEOM_HEIGHT].value;
 
   PetscFunctionBeginUser;
+  if (mesh->type == DS_MESH_IMAGE) {
+    PetscCall(DSMeshImageRegionCentre(mesh, region, x));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   x[0] = x[1] = 0, x[2] = 0.5 * H;
   if (region == DS_REGION_CEP) x[2] = 0.5 * g[DS_GEOM_CEP_THICKNESS].value;
   if (mesh->type == DS_MESH_WELL_MIXED) PetscFunctionReturn(PETSC_SUCCESS); /* one cell: its centre */
@@ -619,6 +641,10 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer)
   const DSParam *g = mesh->geom;
 
   PetscFunctionBeginUser;
+  if (mesh->type == DS_MESH_IMAGE) {
+    PetscCall(DSMeshImageView(mesh, viewer));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(PetscViewerASCIIPrintf(viewer, "mesh: %s, %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells, %" PetscInt_FMT " in the disc; height %g mm", DSMeshTypes[mesh->type],
                                    mesh->n[0], mesh->n[1], mesh->n[2], mesh->nactive, (double)g[DS_GEOM_HEIGHT].value));
   if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(PetscViewerASCIIPrintf(viewer, ", radius %g mm", (double)g[DS_GEOM_RADIUS].value));

@@ -14,7 +14,9 @@ typedef struct _p_DSMesh *DSMesh;
 
 /* DS_MESH_WELL_MIXED: a single cell (1 mm^2 x height) of one region with no exchange through any
  * face: the kinetics without gradients, as a well-mixed culture. Laid out like the slab. */
-typedef enum { DS_MESH_SLAB = 0, DS_MESH_AXISYMMETRIC = 1, DS_MESH_3D = 2, DS_MESH_WELL_MIXED = 3 } DSMeshType;
+/* DS_MESH_IMAGE: 3D voxels from a NIfTI-1 label image (mesh/dsmeshimage.c, doc/meshes.md); x, y, z
+ * are the image's world coordinates (RAS+: z toward superior), not centred on the disc. */
+typedef enum { DS_MESH_SLAB = 0, DS_MESH_AXISYMMETRIC = 1, DS_MESH_3D = 2, DS_MESH_WELL_MIXED = 3, DS_MESH_IMAGE = 4 } DSMeshType;
 extern const char *const DSMeshTypes[];
 /* Points a direction's grid lines can be graded toward (-mesh_grade_r_toward, -mesh_grade_z_toward):
  * radial: the axis, the NP/AF interface, the endplate rim (edge of the CEP and of the open

@@ -56,5 +56,15 @@ struct _p_DSMesh {
   PetscReal  grade_ratio[2];
   PetscInt   grade_toward[2];
   DSEndplate endplate;
+  struct _DSMeshImage *image; /* DS_MESH_IMAGE only: the label image's regions (mesh/dsmeshimage.c) */
 };
+
+/* The label-image mesh (mesh/dsmeshimage.c): reads the keys and the image, sets n[] and xf[] */
+PetscErrorCode DSMeshImageReadOptions(DSMesh mesh, PetscOptionItems *PetscOptionsObject);
+DSRegion       DSMeshImageRegion(DSMesh mesh, const PetscInt idx[3]);
+DSFaceKind     DSMeshImageBoundaryKind(DSMesh mesh, PetscInt dir, DSRegion region);
+PetscErrorCode DSMeshImageRegionAtPoint(DSMesh mesh, const PetscReal x[3], DSRegion *region);
+PetscErrorCode DSMeshImageRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3]);
+PetscErrorCode DSMeshImageView(DSMesh mesh, PetscViewer viewer);
+PetscErrorCode DSMeshImageDestroy(DSMesh mesh);
 #endif

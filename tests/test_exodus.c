@@ -55,7 +55,8 @@ static void FileCoordinates(DSMeshType type, const PetscReal x[3], double X[3])
   case DS_MESH_SLAB:
   case DS_MESH_WELL_MIXED: X[0] = 0.5, X[1] = x[2], X[2] = 0; break;
   case DS_MESH_AXISYMMETRIC: X[0] = x[0], X[1] = x[2], X[2] = 0; break;
-  case DS_MESH_3D: X[0] = x[0], X[1] = x[1], X[2] = x[2]; break;
+  case DS_MESH_3D:
+  case DS_MESH_IMAGE: X[0] = x[0], X[1] = x[1], X[2] = x[2]; break;
   }
 }
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gcc meson ninja-build pkg-config libsundials-dev petsc-dev openmpi-bin libnetcdf-dev netcdf-bin libyaml-dev check python3-matplotlib python3-netcdf4 python3-pandas python3-xarray)
+packages=(gcc meson ninja-build pkg-config libsundials-dev petsc-dev openmpi-bin libnetcdf-dev netcdf-bin libyaml-dev libnifti-dev check python3-matplotlib python3-netcdf4 python3-pandas python3-xarray python3-numpy)
 [ "${1:-}" = "--with-paraview" ] && packages+=(paraview xvfb)
 [ "${1:-}" = "--with-sanitizers" ] && packages+=(llvm clang libclang-rt-14-dev) # llvm-symbolizer; clang and libFuzzer for bench/fuzz.sh
 

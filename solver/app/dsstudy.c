@@ -10,6 +10,7 @@
 #include "dsmodel.h"
 #include "dsmesh.h"
 #include "dsoptions.h"
+#include "dsschedule.h"
 
 PetscErrorCode DSStudyParseTime(const char key[], const char text[], PetscReal *t)
 {
@@ -138,6 +139,27 @@ static PetscErrorCode DSStudyCheckQoI(DSStudy *st, DSModel model, DSStudyQoI *q)
   SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "study file '%s': quantity '%s' is not an output of model '%s': allowed its key figures (discsim prints them; doc/units.md) and <species>_stored, _influx, _reaction", st->path, q->name, st->model);
 }
 
+/* What the base scenario injects decides the model's species and figures (e.g. one vesicle pool per
+ * exosome source, with its persistence figures): select those injectables, as a run does. */
+static PetscErrorCode DSStudySelectInjectables(PetscOptions db, DSModel model)
+{
+  PetscInt            n;
+  const DSInjectable *inj;
+  PetscBool           used[64] = {PETSC_FALSE};
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetInjectables(model, &n, &inj));
+  if (n <= 0 || n > 64) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt N = 1; N <= DS_MAX_INJECTIONS; N++) {
+    char key[64], what[64];
+    PetscBool set;
+    PetscCall(PetscSNPrintf(key, sizeof key, "-injection%" PetscInt_FMT "_what", N));
+    PetscCall(PetscOptionsGetString(db, NULL, key, what, sizeof what, &set));
+    for (PetscInt i = 0; set && i < n; i++) used[i] = (PetscBool)(used[i] || !strcmp(inj[i].name, what));
+  }
+  PetscCall(DSModelSelectInjectables(model, used));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSStudyCheck(MPI_Comm comm, DSStudy *st)
 {
   PetscOptions   db;
@@ -151,10 +173,11 @@ PetscErrorCode DSStudyCheck(MPI_Comm comm, DSStudy *st)
   PetscCall(DSStudyBaseOptions(comm, st, &db));
   PetscCall(PetscStrncpy(st->model, "nutrient", sizeof st->model));
   PetscCall(PetscOptionsGetString(db, NULL, "-model", st->model, sizeof st->model, NULL));
-  PetscCall(PetscOptionsDestroy(&db));
   PetscCall(DSModelRegisterAll());
   PetscCall(DSModelCreate(PETSC_COMM_SELF, &model));
   PetscCall(DSModelSetType(model, st->model));
+  PetscCall(DSStudySelectInjectables(db, model));
+  PetscCall(PetscOptionsDestroy(&db));
   PetscCall(DSModelGetParameters(model, &nm, &mrows));
   PetscCall(DSMeshGetParameters(&ng, &grows));
   if (st->uncertain) PetscCall(DSStudyAddUncertain(st, nm, mrows));

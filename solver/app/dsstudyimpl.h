@@ -6,7 +6,7 @@
 #include "dsparam.h"
 #include "dsdesign.h"
 
-#define DS_STUDY_MAX_VARS 64
+#define DS_STUDY_MAX_VARS 256
 #define DS_STUDY_MAX_QOI  32
 #define DS_STUDY_MAX_SET  128
 #define DS_STUDY_KEY      128

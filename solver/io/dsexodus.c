@@ -74,7 +74,7 @@ static PetscErrorCode DSExodusGetGrid(DSMesh mesh, PetscInt sectors, DSExGrid *g
     g->m[1]  = n[0];
     PetscCall(DSMeshGetFaceCoordinates(mesh, 0, &g->xf[1]));
   } else {
-    g->ndim = type == DS_MESH_3D ? 3 : 2;
+    g->ndim = type == DS_MESH_AXISYMMETRIC ? 2 : 3; /* 3d, image */
     for (PetscInt d = 0; d < g->ndim; d++) {
       g->m[d] = n[d];
       PetscCall(DSMeshGetFaceCoordinates(mesh, d, &g->xf[d]));
