@@ -97,7 +97,7 @@ def print_targets(results):
                 continue
             v = results[case]["wall"]
             text = "%.2f s, %.0f MiB" % (v, results[case]["rss"])
-        rows.append("| %s | %s | %s | %s |" % (title, text, target, "met" if ok(v) else "missed by %.1fx" % (max(v, 1e-300) / float(target.split()[1].rstrip("sx")) if ">=" not in target else float(target.split()[1].rstrip("x")) / v)))
+        rows.append("| %s | %s | %s | %s |" % (title, text, target, "met" if ok(v) else "missed by %.3gx" % (max(v, 1e-300) / float(target.split()[1].rstrip("sx")) if ">=" not in target else float(target.split()[1].rstrip("x")) / v)))
     if rows:
         print("\n| issue 11 target | measured | target | status |\n|---|---|---|---|")
         print("\n".join(rows))
