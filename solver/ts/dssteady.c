@@ -1,5 +1,6 @@
 #include "dssteady.h"
 #include "dsintegrator.h"
+#include "dsmultigrid.h"
 
 struct _p_DSSteady {
   DSProblem prob;
@@ -19,6 +20,31 @@ static PetscErrorCode DSSteadyJacobian(SNES snes, Vec U, Mat J, Mat P, void *ctx
 {
   PetscFunctionBeginUser;
   PetscCall(DSProblemComputeJacobian((DSProblem)ctx, 0, U, P));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -steady_pc_type mg without -steady_pc_mg_levels: our grid hierarchy (dsmultigrid.h), smoothed
+ * by one local symmetric SOR sweep per level (no eigenvalue estimates, nothing stored beyond the
+ * matrices); the coarsest grid (at most 2000 cells) by LU. Options given by the user win. */
+static PetscErrorCode DSSteadySetUpMultigrid(KSP ksp, DM dm)
+{
+  PC        pc;
+  PetscBool mg, set;
+  PetscInt  levels;
+  const char *defaults[][2] = {{"-steady_mg_levels_ksp_type", "richardson"}, {"-steady_mg_levels_pc_type", "sor"}, {"-steady_mg_levels_ksp_max_it", "1"}};
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &mg));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-steady_pc_mg_levels", &set));
+  if (!mg || set) PetscFunctionReturn(PETSC_SUCCESS);
+  for (size_t d = 0; d < sizeof defaults / sizeof defaults[0]; d++) {
+    PetscCall(PetscOptionsHasName(NULL, NULL, defaults[d][0], &set));
+    if (!set) PetscCall(PetscOptionsSetValue(NULL, defaults[d][0], defaults[d][1]));
+  }
+  PetscCall(DSMultigridSetUp(pc, dm, 2000, &levels));
+  PetscCall(PCSetFromOptions(pc));
+  PetscCall(PetscInfo(pc, "geometric multigrid: %" PetscInt_FMT " levels\n", levels));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -47,6 +73,7 @@ PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady)
    * 172 linear iterations instead of 4 and 570 (doc/performance.md). -steady_snes_ksp_ew false turns it off. */
   PetscCall(SNESKSPSetUseEW(s->snes, PETSC_TRUE));
   PetscCall(SNESSetFromOptions(s->snes));
+  PetscCall(DSSteadySetUpMultigrid(ksp, dm));
   PetscCall(DSProblemComputeJacobian(prob, 0, U, s->J));
   PetscCall(KSPSetOperators(ksp, s->J, s->J));
   PetscCall(KSPSetUp(ksp));

@@ -1,0 +1,13 @@
+/* DSMultigrid: geometric multigrid (PETSc PCMG) on the structured DMDA grid of a DSProblem.
+ * Levels halve the grid in every direction (an odd count leaves its last coarse cell with one
+ * fine cell), interpolation is piecewise constant per species (cell aggregation), coarse
+ * operators are Galerkin (P^T A P) of the assembled matrix. Any grid size, any rank count. */
+#ifndef DSMULTIGRID_H
+#define DSMULTIGRID_H
+#include <petscksp.h>
+
+/* Turns pc into PCMG with this hierarchy; levels until the coarsest grid has at most
+ * max_coarse_cells cells (it is then solved directly). */
+PetscErrorCode DSMultigridSetUp(PC pc, DM dm, PetscInt max_coarse_cells, PetscInt *nlevels);
+
+#endif
