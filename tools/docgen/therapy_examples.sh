@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tables and printed lines of the therapy examples for doc/examples.md (generated blocks:
 # tools/doc_generated.py).
-#   bash tools/docgen/therapy_examples.sh cells|exosomes|exosome_lines|degeneration|degeneration_lines
+#   bash tools/docgen/therapy_examples.sh cells|exosomes|exosome_lines|degeneration|degeneration_lines|bookkeeping EXAMPLE
 # Reads results/NAME/ of `bash examples/run.sh NAME` (cell_injection, exosome_dose,
 # degeneration_years), exactly what a user gets. It runs the example first unless results/NAME
 # holds a run of the same discsim program, scenario file and run.sh (a stamp file records their
@@ -68,5 +68,23 @@ degeneration_lines)
   echo '```'
   grep -h '^  persistence of' results/degeneration_years/treated.txt | sed 's/): /):\n      /; s/; /;\n      /g'
   echo '```' ;;
-*) echo "usage: $0 cells|exosomes|exosome_lines|degeneration|degeneration_lines" >&2; exit 2 ;;
+bookkeeping)
+  # per vesicle pool: the largest |free + internal + degraded + cleared + leaked - injected| / injected
+  # over the outputs after the first dose (biology.md §6), for every run of example $2
+  results "$2"
+  /usr/bin/python3 - "results/$2" <<'PY'
+import glob, os, sys
+sys.path.insert(0, "tools")
+import discsim_load
+print("| run | pool | largest relative error over the outputs |\n|---|---|---|")
+for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.csv"))):
+    df = discsim_load.load_csv(f).figures
+    for col in [c for c in df if c.endswith("_free_injected")]:
+        pool = col[:-len("_free_injected")]
+        total = sum(df["%s_%s_disc" % (pool, x)] for x in ("free", "internal", "degraded", "cleared", "leaked"))
+        inj = df[col][df[col] > 0]
+        print("| %s | %s | %.2g |" % (os.path.basename(f)[:-4], pool, ((total[inj.index] - inj).abs() / inj).max()))
+PY
+  ;;
+*) echo "usage: $0 cells|exosomes|exosome_lines|degeneration|degeneration_lines|bookkeeping EXAMPLE" >&2; exit 2 ;;
 esac
