@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tables and printed lines of the therapy examples for doc/examples.md (generated blocks:
 # tools/doc_generated.py).
-#   bash tools/docgen/therapy_examples.sh cells|exosomes|exosome_lines|degeneration|degeneration_lines|bookkeeping EXAMPLE
+#   bash tools/docgen/therapy_examples.sh cells|exosomes|exosome_lines|degeneration|degeneration_lines|degeneration_parts|bookkeeping EXAMPLE
 # Reads results/NAME/ of `bash examples/run.sh NAME` (cell_injection, exosome_dose,
 # degeneration_years), exactly what a user gets. It runs the example first unless results/NAME
 # holds a run of the same discsim program, scenario file and run.sh (a stamp file records their
@@ -68,6 +68,19 @@ degeneration_lines)
   echo '```'
   grep -h '^  persistence of' results/degeneration_years/treated.txt | sed 's/): /):\n      /; s/; /;\n      /g'
   echo '```' ;;
+degeneration_parts)
+  # each half of the treated run of degeneration_years alone (not in run.sh): where the effect comes from
+  results degeneration_years
+  d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
+  "$discsim" examples/degeneration_years.yaml -quiet -output_file "$d/npmsc_only.exo" \
+    -injection1_what npmsc -injection1_time 168 -injection1_dose 1e7 -injection1_volume 1000 > /dev/null
+  "$discsim" examples/degeneration_years.yaml -quiet -output_file "$d/exosomes_only.exo" \
+    -injection1_what exo_bmsc -injection1_time 336 -injection1_dose 1e10 -injection1_repeat_every 2190 -injection1_repeat_count 39 > /dev/null
+  cp results/degeneration_years/untreated.csv results/degeneration_years/treated.csv "$d/"
+  table "$d" --transpose --corner run --runs untreated,npmsc_only,exosomes_only,treated \
+    --labels "untreated,NPMSCs only,exosomes only,both (treated)" \
+    --row "aggrecan at 10 y=aggrecan_NP_mean@end|.6g" --row "collagen II at 10 y=collagen2_NP_mean@end|.6g" \
+    --row "MMP at 10 y=mmp_NP_mean@end|.6g" --row "cytokine at 10 y=cytokine_NP_mean@end|.6g" ;;
 bookkeeping)
   # per vesicle pool: the largest |free + internal + degraded + cleared + leaked - injected| / injected
   # over the outputs after the first dose (biology.md §6), for every run of example $2
@@ -86,5 +99,5 @@ for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.csv"))):
         print("| %s | %s | %.2g |" % (os.path.basename(f)[:-4], pool, ((total[inj.index] - inj).abs() / inj).max()))
 PY
   ;;
-*) echo "usage: $0 cells|exosomes|exosome_lines|degeneration|degeneration_lines|bookkeeping EXAMPLE" >&2; exit 2 ;;
+*) echo "usage: $0 cells|exosomes|exosome_lines|degeneration|degeneration_lines|degeneration_parts|bookkeeping EXAMPLE" >&2; exit 2 ;;
 esac
