@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the therapy figures of doc/img/ (doc/examples.md): runs the three therapy examples
 # with examples/run.sh and copies their comparison plots. DISCSIM=path/to/discsim uses that build.
-# About 1.5 minutes on 2 cores. Look at every picture before committing it.
+# About 3.5 minutes on a shared 2-core machine. Look at every picture before committing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for ex in cell_injection exosome_dose degeneration_years; do bash examples/run.sh "$ex" > "/dev/null"; done

@@ -14,6 +14,10 @@ followed by an optional "|FORMAT" (a Python format spec, default .4g) and "|at" 
 time of the extreme in h, e.g. "min:glucose_NP_centre:168:888|.3g|at" -> "0.643 (192 h)", or
 "|loc" to append a minimum's place from its Q_at_x/_y/_z columns: "1.5083 at (14.31, 0.00, 5.10) mm".
 --unit-of Q adds a last column with Q's unit per run.
+--subst NAME=v1,v2,... (one value per run, repeatable) replaces {NAME} in every SPEC by the run's
+value, so that one row reads figures whose names or times differ between runs, e.g. the pool of
+each exosome source: --runs bmsc,plmsc --subst src=bmsc,plmsc --row "half-life=exo_{src}_total_disc_half_life@end".
+A run may be named twice (e.g. with two values of NAME).
 A missing value is an error (the table would be wrong), except a run without the column: "—".
 """
 import argparse, math, os, sys
@@ -69,12 +73,27 @@ def main():
     ap.add_argument("--transpose", action="store_true", help="one row per run, one column per --row")
     ap.add_argument("--corner", default="", help="text of the table's top-left cell")
     ap.add_argument("--unit-of", help="transposed tables: a last column with this figure's unit in each run")
+    ap.add_argument("--subst", action="append", default=[], help="NAME=v1,v2,...: {NAME} in the specs, one value per run")
     a = ap.parse_args()
     names = a.runs.split(",")
     labels = a.labels.split(",") if a.labels else names
+    if len(labels) != len(names):
+        sys.exit("doc_table: %d labels for %d runs" % (len(labels), len(names)))
+    subst = []
+    for s in a.subst:
+        key, _, vals = s.partition("=")
+        if len(vals.split(",")) != len(names):
+            sys.exit("doc_table: --subst %s has %d values for %d runs" % (key, len(vals.split(",")), len(names)))
+        subst.append((key, vals.split(",")))
     runs = [discsim_load.load_csv(os.path.join(a.dir, n + ".csv")) for n in names]
     rows = [r.partition("=")[::2] for r in a.row]
-    cells = [[value(run, spec) for _, spec in rows] + ([run.units.get(a.unit_of, "")] if a.unit_of else []) for run in runs]
+
+    def spec_of(spec, k):  # the spec with run k's substitutions
+        for key, vals in subst:
+            spec = spec.replace("{%s}" % key, vals[k])
+        return spec
+    cells = [[value(run, spec_of(spec, k)) for _, spec in rows] + ([run.units.get(a.unit_of, "")] if a.unit_of else [])
+             for k, run in enumerate(runs)]
     if a.unit_of:
         rows.append(("unit", ""))
     head, body = ([lab for lab, _ in rows], [[lab] + c for lab, c in zip(labels, cells)]) if a.transpose else \
