@@ -93,6 +93,13 @@ with netCDF4.Dataset(os.path.join(work, "nocells.nc")) as nc:
     check(same and nc["glucose_NP_centre_at_end"].units == "mM" and nc["status"][1] == "failed" and "mesh_np_fraction" in nc["reason"][1]
           and math.isnan(nc["glucose_NP_centre_at_end"][1]), "netCDF table = CSV table (values, units, failed member NaN with its reason)")
 
+# 'uncertain: true' on the biology model varies every documented range (more than the old limit of 64 keys)
+with open(os.path.join(work, "bio_uncertain.yaml"), "w") as f:
+    f.write("set: {model: biology}\nuncertain: true\ndesign: {type: lhs, samples: 4}\nquantities: [glucose_NP_centre]\n")
+r = subprocess.run([exe, os.path.join(work, "bio_uncertain.yaml"), "-study_design_only", "-study_output", "bio.csv"], env=env, cwd=work, capture_output=True, text=True)
+ncols = len(open(os.path.join(work, "bio.csv")).readline().split(",")) if r.returncode == 0 else 0
+check(r.returncode == 0 and ncols - 8 > 64, "uncertain biology study planned with %d varied keys (%s)" % (ncols - 8, r.stderr.strip()[-120:]))
+
 # same seed, same table; another seed, another; two ranks, the same
 run("lhs.yaml", "-study_output", "a.csv")
 run("lhs.yaml", "-study_output", "b.csv")
