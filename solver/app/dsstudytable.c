@@ -96,23 +96,29 @@ static PetscErrorCode DSStudyDefineTable(const DSStudy *st, const char path[], i
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode DSStudyPutCell(const DSStudy *st, const char path[], int ncid, int varid, PetscInt c, size_t m, const char *text)
+/* One column of every member at once (per-value writes are slow with HDF5, strings most):
+ * cells[m] is member m's text of the column. */
+static PetscErrorCode DSStudyPutColumn(const DSStudy *st, const char path[], int ncid, int varid, PetscInt c, size_t n, const char **cells)
 {
   PetscFunctionBeginUser;
-  switch (DSStudyColumnType(st, c)) {
-  case NC_INT: {
-    int v = (int)strtol(text, NULL, 10);
-    DSNCCall(path, nc_put_var1_int(ncid, varid, &m, &v));
-  } break;
-  case NC_STRING:
-    DSNCCall(path, nc_put_var1_string(ncid, varid, &m, &text));
-    break;
-  default: {
-    char  *end;
-    double v = strtod(text, &end);
-    if (end == text) v = NAN;
-    DSNCCall(path, nc_put_var1_double(ncid, varid, &m, &v));
-  }
+  if (DSStudyColumnType(st, c) == NC_STRING) {
+    DSNCCall(path, nc_put_var_string(ncid, varid, cells));
+  } else if (DSStudyColumnType(st, c) == NC_INT) {
+    int *v;
+    PetscCall(PetscMalloc1(n, &v));
+    for (size_t m = 0; m < n; m++) v[m] = (int)strtol(cells[m], NULL, 10);
+    DSNCCall(path, nc_put_var_int(ncid, varid, v));
+    PetscCall(PetscFree(v));
+  } else {
+    double *v;
+    PetscCall(PetscMalloc1(n, &v));
+    for (size_t m = 0; m < n; m++) {
+      char *end;
+      v[m] = strtod(cells[m], &end);
+      if (end == cells[m]) v[m] = NAN;
+    }
+    DSNCCall(path, nc_put_var_double(ncid, varid, v));
+    PetscCall(PetscFree(v));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -131,7 +137,8 @@ PetscErrorCode DSStudyNetCDFPath(const DSStudy *st, char path[], size_t size)
 /* Rank 0: TABLE.nc from the text of TABLE.csv (header and one line per member, sorted) */
 PetscErrorCode DSStudyWriteNetCDF(const DSStudy *st, char *csv)
 {
-  char     path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8], **cell;
+  char        path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8], **cell;
+  const char **all;
   PetscInt ncol = 5 + st->nvar + st->nq + 2, got;
   int      ncid, *varid;
   char    *line = csv, *next;
@@ -144,13 +151,16 @@ PetscErrorCode DSStudyWriteNetCDF(const DSStudy *st, char *csv)
   PetscCheck(got == ncol, PETSC_COMM_SELF, PETSC_ERR_PLIB, "study table '%s': %" PetscInt_FMT " columns in the header, expected %" PetscInt_FMT, st->table, got, ncol);
   DSNCCall(tmp, nc_create(tmp, NC_CLOBBER | NC_NETCDF4, &ncid));
   PetscCall(DSStudyDefineTable(st, tmp, ncid, cell, ncol, varid));
+  PetscCall(PetscMalloc1((size_t)ncol * st->d.n, &all));
   for (size_t m = 0; m < (size_t)st->d.n; m++) {
     PetscCheck(next && next[1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "study table '%s': no line for member %zu", st->table, m);
     line = next + 1, next = strchr(line, '\n');
     if (next) *next = 0;
     got = DSStudySplitLine(line, cell, ncol);
-    for (PetscInt c = 0; c < ncol; c++) PetscCall(DSStudyPutCell(st, tmp, ncid, varid[c], c, m, c < got ? cell[c] : ""));
+    for (PetscInt c = 0; c < ncol; c++) all[c * st->d.n + m] = c < got ? cell[c] : "";
   }
+  for (PetscInt c = 0; c < ncol; c++) PetscCall(DSStudyPutColumn(st, tmp, ncid, varid[c], c, (size_t)st->d.n, all + c * st->d.n));
+  PetscCall(PetscFree(all));
   DSNCCall(tmp, nc_close(ncid));
   PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "study: cannot rename '%s' to '%s' (%s)", tmp, path, strerror(errno));
   PetscCall(PetscFree2(cell, varid));
