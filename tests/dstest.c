@@ -204,6 +204,29 @@ PetscErrorCode DSTestRegisterModels(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+DSMesh DSTestCreateMesh(const char options[])
+{
+  DSMesh mesh;
+  TestCall(DSTestSetOptions(options));
+  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
+  TestCall(DSMeshSetFromOptions(mesh));
+  TestCall(DSMeshSetUp(mesh, 1));
+  return mesh;
+}
+
+PetscErrorCode DSTestMeshOptionsError(const char options[], PetscErrorCode (*handler)(MPI_Comm, int, const char *, const char *, PetscErrorCode, PetscErrorType, const char *, void *))
+{
+  DSMesh         mesh;
+  PetscErrorCode ierr;
+  TestCall(DSTestSetOptions(options));
+  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
+  TestCall(PetscPushErrorHandler(handler ? handler : PetscReturnErrorHandler, NULL));
+  ierr = DSMeshSetFromOptions(mesh);
+  TestCall(PetscPopErrorHandler());
+  TestCall(DSMeshDestroy(&mesh));
+  return ierr;
+}
+
 PetscErrorCode DSTestSetOptions(const char options[])
 {
   PetscFunctionBeginUser;

@@ -30,6 +30,11 @@ extern DSTestConfig ds_test;
   } while (0)
 
 PetscErrorCode DSTestRegisterModels(void);
+/* a mesh of the given options, set up with one unknown per cell (Check-asserted) */
+DSMesh         DSTestCreateMesh(const char options[]);
+/* the error DSMeshSetFromOptions returns for these options (0: accepted), with 'handler' (NULL:
+ * PetscReturnErrorHandler) catching the messages */
+PetscErrorCode DSTestMeshOptionsError(const char options[], PetscErrorCode (*handler)(MPI_Comm, int, const char *, const char *, PetscErrorCode, PetscErrorType, const char *, void *));
 PetscErrorCode DSTestSetOptions(const char options[]);
 PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, DSProblem *prob);
 /* a model of the given options, as the program makes it (mesh and model options, then the

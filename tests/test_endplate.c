@@ -50,16 +50,6 @@ static PetscErrorCode DSModelCreate_TestUptake(DSModel m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static DSMesh CreateMesh(const char *options)
-{
-  DSMesh mesh;
-  TestCall(DSTestSetOptions(options));
-  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
-  TestCall(DSMeshSetFromOptions(mesh));
-  TestCall(DSMeshSetUp(mesh, 1));
-  return mesh;
-}
-
 /* Areas (mm^2) of the vertebral faces on side 0 (z = 0) and 1 (z = H): all supplied ones, and
  * those with extra series length h_extra = (1/f - 1) t for a given factor f. */
 typedef struct {
@@ -96,7 +86,7 @@ static Areas MeasureAreas(DSMesh mesh, PetscReal h_extra)
 START_TEST(axisymmetric_open_area_is_exact)
 {
   const PetscReal Rc = 0.8 * 20, t = 0.6;
-  DSMesh          mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 60 -mesh_nz 20 -endplate_open_inner 0.3 -endplate_open_outer 0.7 "
+  DSMesh          mesh = DSTestCreateMesh("-mesh_type axisymmetric -mesh_nr 60 -mesh_nz 20 -endplate_open_inner 0.3 -endplate_open_outer 0.7 "
                                              "-endplate_patch1_shape ring -endplate_patch1_r1 0.4 -endplate_patch1_r2 0.55 -endplate_patch1_factor 0.25 -endplate_patch1_side top "
                                              "-endplate_patch2_shape ellipse -endplate_patch2_radius 3 -endplate_patch2_factor 0 -endplate_patch2_side bottom");
   Areas           A    = MeasureAreas(mesh, (1 / 0.25 - 1) * t);
@@ -110,7 +100,7 @@ START_TEST(axisymmetric_open_area_is_exact)
   ck_assert_double_eq_tol((A.open[0] + A.bone[0]) / (PETSC_PI * 400), 1, 1e-12);
   TestCall(DSMeshDestroy(&mesh));
   /* a circular patch that closes part of the open area, on both endplates */
-  mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 60 -mesh_nz 20 -endplate_patch1_shape ellipse -endplate_patch1_radius 5 -endplate_patch1_factor 0");
+  mesh = DSTestCreateMesh("-mesh_type axisymmetric -mesh_nr 60 -mesh_nz 20 -endplate_patch1_shape ellipse -endplate_patch1_radius 5 -endplate_patch1_factor 0");
   A    = MeasureAreas(mesh, 0);
   ck_assert_double_eq_tol(A.open[0] / (PETSC_PI * (Rc * Rc - 25)), 1, 1e-12);
   ck_assert_double_eq_tol(A.open[1] / (PETSC_PI * (Rc * Rc - 25)), 1, 1e-12);
@@ -131,7 +121,7 @@ START_TEST(voxel_open_area_converges)
     snprintf(opts, sizeof opts,
              "-mesh_type 3d -mesh_nx %d -mesh_ny %d -mesh_nz 4 -endplate_open_inner 0.25 -endplate_open_outer 0.6 -endplate_patch1_shape ellipse -endplate_patch1_centre 0,8.5 -endplate_patch1_semi_axes 2.5,2 -endplate_patch1_factor 0.5",
              (int)nx[m], (int)(1.5 * nx[m]));
-    DSMesh mesh = CreateMesh(opts);
+    DSMesh mesh = DSTestCreateMesh(opts);
     Areas  S    = MeasureAreas(mesh, (1 / 0.5 - 1) * 0.6);
     err_annulus[m] = PetscAbsReal(S.open[0] / annulus - 1);
     err_patch[m]   = PetscAbsReal(S.with_factor[0] / patch - 1);
@@ -266,17 +256,11 @@ START_TEST(bad_endplate_input_is_refused)
     {"-endplate_af_outer_factor 2",                                                                             "-endplate_af_outer_factor", PETSC_ERR_ARG_OUTOFRANGE},
   };
   for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
-    DSMesh         mesh;
     PetscErrorCode ierr;
     char           opts[512];
     snprintf(opts, sizeof opts, "-mesh_type axisymmetric %s", bad[b].options);
-    TestCall(DSTestSetOptions(opts));
-    TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
-    TestCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-    ierr = DSMeshSetFromOptions(mesh);
-    TestCall(PetscPopErrorHandler());
+    ierr = DSTestMeshOptionsError(opts, NULL);
     ck_assert_msg(ierr == bad[b].expected, "%s: error %d, expected %d", bad[b].options, (int)ierr, (int)bad[b].expected);
-    TestCall(DSMeshDestroy(&mesh));
   }
 }
 END_TEST

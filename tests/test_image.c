@@ -86,16 +86,6 @@ static void WriteImage(const char *path, const Layout *lay, const unsigned char 
   free(data);
 }
 
-static DSMesh MeshFromOptions(const char *options)
-{
-  DSMesh mesh;
-  TestCall(DSTestSetOptions(options));
-  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
-  TestCall(DSMeshSetFromOptions(mesh));
-  TestCall(DSMeshSetUp(mesh, 1));
-  return mesh;
-}
-
 /* The analytic 3D disc used below: 2 x 2 x 1 mm voxels, uniform z cells (1 CEP cell each side). */
 static const char *analytic_options = "-mesh_type 3d -mesh_nx 16 -mesh_ny 24 -mesh_nz 10 -mesh_semi_axis_ap 16 -mesh_semi_axis_lateral 24 -mesh_height 10 -mesh_cep_thickness 1";
 static const Layout analytic_layout = {{16, 24, 10}, {2, 2, 1}, {-15, -23, 0.5}, {0, 1, 2}, {1, 1, 1}, 0, 0, 1, 0, 0, 0, 0};
@@ -149,14 +139,14 @@ static void CompareCells(DSMesh ref, DSMesh img)
 START_TEST(analytic_disc_cell_by_cell)
 {
   const PetscInt perms[3][3] = {{0, 1, 2}, {0, 1, 2}, {2, 0, 1}}, signs[3][3] = {{1, 1, 1}, {-1, -1, -1}, {-1, 1, -1}};
-  DSMesh         ref         = MeshFromOptions(analytic_options);
+  DSMesh         ref         = DSTestCreateMesh(analytic_options);
   for (int o = 0; o < 3; o++) {
     char   path[512], opts[600];
     DSMesh img;
     snprintf(path, sizeof path, "%s/analytic%d.nii", tmpdir, o);
     WriteAnalytic(path, ref, perms[o], signs[o]);
     snprintf(opts, sizeof opts, "-mesh_type image -mesh_image_file %s", path);
-    img = MeshFromOptions(opts);
+    img = DSTestCreateMesh(opts);
     CompareCells(ref, img);
     PetscReal xr[3], xi[3];
     for (PetscInt r = DS_REGION_NP; r < DS_NUM_REGIONS; r += 2) { /* NP and CEP centres: the analytic points */
@@ -176,7 +166,7 @@ START_TEST(analytic_disc_steady_state)
   const PetscInt perm[3] = {0, 1, 2}, sign[3] = {-1, 1, -1};
   const char    *cols[]  = {"pO2_NP_centre", "glucose_NP_centre", "lactate_NP_centre", "glucose_min", "pO2_min", "glucose_influx", "oxygen_influx"};
   char           path[512], opts[2400], header[2][8192], row[2][8192], csv[2][512];
-  DSMesh         ref     = MeshFromOptions(analytic_options);
+  DSMesh         ref     = DSTestCreateMesh(analytic_options);
 
   snprintf(path, sizeof path, "%s/analytic_steady.nii", tmpdir);
   WriteAnalytic(path, ref, perm, sign);
@@ -221,7 +211,7 @@ static void CheckWorldPositions(const Layout *lay, PetscReal scale, const char *
   snprintf(path, sizeof path, "%s/%s.nii", tmpdir, name);
   WriteImage(path, lay, L);
   snprintf(opts, sizeof opts, "-mesh_type image -mesh_image_file %s", path);
-  mesh = MeshFromOptions(opts);
+  mesh = DSTestCreateMesh(opts);
   TestCall(DSMeshGetSizes(mesh, n));
   ck_assert_int_eq(n[0], 6);
   ck_assert_int_eq(n[1], 5);
@@ -268,7 +258,7 @@ START_TEST(boundary_kinds)
   snprintf(path, sizeof path, "%s/holes.nii", tmpdir);
   WriteImage(path, &lay, L);
   snprintf(opts, sizeof opts, "-mesh_type image -mesh_image_file %s", path);
-  mesh = MeshFromOptions(opts);
+  mesh = DSTestCreateMesh(opts);
   /* cropped by one voxel: image voxel (i, j, k) is cell (i - 1, j - 1, k - 1) */
   TestCall(DSMeshGetCell(mesh, 2, 2, 2, &c)); /* NP under the hole */
   ck_assert_int_eq(c.region, DS_REGION_NP);
@@ -311,7 +301,7 @@ START_TEST(coarsening_by_two)
   snprintf(path, sizeof path, "%s/blocks.nii", tmpdir);
   WriteImage(path, &lay, L);
   snprintf(opts, sizeof opts, "-mesh_type image -mesh_image_file %s -mesh_image_coarsen 2", path);
-  mesh = MeshFromOptions(opts);
+  mesh = DSTestCreateMesh(opts);
   TestCall(DSMeshGetSizes(mesh, n));
   ck_assert_int_eq(n[0], 7);
   ck_assert_int_eq(n[1], 5);
@@ -341,18 +331,12 @@ static PetscErrorCode CaptureError(MPI_Comm comm, int line, const char *fun, con
 /* options (after -mesh_type image) -> an error in DSMeshSetFromOptions whose message names 'key' */
 static void ExpectRefused(const char *options, const char *key)
 {
-  DSMesh         mesh;
   PetscErrorCode ierr;
   char           opts[1024];
 
   snprintf(opts, sizeof opts, "-mesh_type image %s", options);
   last_error[0] = 0;
-  TestCall(DSTestSetOptions(opts));
-  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
-  TestCall(PetscPushErrorHandler(CaptureError, NULL));
-  ierr = DSMeshSetFromOptions(mesh);
-  TestCall(PetscPopErrorHandler());
-  TestCall(DSMeshDestroy(&mesh));
+  ierr = DSTestMeshOptionsError(opts, CaptureError);
   ck_assert_msg(ierr != 0, "%s: accepted", options);
   ck_assert_msg(strstr(last_error, key) != NULL, "%s: message '%s' does not name %s", options, last_error, key);
 }

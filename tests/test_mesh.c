@@ -8,16 +8,6 @@ typedef struct {
   PetscReal worst_face_mismatch;
 } Totals;
 
-static DSMesh CreateMesh(const char *options)
-{
-  DSMesh mesh;
-  TestCall(DSTestSetOptions(options));
-  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
-  TestCall(DSMeshSetFromOptions(mesh));
-  TestCall(DSMeshSetUp(mesh, 1));
-  return mesh;
-}
-
 static Totals Measure(DSMesh mesh)
 {
   Totals   T;
@@ -54,7 +44,7 @@ static Totals Measure(DSMesh mesh)
 START_TEST(axisymmetric_measures)
 {
   const PetscReal H = 11, R = 20, f = 0.64, c = 0.8, t = 0.6;
-  DSMesh          mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 37 -mesh_nz 23");
+  DSMesh          mesh = DSTestCreateMesh("-mesh_type axisymmetric -mesh_nr 37 -mesh_nz 23");
   Totals          T    = Measure(mesh);
   ck_assert_double_eq_tol(T.volume / (PETSC_PI * R * R * H), 1, 1e-12);
   ck_assert_double_eq_tol(T.region_volume[DS_REGION_NP] / (PETSC_PI * f * f * R * R * (H - 2 * t)), 1, 1e-12);
@@ -71,7 +61,7 @@ END_TEST
 
 START_TEST(slab_measures)
 {
-  DSMesh mesh = CreateMesh("-mesh_type slab -mesh_nz 33 -mesh_height 12 -mesh_cep_thickness 0.9");
+  DSMesh mesh = DSTestCreateMesh("-mesh_type slab -mesh_nz 33 -mesh_height 12 -mesh_cep_thickness 0.9");
   Totals T    = Measure(mesh);
   ck_assert_double_eq_tol(T.volume, 12, 1e-12);
   ck_assert_double_eq_tol(T.region_volume[DS_REGION_CEP], 1.8, 1e-12);
@@ -84,7 +74,7 @@ END_TEST
 START_TEST(elliptical_3d_measures)
 {
   const PetscReal a = 16.5, b = 25, H = 11, t = 0.6, f = 0.64;
-  DSMesh          mesh = CreateMesh("-mesh_type 3d -mesh_nx 66 -mesh_ny 100 -mesh_nz 22");
+  DSMesh          mesh = DSTestCreateMesh("-mesh_type 3d -mesh_nx 66 -mesh_ny 100 -mesh_nz 22");
   Totals          T    = Measure(mesh);
   /* voxels approximate the ellipse: within 1 % of pi a b H at this resolution */
   ck_assert_double_eq_tol(T.volume / (PETSC_PI * a * b * H), 1, 1e-2);
@@ -101,7 +91,7 @@ END_TEST
 
 START_TEST(interfaces_fall_on_faces)
 {
-  DSMesh           mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 41 -mesh_nz 19");
+  DSMesh           mesh = DSTestCreateMesh("-mesh_type axisymmetric -mesh_nr 41 -mesh_nz 19");
   const PetscReal *r, *z;
   PetscInt         n[3];
   TestCall(DSMeshGetSizes(mesh, n));
@@ -121,7 +111,7 @@ END_TEST
 
 START_TEST(locate_np_centre)
 {
-  DSMesh    mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 20 -mesh_nz 10");
+  DSMesh    mesh = DSTestCreateMesh("-mesh_type axisymmetric -mesh_nr 20 -mesh_nz 10");
   PetscReal x[3], w[8];
   PetscInt  nc, idx[8][3];
   TestCall(DSMeshGetRegionCentre(mesh, DS_REGION_NP, x));
@@ -137,15 +127,7 @@ END_TEST
 
 START_TEST(inconsistent_geometry_is_refused)
 {
-  DSMesh         mesh;
-  PetscErrorCode ierr;
-  TestCall(DSTestSetOptions("-mesh_type axisymmetric -mesh_cep_fraction 0.5 -mesh_np_fraction 0.7"));
-  TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
-  TestCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = DSMeshSetFromOptions(mesh);
-  TestCall(PetscPopErrorHandler());
-  ck_assert_int_eq(ierr, PETSC_ERR_ARG_OUTOFRANGE);
-  TestCall(DSMeshDestroy(&mesh));
+  ck_assert_int_eq(DSTestMeshOptionsError("-mesh_type axisymmetric -mesh_cep_fraction 0.5 -mesh_np_fraction 0.7", NULL), PETSC_ERR_ARG_OUTOFRANGE);
 }
 END_TEST
 
@@ -187,7 +169,7 @@ static PetscReal SizeFunctionSpread(const PetscReal *xf, PetscInt n, PetscReal q
 START_TEST(graded_axisymmetric)
 {
   const PetscReal H = 11, R = 20, f = 0.64, c = 0.8, t = 0.6;
-  DSMesh          mesh = CreateMesh("-mesh_type axisymmetric -mesh_nr 80 -mesh_nz 60 -mesh_grade_r 5 -mesh_grade_z 4 -mesh_grade_z_toward vertebra,cep");
+  DSMesh          mesh = DSTestCreateMesh("-mesh_type axisymmetric -mesh_nr 80 -mesh_nz 60 -mesh_grade_r 5 -mesh_grade_z 4 -mesh_grade_z_toward vertebra,cep");
   Totals          T    = Measure(mesh);
   const PetscReal *r, *z;
   PetscInt         n[3];
@@ -226,7 +208,7 @@ END_TEST
 
 START_TEST(graded_slab_and_3d)
 {
-  DSMesh           mesh = CreateMesh("-mesh_type slab -mesh_nz 100 -mesh_height 12 -mesh_cep_thickness 0.9 -mesh_grade_z 10");
+  DSMesh           mesh = DSTestCreateMesh("-mesh_type slab -mesh_nz 100 -mesh_height 12 -mesh_cep_thickness 0.9 -mesh_grade_z 10");
   const PetscReal *z;
   PetscReal        zp[2] = {0, 12};
   Totals           T     = Measure(mesh);
@@ -238,7 +220,7 @@ START_TEST(graded_slab_and_3d)
   ck_assert_double_eq_tol(T.region_volume[DS_REGION_CEP], 1.8, 1e-12);
   ck_assert_double_lt(T.worst_face_mismatch, 1e-12);
   TestCall(DSMeshDestroy(&mesh));
-  mesh = CreateMesh("-mesh_type 3d -mesh_nx 20 -mesh_ny 30 -mesh_nz 40 -mesh_grade_z 3 -mesh_grade_z_toward cep");
+  mesh = DSTestCreateMesh("-mesh_type 3d -mesh_nx 20 -mesh_ny 30 -mesh_nz 40 -mesh_grade_z 3 -mesh_grade_z_toward cep");
   T    = Measure(mesh);
   TestCall(DSMeshGetFaceCoordinates(mesh, 2, &z));
   it = FaceIndex(z, 40, 0.6);
@@ -266,17 +248,11 @@ START_TEST(bad_grading_is_refused)
     {"-mesh_grade_z_toward cep,CEP",          PETSC_ERR_ARG_WRONG        },
   };
   for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
-    DSMesh         mesh;
     PetscErrorCode ierr;
     char           opts[256];
     snprintf(opts, sizeof opts, "-mesh_type axisymmetric %s", bad[b].options);
-    TestCall(DSTestSetOptions(opts));
-    TestCall(DSMeshCreate(PETSC_COMM_WORLD, &mesh));
-    TestCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-    ierr = DSMeshSetFromOptions(mesh);
-    TestCall(PetscPopErrorHandler());
+    ierr = DSTestMeshOptionsError(opts, NULL);
     ck_assert_msg(ierr == bad[b].expected, "%s: error %d, expected %d", bad[b].options, (int)ierr, (int)bad[b].expected);
-    TestCall(DSMeshDestroy(&mesh));
   }
 }
 END_TEST
