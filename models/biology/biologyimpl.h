@@ -124,6 +124,8 @@ enum { EXO_SYN, EXO_MMP, EXO_DEATH };
 
 /* types.c */
 PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[]);
+#define BIO_TEXT 200 /* characters of a generated row's key, and of its help */
+PetscErrorCode BioGeneratedRow(const DSParam *tmpl, PetscReal value, const char owner[], const char label[], const char sep[], char *text, DSParam *p);
 PetscErrorCode BioCreateInjectables(DSModel m, Biology *b);
 /* exosomes.c: the per-source rows, the pools' layout and constants, the cargo effects */
 PetscErrorCode BioExoSourceParameters(Biology *b, DSParam rows[]);

@@ -34,21 +34,14 @@ static const DSParam exo_source_rows[X_N] = {
   [X_EMAX_DEATH] = {"Emax_death", "1", "largest fractional reduction of cell death by the cargo", 0.5, 0, 1, F, ILL, T, F, {DS_DIST_UNIFORM, 0, 0.8, 0, "illustrative", T}},
 };
 
-#define EXO_TEXT 160 /* per generated row: key and help */
-
 PetscErrorCode BioExoSourceParameters(Biology *b, DSParam rows[])
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscCalloc1(2 * BioNumExoSources * X_N * EXO_TEXT, &b->exo_text));
+  PetscCall(PetscCalloc1(2 * BioNumExoSources * X_N * BIO_TEXT, &b->exo_text));
   for (PetscInt e = 0; e < BioNumExoSources; e++)
     for (PetscInt k = 0; k < X_N; k++) {
-      DSParam *p   = &rows[e * X_N + k];
-      char    *key = b->exo_text + 2 * (e * X_N + k) * EXO_TEXT, *help = key + EXO_TEXT;
-      *p           = exo_source_rows[k];
-      p->value     = BioExoSources[e].value[k];
-      PetscCall(PetscSNPrintf(key, EXO_TEXT, "bio_%s_%s", BioExoSources[e].what, exo_source_rows[k].key));
-      PetscCall(PetscSNPrintf(help, EXO_TEXT, "%s: %s", BioExoSources[e].label, exo_source_rows[k].help));
-      p->key = key, p->help = help;
+      DSParam *p = &rows[e * X_N + k];
+      PetscCall(BioGeneratedRow(&exo_source_rows[k], BioExoSources[e].value[k], BioExoSources[e].what, BioExoSources[e].label, ": ", b->exo_text + 2 * (e * X_N + k) * BIO_TEXT, p));
       if (BioExoSources[e].source[k]) p->source = BioExoSources[e].source[k], p->illustrative = (PetscBool)(k == X_DIAMETER);
       if (!p->source) p->source = ILL;
     }

@@ -73,7 +73,21 @@ static const DSParam cell_type_rows[M_N] = {
   [M_PARA]   = {"paracrine_potency", "1", "weight in the paracrine (anti-MMP, anti-cytokine) action", 0, 0, 10, F, ILL, T},
 };
 
-#define BIO_TEXT 200 /* per generated row: key and help */
+/* One generated row of a type or source: the template with the default 'value', the key
+ * bio_<owner>_<template key> and the help "<label><sep><template help>", their text in 'text'
+ * (2 x BIO_TEXT characters, owned by the model). */
+PetscErrorCode BioGeneratedRow(const DSParam *tmpl, PetscReal value, const char owner[], const char label[], const char sep[], char *text, DSParam *p)
+{
+  char *key = text, *help = text + BIO_TEXT;
+
+  PetscFunctionBeginUser;
+  *p       = *tmpl;
+  p->value = value;
+  PetscCall(PetscSNPrintf(key, BIO_TEXT, "bio_%s_%s", owner, tmpl->key));
+  PetscCall(PetscSNPrintf(help, BIO_TEXT, "%s%s%s", label, sep, tmpl->help));
+  p->key = key, p->help = help;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[])
 {
@@ -83,13 +97,8 @@ PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[])
   PetscCall(PetscCalloc1(2 * BioNumCellTypes * M_N * BIO_TEXT, &b->text));
   for (PetscInt t = 0; t < BioNumCellTypes; t++)
     for (PetscInt k = 0; k < M_N; k++) {
-      DSParam *p    = &rows[t * M_N + k];
-      char    *key  = b->text + 2 * (t * M_N + k) * BIO_TEXT, *help = key + BIO_TEXT;
-      *p            = cell_type_rows[k];
-      p->value      = BioCellTypes[t].value[k];
-      PetscCall(PetscSNPrintf(key, BIO_TEXT, "bio_%s_%s", BioCellTypes[t].name, cell_type_rows[k].key));
-      PetscCall(PetscSNPrintf(help, BIO_TEXT, "%s %s", BioCellTypes[t].name, cell_type_rows[k].help));
-      p->key = key, p->help = help;
+      DSParam *p = &rows[t * M_N + k];
+      PetscCall(BioGeneratedRow(&cell_type_rows[k], BioCellTypes[t].value[k], BioCellTypes[t].name, BioCellTypes[t].name, " ", b->text + 2 * (t * M_N + k) * BIO_TEXT, p));
       if (BioCellTypes[t].source[k]) p->source = BioCellTypes[t].source[k];
       p->illustrative = (BioCellTypes[t].measured & BIT(k)) ? F : T;
       p->plausible    = BioCellTypes[t].plausible[k];
