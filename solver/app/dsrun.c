@@ -402,7 +402,8 @@ static PetscErrorCode DSRunOpenOutputs(DSRunContext *ctx)
 }
 
 /* Reads every input and builds everything the run needs, so that bad input is refused before
- * computing: each solver reads its options and builds its preconditioner now; in Newton mode
+ * computing: each solver reads its options now (the steady Newton solver builds its preconditioner
+ * in its first iteration, the integrator at set-up); in Newton mode
  * the integrator's matrices are built only if the fallback needs them. */
 static PetscErrorCode DSRunSetUp(DSRunContext *ctx)
 {

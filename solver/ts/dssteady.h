@@ -15,7 +15,8 @@ typedef struct {
   PetscReal           wall;     /* s */
 } DSSteadyStats;
 
-/* Reads every -steady_ option and builds the preconditioner at U (so misspelt keys are caught). */
+/* Reads every -steady_ option (so misspelt keys are caught); the preconditioner is built by the
+ * first Newton iteration. */
 PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady);
 /* Solves in place from U; non-convergence is reported in stats->reason, not raised. */
 PetscErrorCode DSSteadySolve(DSSteady steady, Vec U, DSSteadyStats *stats);
