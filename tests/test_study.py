@@ -11,6 +11,8 @@
   value, pH = 7.4 - lactate/11.11).
 - Same seed, same table (byte for byte); another seed, another table; 2 ranks, the same table.
 - Killed after 3 members (SIGKILL), resumed: the table equals the uninterrupted one byte for byte.
+- Members that keep the mesh and steady solver of the one before give the same table byte for
+  byte as members that set up their own (axisymmetric and 3D multigrid, 1 and 2 ranks).
 - The netCDF table holds the CSV's values exactly, with units, NaN and the reason for a failed member.
 - Bad study files are refused before any member runs, with the key and what is allowed.
 """
@@ -126,6 +128,21 @@ check("3 already in the journal" in r.stdout and "5 run now" in r.stdout, "resum
 check(filecmp.cmp(os.path.join(work, "a.csv"), os.path.join(work, "k.csv"), shallow=False), "resumed table = uninterrupted table byte for byte")
 r = run("lhs.yaml", "-study_output", "k.csv")
 check(r.returncode != 0 and "refusing to overwrite" in r.stderr, "a finished table is not replaced")
+
+# members that keep the mesh and steady solver of the one before (only model inputs vary) give the
+# table of members that build everything themselves, byte for byte: axisymmetric (hypre) and 3D
+# (geometric multigrid hierarchy kept), and on 2 ranks
+for study, tag in (("reuse.yaml", "axisymmetric"), ("reuse3d.yaml", "3D multigrid")):
+    r1 = run(study, "-study_output", "re1.csv", "-study_overwrite")
+    r2 = run(study, "-study_output", "re2.csv", "-study_overwrite", "-study_reuse", "false")
+    r3 = run(study, "-study_output", "re3.csv", "-study_overwrite", ranks=2)
+    same = all(r.returncode == 0 for r in (r1, r2, r3)) and filecmp.cmp(os.path.join(work, "re1.csv"), os.path.join(work, "re2.csv"), shallow=False) \
+        and filecmp.cmp(os.path.join(work, "re1.csv"), os.path.join(work, "re3.csv"), shallow=False)
+    kept = "keeps the mesh and steady solver" in r1.stdout and "-study_reuse false" in r2.stdout
+    check(same and kept and (table("re1.csv")["status"] == "ok").all(),
+          "%s: set-up kept between members = set-up per member = 2 ranks, byte for byte%s" % (tag, "" if r1.returncode == 0 else ": " + r1.stderr[-300:]))
+r = run("nocells.yaml", "-study_output", "nocells2.csv", "-study_overwrite")
+check("every member sets up its own mesh (mesh keys vary)" in r.stdout, "a study varying a mesh key does not keep the mesh")
 
 # bad input, refused before any member runs
 for name, expect in [("bad_unknown_key", "vary nutrient_glucose_vertebrae: not a parameter"), ("bad_outside", "is not inside the allowed"),

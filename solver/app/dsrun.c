@@ -286,6 +286,15 @@ static PetscErrorCode DSRunSensitivity(DSRunContext *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A borrowed solver stays with the cache; an own one is destroyed (its memory is not needed twice) */
+static PetscErrorCode DSRunReleaseSteady(DSRunContext *ctx)
+{
+  PetscFunctionBeginUser;
+  if (ctx->steady_borrowed) ctx->steady = NULL;
+  else PetscCall(DSSteadyDestroy(&ctx->steady));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Newton on the steady equations; when it fails from the initial state, march in time (pseudo-
  * transient continuation) until the relative rate is below 1e-3 1/h and try Newton again.
  * The Newton solver is destroyed before the output is written: its memory is not needed twice. */
@@ -312,7 +321,7 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
     PetscCheck(st.reason > 0, comm, PETSC_ERR_NOT_CONVERGED, "steady Newton solve failed even after time-marching: %s after %" PetscInt_FMT " iterations, |F| = %g (2-norm of the species' rates, each in its unit per h). Use -time_steady_method cvode", SNESConvergedReasons[st.reason], st.newton_iters, (double)st.residual);
   }
   if (ctx->o.sensitivity_set) PetscCall(DSRunSensitivity(ctx));
-  PetscCall(DSSteadyDestroy(&ctx->steady));
+  PetscCall(DSRunReleaseSteady(ctx));
   /* stamped at -time_final, the time the steady state stands for in steady mode, so that it does
    * not read as the initial state (ParaView shows the time, not a label) */
   PetscCall(DSIntegratorGetFinalTime(ctx->integ, &tstamp, NULL));
@@ -401,6 +410,39 @@ static PetscErrorCode DSRunOpenOutputs(DSRunContext *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The mesh read from this run's options is set up, or, when the cache holds one (the same
+ * options: the study checks it), replaced by the cached one. */
+static PetscErrorCode DSRunSetUpMesh(DSRunContext *ctx)
+{
+  DSRunCache c = ctx->cache;
+
+  PetscFunctionBeginUser;
+  if (c && c->mesh) {
+    PetscCheck(c->nsp == ctx->nsp, ctx->comm, PETSC_ERR_PLIB, "the cached mesh has %" PetscInt_FMT " fields per cell, the model %" PetscInt_FMT " species", c->nsp, ctx->nsp);
+    PetscCall(DSMeshDestroy(&ctx->mesh));
+    ctx->mesh = c->mesh, ctx->mesh_borrowed = PETSC_TRUE;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(DSMeshSetUp(ctx->mesh, ctx->nsp));
+  if (c) c->mesh = ctx->mesh, c->nsp = ctx->nsp, ctx->mesh_borrowed = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSRunSetUpSteady(DSRunContext *ctx)
+{
+  DSRunCache c = ctx->cache;
+
+  PetscFunctionBeginUser;
+  if (c && c->steady) {
+    PetscCall(DSSteadySetProblem(c->steady, ctx->prob));
+    ctx->steady = c->steady, ctx->steady_borrowed = PETSC_TRUE;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(DSSteadyCreate(ctx->prob, ctx->U, &ctx->steady));
+  if (c) c->steady = ctx->steady, ctx->steady_borrowed = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Reads every input and builds everything the run needs, so that bad input is refused before
  * computing: each solver reads its options now (the steady Newton solver builds its preconditioner
  * in its first iteration, the integrator at set-up); in Newton mode
@@ -425,7 +467,7 @@ static PetscErrorCode DSRunSetUp(DSRunContext *ctx)
    * problem; the integrator's and solvers' keys are checked once they have been read */
   if (!ctx->o.help) PetscCall(DSCheckUnusedOptions(ctx->comm, ds_options_read_late));
   PetscCall(DSModelGetNumSpecies(ctx->model, &ctx->nsp));
-  PetscCall(DSMeshSetUp(ctx->mesh, ctx->nsp));
+  PetscCall(DSRunSetUpMesh(ctx));
   PetscCall(DSProblemCreate(ctx->mesh, ctx->model, &ctx->prob));
   PetscCall(DSIntegratorCreate(ctx->prob, &ctx->integ));
   PetscCall(DSIntegratorSetFromOptions(ctx->integ));
@@ -435,7 +477,7 @@ static PetscErrorCode DSRunSetUp(DSRunContext *ctx)
   PetscCall(DSProblemGetDM(ctx->prob, &dm));
   PetscCall(DMCreateGlobalVector(dm, &ctx->U));
   PetscCall(DSProblemInitialState(ctx->prob, ctx->U));
-  if (ctx->o.method == DS_STEADY_NEWTON) PetscCall(DSSteadyCreate(ctx->prob, ctx->U, &ctx->steady));
+  if (ctx->o.method == DS_STEADY_NEWTON) PetscCall(DSRunSetUpSteady(ctx));
   else PetscCall(DSIntegratorSetUp(ctx->integ, ctx->U));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -491,22 +533,56 @@ static PetscErrorCode DSRunDestroy(DSRunContext *ctx)
   PetscCall(DSExodusDestroy(&ctx->exo));
   PetscCall(VecDestroy(&ctx->out));
   PetscCall(DSIntegratorDestroy(&ctx->integ));
-  PetscCall(DSSteadyDestroy(&ctx->steady));
+  PetscCall(DSRunReleaseSteady(ctx));
   PetscCall(DSProblemDestroy(&ctx->prob));
   PetscCall(DSScheduleDestroy(&ctx->schedule));
   PetscCall(DSModelDestroy(&ctx->model));
-  PetscCall(DSMeshDestroy(&ctx->mesh));
+  if (ctx->mesh_borrowed) ctx->mesh = NULL;
+  else PetscCall(DSMeshDestroy(&ctx->mesh));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSRunCacheCreate(DSRunCache *cache)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(cache));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSRunCacheReset(DSRunCache c)
+{
+  PetscFunctionBeginUser;
+  if (!c) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DSSteadyDestroy(&c->steady)); /* before the mesh: its matrix lives on the mesh's DM */
+  PetscCall(DSMeshDestroy(&c->mesh));
+  c->nsp = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSRunCacheDestroy(DSRunCache *cache)
+{
+  PetscFunctionBeginUser;
+  if (!*cache) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DSRunCacheReset(*cache));
+  PetscCall(PetscFree(*cache));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode DSRunFromOptions(MPI_Comm comm, const char scenario[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSRunFromOptionsCached(comm, scenario, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSRunFromOptionsCached(MPI_Comm comm, const char scenario[], DSRunCache cache)
 {
   DSRunContext  *ctx;
   PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc1(1, &ctx)); /* large (output names): on the heap */
-  ctx->comm = comm, ctx->scenario = scenario;
+  ctx->comm = comm, ctx->scenario = scenario, ctx->cache = cache;
   ierr = DSRunSetUp(ctx);
   if (!ierr && ctx->o.markdown) {
     ierr = DSMeshViewParametersMarkdown(ctx->mesh, PETSC_VIEWER_STDOUT_(comm));

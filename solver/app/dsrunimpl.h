@@ -36,6 +36,8 @@ typedef struct {
   DSProblem     prob;
   DSIntegrator  integ;
   DSSteady      steady;
+  DSRunCache    cache;                        /* NULL, or where mesh and steady solver are kept */
+  PetscBool     mesh_borrowed, steady_borrowed; /* owned by the cache: not destroyed by the run */
   Vec           U, out;
   DSExodus      exo;
   DSCSV         csv;
@@ -49,6 +51,12 @@ typedef struct {
   char          gstore[DS_MAX_GLOBALS][64];
 } DSRunContext;
 
+
+struct _p_DSRunCache {
+  DSMesh   mesh;   /* set up for nsp species */
+  PetscInt nsp;
+  DSSteady steady; /* NULL until a Newton run made one */
+};
 
 /* dsrunrestart.c */
 PetscErrorCode DSRunReadCheckpointOptions(DSRunContext *ctx);

@@ -55,6 +55,7 @@ static PetscErrorCode DSStudyCheckVar(DSStudy *st, DSStudyVar *v, PetscInt nm, c
 {
   const DSParam *row = DSStudyFindRow(v->key, nm, mrows);
   PetscFunctionBeginUser;
+  v->mesh_key = (PetscBool)!row;
   if (!row) row = DSStudyFindRow(v->key, ng, grows);
   if (!row) {
     PetscInt       ne;
@@ -62,6 +63,7 @@ static PetscErrorCode DSStudyCheckVar(DSStudy *st, DSStudyVar *v, PetscInt nm, c
     PetscCall(DSMeshGetEndplateParameters(&ne, &erows));
     row = DSStudyFindRow(v->key, ne, erows);
   }
+  if (!row && !strncmp(v->key, "injection", 9)) v->mesh_key = PETSC_FALSE; /* the schedule's: the mesh stays */
   PetscCheck(row || !strncmp(v->key, "injection", 9) || !strncmp(v->key, "endplate_patch", 14), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
              "study file '%s': vary %s: not a parameter of model '%s' or of the mesh (nor an injection or endplate patch key): discsim -help lists the keys", st->path, v->key, st->model);
   if (!row) PetscFunctionReturn(PETSC_SUCCESS);
@@ -365,8 +367,9 @@ static PetscErrorCode DSStudyMemberOptions(MPI_Comm gcomm, const DSStudy *st, Pe
 }
 
 /* Runs member m on the group; on the group's rank 0, row gets the member's whole journal line */
-static PetscErrorCode DSStudyRunMember(MPI_Comm gcomm, const DSStudy *st, PetscInt m, char *row, size_t len, PetscBool *ok)
+static PetscErrorCode DSStudyRunMember(MPI_Comm gcomm, const DSStudy *st, PetscInt m, DSRunCache cache, char *row, size_t len, PetscBool *ok)
 {
+  PetscMPIInt    failed;
   PetscOptions   db;
   PetscErrorCode ierr;
   PetscMPIInt    grank;
@@ -380,11 +383,15 @@ static PetscErrorCode DSStudyRunMember(MPI_Comm gcomm, const DSStudy *st, PetscI
   PetscCall(PetscOptionsPush(db));
   PetscCall(PetscPushErrorHandler(DSStudyErrorHandler, NULL));
   PetscVFPrintf = DSStudyQuiet;
-  ierr          = DSRunFromOptions(gcomm, name);
+  ierr          = DSRunFromOptionsCached(gcomm, name, cache);
   PetscVFPrintf = vfprintf_saved;
   PetscCall(PetscPopErrorHandler());
   PetscCall(PetscOptionsPop());
   PetscCall(PetscOptionsDestroy(&db));
+  /* a failed member may leave the kept solver half-assembled: the next one builds afresh */
+  failed = ierr ? 1 : 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, gcomm));
+  if (failed) PetscCall(DSRunCacheReset(cache));
   if (ierr) PetscCall(PetscSNPrintf(reason, sizeof reason, "%s", ds_member_error[0] ? ds_member_error : "the run failed without a message"));
   if (grank == 0 && !ierr) PetscCall(DSStudyReadQuantities(st, csv, qcells, sizeof qcells, reason, sizeof reason));
   if (grank == 0) {
@@ -541,9 +548,20 @@ static PetscErrorCode DSStudyProgress(const DSStudy *st, PetscInt ndone0, double
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Members may keep the set-up of the one before (mesh, steady solver) when they differ in model
+ * parameters and injections only; a study varying the mesh builds it for every member */
+static PetscBool DSStudyCanReuse(const DSStudy *st)
+{
+  if (!st->reuse) return PETSC_FALSE;
+  for (PetscInt j = 0; j < st->nvar; j++)
+    if (st->var[j].mesh_key) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
 /* The members not in the journal, in turn to the groups: member todo[i] to group i mod ngroups */
 static PetscErrorCode DSStudyRunMembers(MPI_Comm comm, DSStudy *st, const char *done, PetscInt ndone0)
 {
+  DSRunCache  cache = NULL;
   MPI_Comm    gcomm;
   PetscMPIInt rank, size, grank;
   PetscInt    ngroups, g, i = 0, mine = 0, last_tenth = -1;
@@ -556,17 +574,19 @@ static PetscErrorCode DSStudyRunMembers(MPI_Comm comm, DSStudy *st, const char *
   PetscCallMPI(MPI_Comm_split(comm, (PetscMPIInt)g, rank, &gcomm));
   PetscCallMPI(MPI_Comm_rank(gcomm, &grank));
   PetscCall(PetscMalloc1(65536, &row));
+  if (DSStudyCanReuse(st)) PetscCall(DSRunCacheCreate(&cache));
   for (PetscInt m = 0; m < st->d.n; m++) {
     PetscBool ok;
     if (done[m]) continue;
     if (i++ % ngroups != g) continue;
-    PetscCall(DSStudyRunMember(gcomm, st, m, row, 65536, &ok));
+    PetscCall(DSStudyRunMember(gcomm, st, m, cache, row, 65536, &ok));
     if (grank == 0) PetscCall(DSStudyAppend(st->journal, row));
     if (grank == 0 && st->abort_after > 0 && ++mine >= st->abort_after) (void)raise(SIGKILL); /* tests: a kill */
     if (rank == 0) PetscCall(DSStudyProgress(st, ndone0, start, &last_tenth));
   }
   if (rank == 0 && isatty(2)) fprintf(stderr, "\r%80s\r", "");
   PetscCall(PetscFree(row));
+  PetscCall(DSRunCacheDestroy(&cache));
   PetscCallMPI(MPI_Comm_free(&gcomm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -583,6 +603,8 @@ static PetscErrorCode DSStudyGetOptions(DSStudy *st)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-study_abort_after", &st->abort_after, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-study_overwrite", &st->overwrite, &set));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-study_design_only", &st->design_only, &set));
+  st->reuse = PETSC_TRUE;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-study_reuse", &st->reuse, &set));
   PetscCall(PetscSNPrintf(st->journal, sizeof st->journal, "%s.journal", st->table));
   PetscCall(PetscSNPrintf(st->work, sizeof st->work, "%s.members", st->table));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -627,7 +649,8 @@ PetscErrorCode DSStudyRunFile(MPI_Comm comm, const char path[])
     if (rank == 0) PetscCall(DSStudyPrepare(st, done, &ndone));
     PetscCallMPI(MPI_Bcast(done, (PetscMPIInt)st->d.n, MPI_CHAR, 0, comm));
     PetscCallMPI(MPI_Bcast(&ndone, 1, MPIU_INT, 0, comm));
-    PetscCall(PetscPrintf(comm, "study %s: %" PetscInt_FMT " members (%s design of %" PetscInt_FMT " inputs, seed %" PetscInt64_FMT "), %" PetscInt_FMT " already in the journal; %d groups of %" PetscInt_FMT " rank(s)\n", st->name, st->d.n, DSDesignTypes[st->design], st->nvar, st->seed, ndone, size / (PetscMPIInt)st->group_size, st->group_size));
+    PetscCall(PetscPrintf(comm, "study %s: %" PetscInt_FMT " members (%s design of %" PetscInt_FMT " inputs, seed %" PetscInt64_FMT "), %" PetscInt_FMT " already in the journal; %d groups of %" PetscInt_FMT " rank(s); %s\n", st->name, st->d.n, DSDesignTypes[st->design], st->nvar, st->seed, ndone, size / (PetscMPIInt)st->group_size, st->group_size,
+                          DSStudyCanReuse(st) ? "each member keeps the mesh and steady solver set up by the one before" : (st->reuse ? "every member sets up its own mesh (mesh keys vary)" : "every member sets up its own mesh (-study_reuse false)")));
     PetscCall(DSStudyRunMembers(comm, st, done, ndone));
     PetscCallMPI(MPI_Barrier(comm));
     if (rank == 0) {

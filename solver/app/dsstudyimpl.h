@@ -17,6 +17,7 @@ typedef struct {
   char        unit[64];
   DSPlausible dist;
   PetscBool   has_row;           /* a parameter row of the model or the mesh: its allowed range is known */
+  PetscBool   mesh_key;          /* a key of the mesh (geometry, endplate): members differ in their mesh */
   PetscReal   min, max;
 } DSStudyVar;
 
@@ -43,6 +44,7 @@ typedef struct {
   PetscInt64   seed;
   PetscReal   *list;                                        /* list design: nlist x nvar values */
   PetscBool    overwrite, design_only;
+  PetscBool    reuse; /* -study_reuse: members keep the mesh and steady solver set up by the one before */
   DSDesign     d;
   PetscReal   *x;                                           /* n x nvar input values of every member */
   uint64_t     fingerprint;

@@ -1,5 +1,5 @@
 static const char help[] = "discsim-study: many discsim runs from one study file (doc/studies.md).\n"
-                           "Usage: [mpiexec -n N] discsim-study STUDY.yaml [-study_output TABLE.csv] [-study_group_size n] [-study_overwrite] [-study_design_only]\n";
+                           "Usage: [mpiexec -n N] discsim-study STUDY.yaml [-study_output TABLE.csv] [-study_group_size n] [-study_overwrite] [-study_design_only] [-study_reuse false]\n";
 
 #include <petscsys.h>
 #include "dsstudy.h"

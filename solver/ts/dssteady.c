@@ -3,7 +3,8 @@
 #include "dsmultigrid.h"
 
 struct _p_DSSteady {
-  DSProblem prob;
+  DSProblem prob; /* the problem of the current run (DSSteadySetProblem changes it) */
+  DM        dm;   /* its mesh's DM, on which J lives: a later problem must be on the same */
   SNES      snes;
   Mat       J;
   Vec       F;
@@ -44,14 +45,50 @@ static PetscErrorCode DSSteadySetUpMultigrid(KSP ksp, DM dm)
   }
   PetscCall(DSMultigridSetUp(pc, dm, 2000, &levels));
   PetscCall(PCSetFromOptions(pc));
-  /* the levels' solvers read their options now, not at the first Newton iteration's PCSetUp, so
-   * that the unknown-key check before the run sees them read */
+  PetscCall(PetscInfo(pc, "geometric multigrid: %" PetscInt_FMT " levels\n", levels));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The solver's own settings; applied again when the solver is reused for another problem
+ * (DSSteadySetProblem), since a sensitivity solve changes them, and then the user's options. */
+static PetscErrorCode DSSteadySetDefaults(DSSteady s)
+{
+  KSP ksp;
+
+  PetscFunctionBeginUser;
+  PetscCall(SNESSetTolerances(s->snes, 1e-10, 1e-10, 1e-14, 100, 10000)); /* |F|: 2-norm over all species of their rates, each in its own unit/h. For the nutrient species (mM/h) an absolute 1e-10 is far below any rate in the disc; species of large magnitude (particles/mm^3) are converged by the relative 1e-10 */
+  PetscCall(SNESGetKSP(s->snes, &ksp));
+  PetscCall(KSPSetType(ksp, KSPBCGS)); /* as fast as GMRES here with a fixed, small set of work vectors (doc/performance.md) */
+  PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 2000));
+  /* Eisenstat-Walker: loose linear solves while far from the root; at 1e6 cells 6 Newton and
+   * 172 linear iterations instead of 4 and 570 (doc/performance.md). -steady_snes_ksp_ew false turns it off. */
+  PetscCall(SNESKSPSetUseEW(s->snes, PETSC_TRUE));
+  /* The preconditioner is rebuilt every third Newton iteration (the Jacobian every iteration): its
+   * set-up was half of a 2D steady solve, and a 3-iteration-old AMG or multigrid hierarchy still
+   * preconditions well (healthy_disc 200x100: 3 set-ups instead of 6, 9 linear iterations instead
+   * of 8, SNESSolve 0.30 s instead of 0.41 s; same answer). -steady_snes_lag_preconditioner 1: every iteration. */
+  PetscCall(SNESSetLagPreconditioner(s->snes, 3));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the multigrid levels' solvers read their options now, not at the first Newton iteration's
+ * PCSetUp, so that the unknown-key check before the run sees them read */
+static PetscErrorCode DSSteadyLevelsSetFromOptions(KSP ksp)
+{
+  PC        pc;
+  PetscBool mg;
+  PetscInt  levels;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &mg));
+  if (!mg) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PCMGGetLevels(pc, &levels));
   for (PetscInt l = 0; l < levels; l++) {
     KSP smoother;
     PetscCall(PCMGGetSmoother(pc, l, &smoother));
     PetscCall(KSPSetFromOptions(smoother));
   }
-  PetscCall(PetscInfo(pc, "geometric multigrid: %" PetscInt_FMT " levels\n", levels));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -65,31 +102,41 @@ PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady)
   PetscCall(PetscNew(&s));
   s->prob = prob;
   PetscCall(DSProblemGetDM(prob, &dm));
+  s->dm = dm;
   PetscCall(SNESCreate(PetscObjectComm((PetscObject)dm), &s->snes));
   PetscCall(SNESSetOptionsPrefix(s->snes, "steady_"));
   PetscCall(VecDuplicate(U, &s->F));
   PetscCall(DSProblemCreateMatrix(prob, &s->J));
   PetscCall(SNESSetFunction(s->snes, s->F, DSSteadyResidual, prob));
   PetscCall(SNESSetJacobian(s->snes, s->J, s->J, DSSteadyJacobian, prob));
-  PetscCall(SNESSetTolerances(s->snes, 1e-10, 1e-10, 1e-14, 100, 10000)); /* |F|: 2-norm over all species of their rates, each in its own unit/h. For the nutrient species (mM/h) an absolute 1e-10 is far below any rate in the disc; species of large magnitude (particles/mm^3) are converged by the relative 1e-10 */
+  PetscCall(DSSteadySetDefaults(s));
   PetscCall(SNESGetKSP(s->snes, &ksp));
-  PetscCall(KSPSetType(ksp, KSPBCGS)); /* as fast as GMRES here with a fixed, small set of work vectors (doc/performance.md) */
-  PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 2000));
   PetscCall(DSSetDefaultPreconditioner(prob, ksp, "steady_", PETSC_TRUE));
-  /* Eisenstat-Walker: loose linear solves while far from the root; at 1e6 cells 6 Newton and
-   * 172 linear iterations instead of 4 and 570 (doc/performance.md). -steady_snes_ksp_ew false turns it off. */
-  PetscCall(SNESKSPSetUseEW(s->snes, PETSC_TRUE));
-  /* The preconditioner is rebuilt every third Newton iteration (the Jacobian every iteration): its
-   * set-up was half of a 2D steady solve, and a 3-iteration-old AMG or multigrid hierarchy still
-   * preconditions well (healthy_disc 200x100: 3 set-ups instead of 6, 9 linear iterations instead
-   * of 8, SNESSolve 0.30 s instead of 0.41 s; same answer). -steady_snes_lag_preconditioner 1: every iteration. */
-  PetscCall(SNESSetLagPreconditioner(s->snes, 3));
   PetscCall(SNESSetFromOptions(s->snes));
   PetscCall(DSSteadySetUpMultigrid(ksp, dm));
+  PetscCall(DSSteadyLevelsSetFromOptions(ksp));
   /* The preconditioner is not built here: the first Newton iteration builds it from the Jacobian
    * at the same state, so a set-up build was thrown away (17 ms of a 120 ms study member,
    * doc/performance.md). Its options were read above, where bad ones are refused. */
   *steady = s;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSSteadySetProblem(DSSteady s, DSProblem prob)
+{
+  DM  dm;
+  KSP ksp;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSProblemGetDM(prob, &dm));
+  PetscCheck(dm == s->dm, PetscObjectComm((PetscObject)dm), PETSC_ERR_ARG_INCOMP, "the steady solver is reused only for a problem on the same mesh");
+  s->prob = prob;
+  PetscCall(SNESSetFunction(s->snes, s->F, DSSteadyResidual, prob));
+  PetscCall(SNESSetJacobian(s->snes, s->J, s->J, DSSteadyJacobian, prob));
+  PetscCall(DSSteadySetDefaults(s));
+  PetscCall(SNESSetFromOptions(s->snes));
+  PetscCall(SNESGetKSP(s->snes, &ksp));
+  PetscCall(DSSteadyLevelsSetFromOptions(ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -18,6 +18,10 @@ typedef struct {
 /* Reads every -steady_ option (so misspelt keys are caught); the preconditioner is built by the
  * first Newton iteration. */
 PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady);
+/* Points the solver at another problem on the same mesh (a study's next member): the matrix, its
+ * pattern and the multigrid hierarchy are kept; the solver's settings and this run's -steady_
+ * options are applied again. */
+PetscErrorCode DSSteadySetProblem(DSSteady steady, DSProblem prob);
 /* Solves in place from U; non-convergence is reported in stats->reason, not raised. */
 PetscErrorCode DSSteadySolve(DSSteady steady, Vec U, DSSteadyStats *stats);
 /* Solves J x = b with J = dF/dU at U (the steady state), by the Newton solver's KSP to a relative
