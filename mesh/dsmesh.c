@@ -145,8 +145,9 @@ static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOpti
     PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_ny", "cells along the lateral axis [1]", &mesh->n[1]));
     PetscCall(DSMeshOptionsInt(PetscOptionsObject, "mesh_nz", "cells through the height [1]", &mesh->n[2]));
     break;
-  case DS_MESH_IMAGE: /* the geometry is the image's: no grading, no shape parameters */
+  case DS_MESH_IMAGE: /* the geometry is the image's: no grading, no shape parameters; endplate maps as on the other meshes */
     PetscCall(DSMeshImageReadOptions(mesh, PetscOptionsObject));
+    PetscCall(DSMeshEndplateReadOptions(mesh, PetscOptionsObject));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 0));
@@ -459,7 +460,7 @@ PetscErrorCode DSMeshGetCell(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, DS
         f->h_extra = 0;
         f->h_nbr = 0.5 * (mesh->xf[dir][nb[dir] + 1] - mesh->xf[dir][nb[dir]]);
       } else {
-        if (mesh->type == DS_MESH_IMAGE) f->kind = DSMeshImageBoundaryKind(mesh, dir, cell->region), f->h_extra = 0; /* no endplate maps on image meshes (yet) */
+        if (mesh->type == DS_MESH_IMAGE) DSMeshImageBoundaryFace(mesh, idx, dir, side, cell->region, cell->x, f);
         else DSMeshBoundaryFace(mesh, dir, side, cell->x, f);
         f->h_nbr = 0;
       }

@@ -116,16 +116,20 @@ PetscErrorCode DSMeshEndplateReadOptions(DSMesh mesh, PetscOptionItems *PetscOpt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Position of (x, y) in the CEP's elliptic coordinates: 0 at the axis, 1 at the CEP's rim. */
-static PetscReal DSEndplateRho(DSMesh mesh, const PetscReal x[3])
+/* Position of (x, y) on endplate 'side' in the CEP's elliptic coordinates: 0 at the axis, 1 at
+ * the CEP's rim. On an image mesh the ellipse is the one of that side's supply faces
+ * (dsmeshimage.c), and faces beyond it count as at its rim: the labels, not the ellipse, say
+ * where the endplate ends. */
+static PetscReal DSEndplateRho(DSMesh mesh, PetscInt side, const PetscReal x[3])
 {
+  if (mesh->type == DS_MESH_IMAGE) return PetscMin(PetscSqrtReal(DSMeshImageEndplateRho2(mesh, side, x)), 1 - PETSC_MACHINE_EPSILON);
   return PetscSqrtReal(DSMeshEllipticRadius2(mesh, x, mesh->geom[DS_GEOM_CEP_FRACTION].value));
 }
 
-static PetscBool DSEndplatePatchContains(DSMesh mesh, const DSEndplatePatch *P, const PetscReal x[3])
+static PetscBool DSEndplatePatchContains(DSMesh mesh, PetscInt side, const DSEndplatePatch *P, const PetscReal x[3])
 {
   if (P->shape == DS_EP_SHAPE_RING) {
-    PetscReal rho = DSEndplateRho(mesh, x);
+    PetscReal rho = DSEndplateRho(mesh, side, x);
     return (PetscBool)(rho >= P->r1 && rho < P->r2);
   }
   PetscReal u = (x[0] - P->c[0]) / P->a[0], v = (x[1] - P->c[1]) / P->a[1];
@@ -137,25 +141,28 @@ static PetscBool DSEndplatePatchContains(DSMesh mesh, const DSEndplatePatch *P, 
 static PetscReal DSEndplateFactor(DSMesh mesh, PetscInt side, const PetscReal x[3])
 {
   const DSEndplate *E   = &mesh->endplate;
-  PetscReal         rho = DSEndplateRho(mesh, x);
+  PetscReal         rho = DSEndplateRho(mesh, side, x);
   PetscReal         f   = rho >= E->p[DS_EP_OPEN_INNER].value && rho < E->p[DS_EP_OPEN_OUTER].value ? 1 : E->p[DS_EP_CLOSED_FACTOR].value;
 
   for (PetscInt i = 0; i < E->npatch; i++)
-    if ((E->patch[i].sides & (1 << side)) && DSEndplatePatchContains(mesh, &E->patch[i], x)) f *= E->patch[i].factor;
+    if ((E->patch[i].sides & (1 << side)) && DSEndplatePatchContains(mesh, side, &E->patch[i], x)) f *= E->patch[i].factor;
   return f;
+}
+
+void DSMeshEndplateSupplyFace(DSMesh mesh, PetscInt side, const PetscReal x[3], PetscReal cep_thickness, DSFace *f)
+{
+  PetscReal factor = DSEndplateFactor(mesh, side, x);
+
+  f->kind    = factor > 0 ? DS_BOUNDARY_VERTEBRA : DS_BOUNDARY_BONE;
+  f->h_extra = factor > 0 ? (1 / factor - 1) * cep_thickness : 0;
 }
 
 void DSMeshEndplateVertebralFace(DSMesh mesh, PetscInt side, const PetscReal x[3], DSFace *f)
 {
-  PetscReal factor;
-
   f->h_extra = 0;
   f->kind    = DS_BOUNDARY_BONE;
   if (mesh->type != DS_MESH_SLAB && DSMeshEllipticRadius2(mesh, x, mesh->geom[DS_GEOM_CEP_FRACTION].value) >= 1.0) return; /* beyond the CEP: ring apophysis */
-  factor = DSEndplateFactor(mesh, side, x);
-  if (factor <= 0) return;
-  f->kind    = DS_BOUNDARY_VERTEBRA;
-  f->h_extra = (1 / factor - 1) * mesh->geom[DS_GEOM_CEP_THICKNESS].value;
+  DSMeshEndplateSupplyFace(mesh, side, x, mesh->geom[DS_GEOM_CEP_THICKNESS].value, f);
 }
 
 void DSMeshEndplateAFOuterFace(DSMesh mesh, DSFace *f)
@@ -221,10 +228,11 @@ static PetscErrorCode DSEndplateCheckPatch(DSMesh mesh, PetscInt N, const DSEndp
                "input -endplate_patch%" PetscInt_FMT "_centre = (%g, %g) mm with semi-axes %g x %g mm is not axisymmetric: on -mesh_type axisymmetric an ellipse patch is a circle centred at (0, 0); use a ring or -mesh_type 3d", N,
                (double)P->c[0], (double)P->c[1], (double)P->a[0], (double)P->a[1]);
   if (mesh->type == DS_MESH_SLAB) PetscFunctionReturn(PETSC_SUCCESS); /* the slab is the column at the axis: any patch may cover it or not */
+  if (mesh->type == DS_MESH_IMAGE) PetscFunctionReturn(PETSC_SUCCESS); /* world coordinates; faces outside the labelled endplate are simply not in it */
   for (PetscInt k = 0; k < 720; k++) { /* the outline, every half degree, within the CEP's rim */
     PetscReal x[3];
     DSEndplateEllipsePoint(P, 2 * PETSC_PI * k / 720, x);
-    PetscCheck(DSEndplateRho(mesh, x) <= 1 + 1e-12, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,
+    PetscCheck(DSEndplateRho(mesh, 0, x) <= 1 + 1e-12, mesh->comm, PETSC_ERR_ARG_OUTOFRANGE,
                "input -endplate_patch%" PetscInt_FMT "_centre = (%g, %g) mm, semi-axes %g x %g mm: the patch reaches (%g, %g) mm, outside the cartilage endplate (elliptic radius -mesh_cep_fraction = %g of the disc's)", N, (double)P->c[0],
                (double)P->c[1], (double)P->a[0], (double)P->a[1], (double)x[0], (double)x[1], (double)mesh->geom[DS_GEOM_CEP_FRACTION].value);
   }
@@ -238,14 +246,15 @@ static PetscBool DSEndplateOverlap(DSMesh mesh, const DSEndplatePatch *P, const 
   if (!(P->sides & Q->sides)) return PETSC_FALSE;
   if (P->shape == DS_EP_SHAPE_RING && Q->shape == DS_EP_SHAPE_RING) return (PetscBool)(PetscMax(P->r1, Q->r1) < PetscMin(P->r2, Q->r2));
   if (P->shape == DS_EP_SHAPE_RING) return DSEndplateOverlap(mesh, Q, P);
+  PetscInt side = (P->sides & Q->sides & 1) ? 0 : 1; /* a common endplate */
   if (mesh->type == DS_MESH_SLAB) { /* one point: the axis */
     PetscReal o[3] = {0, 0, 0};
-    return (PetscBool)(DSEndplatePatchContains(mesh, P, o) && DSEndplatePatchContains(mesh, Q, o));
+    return (PetscBool)(DSEndplatePatchContains(mesh, side, P, o) && DSEndplatePatchContains(mesh, side, Q, o));
   }
   for (PetscInt i = 0; i < 400; i++)
     for (PetscInt j = 0; j < 400; j++) {
       PetscReal x[3] = {P->c[0] + P->a[0] * (2 * (i + 0.5) / 400 - 1), P->c[1] + P->a[1] * (2 * (j + 0.5) / 400 - 1), 0};
-      if (DSEndplatePatchContains(mesh, P, x) && DSEndplatePatchContains(mesh, Q, x)) return PETSC_TRUE;
+      if (DSEndplatePatchContains(mesh, side, P, x) && DSEndplatePatchContains(mesh, side, Q, x)) return PETSC_TRUE;
     }
   return PETSC_FALSE;
 }

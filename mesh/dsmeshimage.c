@@ -40,6 +40,8 @@ struct _DSMeshImage {
   PetscInt       cells[DS_NUM_REGIONS];  /* cells per region */
   PetscInt       nseen;
   PetscReal      seen[DS_IMAGE_MAX_SEEN]; /* distinct values in the file (for error messages) */
+  PetscReal      ep_centre[2][2], ep_axes[2][2]; /* per endplate side (0: bottom, 1: top): centre and semi-axes (x, y) of its supply faces' ellipse, mm */
+  PetscReal      ep_thickness[2];                /* per side: mean CEP thickness over its supply faces with a CEP, mm */
 };
 typedef struct _DSMeshImage *DSMeshImage;
 
@@ -309,6 +311,63 @@ static PetscErrorCode DSMeshImageCheckSupply(DSMesh mesh)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Thickness of the CEP under the supply face of cell idx on 'side' (mm): the run of CEP cells from
+ * the face into the disc; 0 where the face's cell is not CEP */
+static PetscReal DSMeshImageCEPRun(DSMesh mesh, const PetscInt idx[3], PetscInt side)
+{
+  PetscInt  c[3] = {idx[0], idx[1], idx[2]}, step = side ? -1 : 1;
+  PetscReal t    = 0;
+
+  for (; DSMeshImageRegion(mesh, c) == DS_REGION_CEP; c[2] += step) t += mesh->xf[2][c[2] + 1] - mesh->xf[2][c[2]];
+  return t;
+}
+
+/* The endplate maps of an image mesh (mesh/dsmeshendplate.c) measure positions on each side in the
+ * ellipse of that side's supply faces (NP or CEP cells with background below, or above): centre
+ * and semi-axes 2 sigma from the faces' area moments, exact for a filled axis-aligned ellipse. */
+static PetscErrorCode DSMeshImageEndplateEllipses(DSMesh mesh)
+{
+  DSMeshImage im = mesh->image;
+  PetscInt    cb[3];
+  PetscReal   m[2][6] = {{0}}; /* per side: area, sum x, sum y, sum x^2, sum y^2, sum of CEP thickness x area; */
+  PetscReal   tarea[2] = {0, 0};
+
+  PetscFunctionBeginUser;
+  for (cb[2] = 0; cb[2] < mesh->n[2]; cb[2]++)
+    for (cb[1] = 0; cb[1] < mesh->n[1]; cb[1]++)
+      for (cb[0] = 0; cb[0] < mesh->n[0]; cb[0]++) {
+        DSRegion  r = DSMeshImageRegion(mesh, cb);
+        PetscReal x = 0.5 * (mesh->xf[0][cb[0]] + mesh->xf[0][cb[0] + 1]), y = 0.5 * (mesh->xf[1][cb[1]] + mesh->xf[1][cb[1] + 1]);
+        PetscReal A = (mesh->xf[0][cb[0] + 1] - mesh->xf[0][cb[0]]) * (mesh->xf[1][cb[1] + 1] - mesh->xf[1][cb[1]]);
+        if (r != DS_REGION_NP && r != DS_REGION_CEP) continue;
+        for (PetscInt side = 0; side < 2; side++) {
+          PetscInt  nb[3] = {cb[0], cb[1], cb[2] + (side ? 1 : -1)};
+          PetscReal t;
+          if (DSMeshImageRegion(mesh, nb) != DS_REGION_OUTSIDE) continue;
+          m[side][0] += A, m[side][1] += A * x, m[side][2] += A * y, m[side][3] += A * x * x, m[side][4] += A * y * y;
+          t = DSMeshImageCEPRun(mesh, cb, side);
+          if (t > 0) m[side][5] += A * t, tarea[side] += A;
+        }
+      }
+  for (PetscInt side = 0; side < 2; side++) {
+    PetscReal a = PetscMax(m[side][0], PETSC_SMALL);
+    for (PetscInt d = 0; d < 2; d++) {
+      PetscReal mean = m[side][1 + d] / a, var = m[side][3 + d] / a - mean * mean;
+      im->ep_centre[side][d] = mean;
+      im->ep_axes[side][d]   = 2 * PetscSqrtReal(PetscMax(var, 0)) + PETSC_SMALL;
+    }
+    im->ep_thickness[side] = tarea[side] > 0 ? m[side][5] / tarea[side] : 0;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscReal DSMeshImageEndplateRho2(DSMesh mesh, PetscInt side, const PetscReal x[3])
+{
+  const DSMeshImage im = mesh->image;
+  PetscReal         u  = (x[0] - im->ep_centre[side][0]) / im->ep_axes[side][0], v = (x[1] - im->ep_centre[side][1]) / im->ep_axes[side][1];
+  return u * u + v * v;
+}
+
 /* Reads and checks the header before the voxels, so a wrong file is refused before any work. */
 static PetscErrorCode DSMeshImageLoad(DSMesh mesh)
 {
@@ -329,6 +388,7 @@ static PetscErrorCode DSMeshImageLoad(DSMesh mesh)
   DSMeshImageCrop(im);
   PetscCall(DSMeshImageCoarsen(mesh));
   PetscCall(DSMeshImageCheckSupply(mesh));
+  PetscCall(DSMeshImageEndplateEllipses(mesh));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -341,11 +401,24 @@ DSRegion DSMeshImageRegion(DSMesh mesh, const PetscInt idx[3])
 
 /* A face toward background: along z (the vertebra above or below) a supply face for the tissue
  * the endplate covers (CEP, or NP where no CEP is labelled) and bone for the annulus, as in the
- * analytic 3D mesh; along x or y the soft tissue around the disc. */
-DSFaceKind DSMeshImageBoundaryKind(DSMesh mesh, PetscInt dir, DSRegion region)
+ * analytic 3D mesh; along x or y the soft tissue around the disc. The endplate maps act on both
+ * as on the analytic meshes; a supply face's CEP is the column's own (NP faces without one: the
+ * side's mean thickness). */
+void DSMeshImageBoundaryFace(DSMesh mesh, const PetscInt idx[3], PetscInt dir, PetscInt side, DSRegion region, const PetscReal x[3], DSFace *f)
 {
-  if (dir != 2) return DS_BOUNDARY_AF_OUTER;
-  return region == DS_REGION_AF ? DS_BOUNDARY_BONE : DS_BOUNDARY_VERTEBRA;
+  PetscReal t;
+
+  f->h_extra = 0;
+  if (dir != 2) {
+    DSMeshEndplateAFOuterFace(mesh, f);
+    return;
+  }
+  if (region == DS_REGION_AF) {
+    f->kind = DS_BOUNDARY_BONE;
+    return;
+  }
+  t = DSMeshImageCEPRun(mesh, idx, side);
+  DSMeshEndplateSupplyFace(mesh, side, x, t > 0 ? t : mesh->image->ep_thickness[side], f);
 }
 
 /* The cell containing x (the lower one on a face), or -1 outside the grid. */
@@ -435,9 +508,11 @@ PetscErrorCode DSMeshImageView(DSMesh mesh, PetscViewer viewer)
   for (PetscInt a = 0; a < 3; a++) PetscCall(PetscViewerASCIIPrintf(viewer, "%s%c = %c%c", a ? ", " : ": ", (char)('i' + a), im->sign[a] > 0 ? '+' : '-', (char)('x' + im->axis[a])));
   PetscCall(PetscViewerASCIIPrintf(viewer, "), %" PetscInt_FMT " x %" PetscInt_FMT " x %" PetscInt_FMT " cells", mesh->n[0], mesh->n[1], mesh->n[2]));
   if (im->coarsen > 1) PetscCall(PetscViewerASCIIPrintf(viewer, " of %" PetscInt_FMT "^3 voxels", im->coarsen));
-  PetscCall(PetscViewerASCIIPrintf(viewer, ", %" PetscInt_FMT " in the disc (NP %" PetscInt_FMT ", AF %" PetscInt_FMT ", CEP %" PetscInt_FMT "); world x [%g, %g], y [%g, %g], z [%g, %g] mm\n", mesh->nactive, im->cells[DS_REGION_NP],
+  PetscCall(PetscViewerASCIIPrintf(viewer, ", %" PetscInt_FMT " in the disc (NP %" PetscInt_FMT ", AF %" PetscInt_FMT ", CEP %" PetscInt_FMT "); world x [%g, %g], y [%g, %g], z [%g, %g] mm", mesh->nactive, im->cells[DS_REGION_NP],
                                    im->cells[DS_REGION_AF], im->cells[DS_REGION_CEP], (double)mesh->xf[0][0], (double)mesh->xf[0][mesh->n[0]], (double)mesh->xf[1][0], (double)mesh->xf[1][mesh->n[1]], (double)mesh->xf[2][0],
                                    (double)mesh->xf[2][mesh->n[2]]));
+  PetscCall(DSMeshEndplateView(mesh, viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -30,6 +30,9 @@ PetscErrorCode DSMeshEndplateCheck(DSMesh mesh);
 /* Kind and extra series length (mm) of a boundary face on the vertebral interface (side 0: z = 0,
  * 1: z = H) or on the outer AF surface, at face centre x */
 void           DSMeshEndplateVertebralFace(DSMesh mesh, PetscInt side, const PetscReal x[3], DSFace *f);
+/* a face where the vertebra supplies the tissue, at x on endplate side 0 (bottom) or 1 (top),
+ * under a cartilage endplate cep_thickness thick: its kind and extra length from the maps */
+void           DSMeshEndplateSupplyFace(DSMesh mesh, PetscInt side, const PetscReal x[3], PetscReal cep_thickness, DSFace *f);
 void           DSMeshEndplateAFOuterFace(DSMesh mesh, DSFace *f);
 /* Radii (mm) the axisymmetric grid should put faces on: the open annulus and the rings */
 PetscInt       DSMeshEndplateRadialBreaks(DSMesh mesh, PetscReal r[], PetscInt max);
@@ -62,7 +65,8 @@ struct _p_DSMesh {
 /* The label-image mesh (mesh/dsmeshimage.c): reads the keys and the image, sets n[] and xf[] */
 PetscErrorCode DSMeshImageReadOptions(DSMesh mesh, PetscOptionItems *PetscOptionsObject);
 DSRegion       DSMeshImageRegion(DSMesh mesh, const PetscInt idx[3]);
-DSFaceKind     DSMeshImageBoundaryKind(DSMesh mesh, PetscInt dir, DSRegion region);
+void           DSMeshImageBoundaryFace(DSMesh mesh, const PetscInt idx[3], PetscInt dir, PetscInt side, DSRegion region, const PetscReal x[3], DSFace *f);
+PetscReal      DSMeshImageEndplateRho2(DSMesh mesh, PetscInt side, const PetscReal x[3]);
 PetscErrorCode DSMeshImageRegionAtPoint(DSMesh mesh, const PetscReal x[3], DSRegion *region);
 PetscErrorCode DSMeshImageRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3]);
 PetscErrorCode DSMeshImageView(DSMesh mesh, PetscViewer viewer);

@@ -160,6 +160,87 @@ START_TEST(analytic_disc_cell_by_cell)
 }
 END_TEST
 
+/* Sum over boundary faces of kind 'kind' on the bottom endplate (face 4) of area, and the largest
+ * difference of kind or h_extra between two meshes over every boundary face */
+static PetscReal BottomArea(DSMesh mesh, DSFaceKind kind)
+{
+  PetscInt  n[3];
+  PetscReal A = 0;
+  TestCall(DSMeshGetSizes(mesh, n));
+  for (PetscInt k = 0; k < n[2]; k++)
+    for (PetscInt j = 0; j < n[1]; j++)
+      for (PetscInt i = 0; i < n[0]; i++) {
+        DSCell c;
+        TestCall(DSMeshGetCell(mesh, i, j, k, &c));
+        if (c.region != DS_REGION_OUTSIDE && c.face[4].kind == kind) A += c.face[4].area;
+      }
+  return A;
+}
+
+static void CompareBoundaryFaces(DSMesh ref, DSMesh img, PetscInt *nfaces, PetscReal *sum_h_extra)
+{
+  PetscInt n[3];
+  *nfaces = 0, *sum_h_extra = 0;
+  TestCall(DSMeshGetSizes(ref, n));
+  for (PetscInt k = 0; k < n[2]; k++)
+    for (PetscInt j = 0; j < n[1]; j++)
+      for (PetscInt i = 0; i < n[0]; i++) {
+        DSCell a, b;
+        TestCall(DSMeshGetCell(ref, i, j, k, &a));
+        TestCall(DSMeshGetCell(img, i, j, k, &b));
+        if (a.region == DS_REGION_OUTSIDE) continue;
+        for (int f = 0; f < 6; f++) {
+          if (a.face[f].kind == DS_FACE_INTERIOR) continue;
+          ck_assert_msg(a.face[f].kind == b.face[f].kind, "cell (%d %d %d) face %d: kind %d in the 3D mesh, %d in the image mesh", (int)i, (int)j, (int)k, f, a.face[f].kind, b.face[f].kind);
+          ck_assert_double_eq_tol(a.face[f].h_extra, b.face[f].h_extra, 1e-12);
+          *nfaces += 1, *sum_h_extra += a.face[f].h_extra;
+        }
+      }
+}
+
+/* Endplate maps on an image mesh: a calcified ellipse patch (world coordinates) and a reduced AF
+ * supply give the analytic mesh's faces (kind and extra length, the CEP column 1 mm) cell by cell;
+ * an open central disc of half the CEP's elliptic radius, measured in the ellipse of the image's
+ * supply faces, opens the analytic mesh's area within the voxels' error (1/4 of the CEP area). */
+START_TEST(endplate_maps_on_images)
+{
+  const char *patch = "-endplate_patch1_shape ellipse -endplate_patch1_centre 3,-5 -endplate_patch1_radius 6 -endplate_patch1_factor 0.5 -endplate_patch1_side bottom -endplate_af_outer_factor 0.25";
+  const PetscInt perm[3] = {0, 1, 2}, sign[3] = {1, 1, 1};
+  char        path[512], opts[1200];
+  DSMesh      ref, img;
+  PetscInt    nfaces;
+  PetscReal   hsum, open[2], all;
+
+  ref = DSTestCreateMesh(analytic_options);
+  snprintf(path, sizeof path, "%s/maps.nii", tmpdir);
+  WriteAnalytic(path, ref, perm, sign);
+  TestCall(DSMeshDestroy(&ref));
+  snprintf(opts, sizeof opts, "%s %s", analytic_options, patch);
+  ref = DSTestCreateMesh(opts);
+  snprintf(opts, sizeof opts, "-mesh_type image -mesh_image_file %s %s", path, patch);
+  img = DSTestCreateMesh(opts);
+  CompareBoundaryFaces(ref, img, &nfaces, &hsum);
+  ck_assert_msg(hsum > 10, "the patch and the AF factor changed no face (sum of extra lengths %g mm)", (double)hsum);
+  TestCall(DSMeshDestroy(&ref));
+  TestCall(DSMeshDestroy(&img));
+
+  snprintf(opts, sizeof opts, "-mesh_type image -mesh_image_file %s", path);
+  img = DSTestCreateMesh(opts);
+  all = BottomArea(img, DS_BOUNDARY_VERTEBRA);
+  TestCall(DSMeshDestroy(&img));
+  snprintf(opts, sizeof opts, "%s -endplate_open_outer 0.5", analytic_options);
+  ref     = DSTestCreateMesh(opts);
+  open[0] = BottomArea(ref, DS_BOUNDARY_VERTEBRA);
+  snprintf(opts, sizeof opts, "-mesh_type image -mesh_image_file %s -endplate_open_outer 0.5", path);
+  img     = DSTestCreateMesh(opts);
+  open[1] = BottomArea(img, DS_BOUNDARY_VERTEBRA);
+  printf("endplate open to 0.5 of the CEP radius: open area %g mm^2 (analytic mesh %g mm^2) of %g mm^2 (ratio %.3f, continuum 0.25)\n", (double)open[1], (double)open[0], (double)all, (double)(open[1] / all));
+  ck_assert_msg(PetscAbsReal(open[1] - open[0]) <= 0.15 * open[0] && PetscAbsReal(open[1] / all - 0.25) < 0.06, "open area %g mm^2 on the image mesh, %g on the analytic one, ratio %g to all", (double)open[1], (double)open[0], (double)(open[1] / all));
+  TestCall(DSMeshDestroy(&ref));
+  TestCall(DSMeshDestroy(&img));
+}
+END_TEST
+
 /* The same disc through the whole program (nutrient model, steady state): same key figures. */
 START_TEST(analytic_disc_steady_state)
 {
@@ -420,6 +501,7 @@ Suite *ImageSuite(void)
   tcase_add_test(tc, boundary_kinds);
   tcase_add_test(tc, coarsening_by_two);
   tcase_add_test(tc, bad_images_are_refused);
+  tcase_add_test(tc, endplate_maps_on_images);
   suite_add_tcase(s, tc);
   return s;
 }
