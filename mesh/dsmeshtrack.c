@@ -4,7 +4,7 @@
  * The track is the finite cylinder of points whose projection on the segment [a, b] falls inside
  * it and whose distance from it is at most the radius (flat ends, no caps), so that its volume is
  * pi radius^2 |b - a| where it lies in the disc. A cell's share is computed by the midpoint rule
- * with a spacing of at most radius/32 across the track:
+ * with a spacing of at most radius/32 across the track (radius/128 in the azimuth of a ring):
  *  - 3D and image meshes: boxes, sub-boxes in x, y, z;
  *  - axisymmetric mesh: rings, sub-rings in r and z, and the azimuth sampled over the window
  *    |theta| <= asin(radius/r) that can reach the track (the whole ring within radius of the axis).
@@ -15,6 +15,10 @@
 
 #define DS_TRACK_SAMPLES_PER_RADIUS 32
 #define DS_TRACK_MAX_SAMPLES        512
+/* The azimuth of a ring is sampled 4 times finer: the same samples serve every r of a z-row, so
+ * their error does not average out over r (0.2 % on an 18 G track with the plain spacing, 0.02 %
+ * with this) */
+#define DS_TRACK_AZIMUTH_REFINE     4
 
 /* Whether p lies in the track of [a, b] (direction e = b - a, |e|^2 = e2) of squared radius r2. */
 static PetscBool DSTrackContains(const PetscReal p[3], const PetscReal a[3], const PetscReal e[3], PetscReal e2, PetscReal r2)
@@ -97,7 +101,7 @@ static PetscReal DSTrackRingFraction(const PetscReal lo[2], const PetscReal hi[2
   for (PetscInt i = 0; i < nr; i++) {
     const PetscReal r  = lo[0] + (i + 0.5) * hr;
     const PetscReal tw = r <= radius ? PETSC_PI : PetscAsinReal(radius / r); /* beyond: |r sin(theta)| > radius */
-    const PetscInt  m  = DSTrackSamples(2 * tw * r, radius);
+    const PetscInt  m  = DSTrackSamples(2 * tw * r, radius / DS_TRACK_AZIMUTH_REFINE);
     for (PetscInt k = 0; k < nz; k++) {
       PetscReal in = 0;
       p[2]         = lo[1] + (k + 0.5) * hz;
