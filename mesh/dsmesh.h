@@ -76,4 +76,11 @@ PetscErrorCode DSMeshGetRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3
 /* The region at a physical point (mm), from the geometry alone (callable before DSMeshSetUp):
  * DS_REGION_OUTSIDE for a point outside the disc. */
 PetscErrorCode DSMeshGetRegionAtPoint(DSMesh mesh, const PetscReal x[3], DSRegion *region);
+/* The needle track (mesh/dsmeshtrack.c): the fraction of cell (i, j, k)'s volume within 'radius'
+ * (mm) of the segment [a, b] (a flat-ended cylinder), by a midpoint rule of spacing <= radius/32
+ * (on the axisymmetric mesh over the ring's azimuth too, at radius/128). DSMeshCheckTrack tells whether the mesh
+ * can hold the track (not on slab or well-mixed meshes; axisymmetric: in a half-plane through the
+ * axis) and if not why, in words. */
+PetscErrorCode DSMeshCheckTrack(DSMesh mesh, const PetscReal a[3], const PetscReal b[3], char why[], size_t len, PetscBool *ok);
+PetscErrorCode DSMeshGetTrackFraction(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, const PetscReal a[3], const PetscReal b[3], PetscReal radius, PetscReal *fraction);
 #endif

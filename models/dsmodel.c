@@ -250,6 +250,24 @@ PetscErrorCode DSModelSelectInjectables(DSModel model, const PetscBool used[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode DSModelSetInjury(DSModel model, PetscBool active)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!model->setup, model->comm, PETSC_ERR_ORDER, "set the injury before DSModelSetUp()");
+  PetscCheck(!active || model->ops.setinjury, model->comm, PETSC_ERR_SUP, "model '%s' declares no injection injury: -injectionN_injury needs a model that does (-model biology)", model->type);
+  if (model->ops.setinjury) PetscCall(model->ops.setinjury(model, active));
+  PetscCall(DSModelCheckInterface(model));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSModelGetInjury(DSModel model, const DSInjury **injury)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(model->setup, model->comm, PETSC_ERR_ORDER, "DSModelGetInjury() needs DSModelSetUp() first");
+  *injury = model->injury;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSModelGetSpeciesIndex(DSModel model, const char name[], PetscInt *species)
 {
   PetscFunctionBeginUser;

@@ -64,6 +64,23 @@ typedef struct {
 } DSInjectable;
 
 #define DS_MAX_SPECIES           32
+
+/* What a needle injection does to the tissue it damages, for a model that declares it
+ * (DSModelSetInjury, doc/biology.md §9.1). The solver applies it, knowing no biology: in the
+ * damaged tissue (the needle track widened by 'margin', a volume fraction of each cell) it moves
+ * the fraction 'kill_fraction' of each species in kill[] into 'killed_into' (an accumulator, so
+ * that the totals stay exact), and adds 'pulse_per_damaged' (the pulse species' amount unit per
+ * mm^3 of damaged tissue) there and 'pulse_per_injected' (per mm^3 injected) over the injected
+ * sphere, as a dose. */
+typedef struct {
+  PetscInt  nkill, kill[DS_MAX_SPECIES]; /* species killed in damaged tissue (cell populations) */
+  PetscInt  killed_into;     /* species receiving what is killed */
+  PetscReal kill_fraction;   /* [0, 1] */
+  PetscReal margin;          /* mm: width of the damage zone beyond the needle's outer surface */
+  PetscInt  pulse;           /* species receiving the pulse, or -1 */
+  PetscReal pulse_per_damaged, pulse_per_injected;
+} DSInjury;
+
 #define DS_MAX_DIAGNOSTICS       16
 #define DS_MAX_FIGURES           128
 
@@ -90,6 +107,11 @@ PetscErrorCode DSModelGetInjectables(DSModel model, PetscInt *n, const DSInjecta
 /* Tells the model which of its injectables the schedule uses (used[i] for injectable i), before
  * DSModelSetUp: a model may carry species only for what is injected. */
 PetscErrorCode DSModelSelectInjectables(DSModel model, const PetscBool used[]);
+/* Whether an injection injures the tissue (DSInjury): call before DSModelSelectInjectables and
+ * DSModelSetUp (a model may carry species for it); an error for a model that declares no injury. */
+PetscErrorCode DSModelSetInjury(DSModel model, PetscBool active);
+/* After DSModelSetUp: the injury effect, or NULL when it is not active */
+PetscErrorCode DSModelGetInjury(DSModel model, const DSInjury **injury);
 /* species index of a field name, or -1 */
 PetscErrorCode DSModelGetSpeciesIndex(DSModel model, const char name[], PetscInt *species);
 /* value in force of a parameter, by key without the '-' (an error if the model has no such key) */

@@ -13,6 +13,9 @@ typedef struct {
   PetscErrorCode (*destroy)(DSModel);
   /* told which injectables the schedule uses (may change the species layout) */
   PetscErrorCode (*selectinjectables)(DSModel, const PetscBool used[]);
+  /* told whether injections injure the tissue (may change the species layout); set-up then
+   * points 'injury' at the effect */
+  PetscErrorCode (*setinjury)(DSModel, PetscBool active);
 } DSModelOps;
 /* Required: setup, reaction, boundary, initial, and diagnostics when ndiag > 0; nspecies in
  * [1, DS_MAX_SPECIES], ndiag <= DS_MAX_DIAGNOSTICS, nfigures <= DS_MAX_FIGURES, fields for all
@@ -22,6 +25,7 @@ typedef struct {
  *  - injectables, ninjectables: what -injectionN_what may name (DSInjectable);
  *  - boundary_sink[s]: species that receives species s's outflux through Dirichlet boundary
  *    faces (in the boundary cell), or -1: exact bookkeeping of what leaves the disc;
+ *  - injury: the effect of a needle injection on the tissue (DSInjury), with ops.setinjury;
  *  - jacobian_fill[row * nspecies + col]: 1 where d r_row / d u_col can be nonzero (NULL: a
  *    full block). Matrices then store only these entries; DSModelCheckJacobian (and so the
  *    test suite) fails when a nonzero derivative lies outside the pattern. */
@@ -38,6 +42,7 @@ struct _p_DSModel {
   const DSInjectable *injectables;
   const PetscInt    *boundary_sink;
   const PetscInt    *jacobian_fill;
+  const DSInjury    *injury;     /* set by set-up when injury is active (optional) */
   PetscBool          setup;
   DSModelOps         ops;
   void              *data;

@@ -91,7 +91,7 @@ static const PresetValue degenerate_preset[] = {
 /* the full table: the nutrient block, the rows above, the cell-type rows, the exosome-source rows */
 static PetscErrorCode BioCreateParameters(DSModel m, Biology *b)
 {
-  const PetscInt n = P_EXO + BioNumExoSources * X_N;
+  const PetscInt n = P_INJ + INJ_N;
   DSParam       *rows;
 
   PetscFunctionBeginUser;
@@ -100,6 +100,7 @@ static PetscErrorCode BioCreateParameters(DSModel m, Biology *b)
   PetscCall(DSNutrientParameters("bio_", " (times bio_CEP_diffusivity_factor)", PETSC_TRUE, rows + P_NUT, &b->nut));
   PetscCall(BioCellTypeParameters(b, rows + P_MSC));
   PetscCall(BioExoSourceParameters(b, rows + P_EXO));
+  BioInjuryParameters(rows + P_INJ);
   PetscCall(DSModelSetParameters(m, n, rows));
   PetscCall(PetscMalloc1(n, &b->defaults));
   for (PetscInt i = 0; i < n; i++) b->defaults[i] = rows[i].value; /* the preset starts from these */
@@ -143,6 +144,7 @@ static void LayoutSpecies(Biology *b)
   b->O2 = s++, b->GLC = s++, b->LAC = s++, b->NAT = s++;
   b->MSC0 = s, s += b->nmsc;
   b->AGG = s++, b->COL = s++, b->MMP = s++, b->CYT = s++;
+  b->KILLED = b->injury ? s++ : -1;
   BioExoLayout(b, &s);
   b->nsp   = s;
   b->ndiag = NDIAG + b->nexo;
@@ -161,6 +163,7 @@ static void LayoutFields(Biology *b)
   b->fields[b->COL] = (DSFieldInfo){"collagen2", "1", "collagen II content relative to healthy", 1};
   b->fields[b->MMP] = (DSFieldInfo){"mmp", "1", "MMP-3/-13 activity relative to healthy", 1};
   b->fields[b->CYT] = (DSFieldInfo){"cytokine", "1", "IL-1b/TNF-a level relative to the reference degenerate level", 1};
+  if (b->injury) b->fields[b->KILLED] = (DSFieldInfo){"cells_killed_injury", "cells/mm^3", "accumulated: cells of every population killed by needle injury", 1000};
   b->fields[s + DIAG_PH]    = DSNutrientFields[DS_NUT_NSPECIES + 0];
   b->fields[s + DIAG_PO2]   = DSNutrientFields[DS_NUT_NSPECIES + 1];
   b->fields[s + DIAG_CELLS] = (DSFieldInfo){"cells_total", "cells/mm^3", "all viable cells", 4000};
@@ -233,6 +236,7 @@ static PetscErrorCode LayoutFigures(DSModel m, Biology *b, PetscInt *nf)
     PetscCall(PetscSNPrintf(name, sizeof name, "death_%s_disc", cause[c]));
     PetscCall(BioAddFigure(b, nf, name, "cells/day", s + DIAG_DEATH_GLC + c, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
   }
+  if (b->injury) PetscCall(BioAddFigure(b, nf, "cells_killed_injury_disc", "cells", b->KILLED, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
   PetscCall(BioAddFigure(b, nf, "aggrecan_NP_mean", "1", b->AGG, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
   PetscCall(BioAddFigure(b, nf, "collagen2_NP_mean", "1", b->COL, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
   PetscCall(BioAddFigure(b, nf, "mmp_NP_mean", "1", b->MMP, DS_FIGURE_MEAN, DS_REGION_NP, 0, -1));
@@ -278,6 +282,17 @@ static PetscErrorCode BiologySelectInjectables(DSModel m, const PetscBool used[]
     if (used[t]) b->msc_type[b->nmsc++] = t;
   for (PetscInt e = 0; e < BioNumExoSources; e++)
     if (used[BioNumCellTypes + e]) b->pool[b->nexo++].src = e;
+  PetscCall(BuildLayout(m));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Injections injure the tissue: an accumulator of the cells killed (injury.c). */
+static PetscErrorCode BiologySetInjury(DSModel m, PetscBool active)
+{
+  Biology *b = (Biology *)m->data;
+
+  PetscFunctionBeginUser;
+  b->injury = active;
   PetscCall(BuildLayout(m));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -382,6 +397,7 @@ static PetscErrorCode BiologySetUp(DSModel m)
   SetUpMatrix(m, b);
   SetUpSignals(m, b);
   BioExoSetUp(m, b);
+  BioInjurySetUp(m, b);
   PetscCall(BuildJacobianFill(m, b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -485,12 +501,12 @@ static PetscErrorCode BiologyDestroy(DSModel m)
   PetscCall(DSNutrientDestroy(&b->nut));
   PetscCall(PetscFree(b->defaults));
   PetscCall(PetscFree(m->data));
-  m->boundary_sink = NULL, m->jacobian_fill = NULL, m->fields = NULL, m->figures = NULL, m->injectables = NULL, m->ninjectables = 0;
+  m->boundary_sink = NULL, m->jacobian_fill = NULL, m->injury = NULL, m->fields = NULL, m->figures = NULL, m->injectables = NULL, m->ninjectables = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static const DSModelOps biology_ops = {
-  .setfromoptions = BiologySetFromOptions, .selectinjectables = BiologySelectInjectables, .setup = BiologySetUp, .reaction = BiologyReaction,
+  .setfromoptions = BiologySetFromOptions, .selectinjectables = BiologySelectInjectables, .setinjury = BiologySetInjury, .setup = BiologySetUp, .reaction = BiologyReaction,
   .boundary = BiologyBoundary, .initial = BiologyInitial, .diagnostics = BiologyDiagnostics, .destroy = BiologyDestroy,
 };
 

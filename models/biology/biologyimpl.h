@@ -53,6 +53,9 @@ enum {
   P_MSC /* BioNumCellTypes blocks of M_N, then BioNumExoSources blocks of X_N (from P_EXO) */
 };
 #define P_EXO (P_MSC + BioNumCellTypes * M_N)
+/* the needle-injury rows (injury.c), after the exosome-source rows */
+enum { INJ_KILL, INJ_MARGIN, INJ_CYT_TRACK, INJ_CYT_BOLUS, INJ_N };
+#define P_INJ (P_EXO + BioNumExoSources * X_N)
 
 /* ------------------------------------------------------------------------------------------
  * Model data */
@@ -82,6 +85,9 @@ typedef struct {
   DSNutrient   nut;
   PetscInt     nmsc, msc_type[BIO_MAX_CELL_TYPES];
   PetscInt     O2, GLC, LAC, NAT, MSC0, AGG, COL, MMP, CYT, nsp, ndiag;
+  PetscBool    injury;                      /* injections injure: species KILLED, the effect inj (injury.c) */
+  PetscInt     KILLED;                      /* cells_killed_injury, or -1 */
+  DSInjury     inj;
   PetscInt     nexo;                        /* vesicle pools: one per exosome source the schedule injects */
   ExoPool      pool[BIO_MAX_EXO_SOURCES];
   char         exo_names[BIO_MAX_EXO_SOURCES][POOL_N + 1][48]; /* species names, then the pool's total */
@@ -135,6 +141,9 @@ PetscErrorCode BioExoFigures(Biology *b, PetscInt *nf);
 void           BioExoSetUp(DSModel m, Biology *b);
 void           BioExoEffects(const Biology *b, const PetscScalar u[], BioState *s);
 void           BioExoDiagnostics(const Biology *b, const PetscScalar u[], PetscScalar d[]);
+/* injury.c: the needle-injury rows and effect */
+void           BioInjuryParameters(DSParam rows[]);
+void           BioInjurySetUp(DSModel m, Biology *b);
 /* biology.c: a key figure (name copied) */
 PetscErrorCode BioAddFigure(Biology *b, PetscInt *nf, const char *name, const char *unit, PetscInt field, DSFigureKind kind, DSRegion region, PetscReal threshold, PetscInt persistence_of);
 

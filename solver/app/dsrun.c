@@ -124,11 +124,14 @@ static PetscErrorCode DSRunDeclareFigures(DSRunContext *ctx, PetscBool per_area)
  * conservation balance) and, for species that receive injections, the amount injected so far. */
 static PetscErrorCode DSRunDeclareBalances(DSRunContext *ctx, PetscBool per_area)
 {
-  const DSEvent *ev;
-  PetscInt       nev;
+  const DSEvent  *ev;
+  const DSInjury *inj;
+  PetscInt        nev, pulse = -1;
 
   PetscFunctionBeginUser;
   PetscCall(DSScheduleGetEvents(ctx->schedule, &nev, &ev));
+  PetscCall(DSModelGetInjury(ctx->model, &inj));
+  if (inj) pulse = inj->pulse; /* the injury's pulse counts as injected */
   for (PetscInt s = 0; s < ctx->nsp; s++) {
     const DSFieldInfo *info;
     PetscBool          injected = PETSC_FALSE;
@@ -138,7 +141,7 @@ static PetscErrorCode DSRunDeclareBalances(DSRunContext *ctx, PetscBool per_area
     PetscCall(DSRunAddGlobal(ctx, info->name, "_stored", ctx->ustore[s][0]));
     PetscCall(DSRunAddGlobal(ctx, info->name, "_influx", ctx->ustore[s][1]));
     PetscCall(DSRunAddGlobal(ctx, info->name, "_reaction", ctx->ustore[s][1]));
-    for (PetscInt e = 0; e < nev; e++) injected = (PetscBool)(injected || ev[e].species == s);
+    for (PetscInt e = 0; e < nev; e++) injected = (PetscBool)(injected || ev[e].species == s || (ev[e].injury && s == pulse));
     ctx->has_injections[s] = injected;
   }
   for (PetscInt s = 0; s < ctx->nsp; s++) {

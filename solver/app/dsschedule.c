@@ -14,9 +14,21 @@ typedef struct {
   PetscInt  species, count;
   PetscReal time, amount, radius, centre[3], every;
   DSRegion  region;
+  PetscBool injury;                 /* the needle injures the tissue (the model's DSInjury) */
+  PetscReal entry[3], needle_radius; /* mm */
 } DSInjectionInput;
 
-static const char *const ds_injection_subkeys[] = {"time", "dose", "dose_ug", "volume", "radius", "centre", "region", "repeat_every", "repeat_count"};
+static const char *const ds_injection_subkeys[] = {"time", "dose", "dose_ug", "volume", "radius", "centre", "region", "repeat_every", "repeat_count", "injury", "needle_gauge", "needle_entry"};
+static const char *const ds_bool_values[]       = {"true", "false", "yes", "no", "on", "off", "1", "0"};
+
+/* Needle gauge -> outer diameter (mm): the designated metric sizes of ISO 9626:2016 (stainless
+ * steel needle tubing), gauges 10 to 34 */
+#define DS_GAUGE_MIN 10
+#define DS_GAUGE_MAX 34
+static const PetscReal ds_gauge_mm[DS_GAUGE_MAX - DS_GAUGE_MIN + 1] = {3.4, 3.0, 2.7, 2.4, 2.1, 1.8, 1.6, 1.4, 1.2, 1.1, 0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.36, 0.33, 0.3, 0.25, 0.23, 0.2, 0.18};
+#define DS_NEEDLE_HELP_GAUGE "needle gauge for the injury track [G], 10-34 (outer diameter by ISO 9626; default 22 G = 0.7 mm)"
+#define DS_NEEDLE_HELP_ENTRY "where the needle enters the disc [mm] (default: the outer surface, posterolateral: from the centre along (-1, 1, 0)/sqrt 2)"
+#define DS_NEEDLE_HELP_INJURY "the needle injures the tissue along its track: cells killed, cytokine (model keys bio_injury_*) [bool]"
 
 PetscErrorCode DSScheduleCreate(MPI_Comm comm, DSSchedule *schedule)
 {
@@ -87,6 +99,7 @@ static PetscErrorCode DSScheduleListKeys(PetscOptionItems *PetscOptionsObject, c
 {
   PetscReal dummy = 0, c[3] = {centre[0], centre[1], centre[2]};
   PetscInt  idummy = 0, n = 3;
+  PetscBool bdummy = PETSC_FALSE;
   char      region[16] = "any";
 
   PetscFunctionBeginUser;
@@ -99,6 +112,10 @@ static PetscErrorCode DSScheduleListKeys(PetscOptionItems *PetscOptionsObject, c
   PetscCall(PetscOptionsString("-injection1_region", "inject only into cells of this region: NP, AF, CEP or any", NULL, region, region, sizeof region, NULL));
   PetscCall(PetscOptionsReal("-injection1_repeat_every", "interval between repeated doses [h]", NULL, dummy, &dummy, NULL));
   PetscCall(PetscOptionsInt("-injection1_repeat_count", "number of repeated doses after the first [1]", NULL, idummy, &idummy, NULL));
+  PetscCall(PetscOptionsBool("-injection1_injury", DS_NEEDLE_HELP_INJURY, NULL, PETSC_FALSE, &bdummy, NULL));
+  PetscCall(PetscOptionsInt("-injection1_needle_gauge", DS_NEEDLE_HELP_GAUGE, NULL, 22, &idummy, NULL));
+  n = 3;
+  PetscCall(PetscOptionsRealArray("-injection1_needle_entry", DS_NEEDLE_HELP_ENTRY, NULL, c, &n, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -217,6 +234,75 @@ static PetscErrorCode DSScheduleReadWhere(PetscOptionItems *PetscOptionsObject, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -injectionN_injury: read with what, since the model lays out its species for it. */
+static PetscErrorCode DSScheduleReadInjury(PetscOptionItems *PetscOptionsObject, DSInjectionInput *in)
+{
+  char key[64];
+
+  PetscFunctionBeginUser;
+  in->injury = PETSC_FALSE;
+  if (in->n == 1) PetscCall(PetscOptionsBool(DS_KEY(key, in->n, "injury"), DS_NEEDLE_HELP_INJURY, NULL, in->injury, &in->injury, NULL));
+  else PetscCall(PetscOptionsGetBool(NULL, NULL, DS_KEY(key, in->n, "injury"), &in->injury, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The default entry: the disc's surface, reached from the centre along the posterolateral
+ * direction (-1, 1, 0)/sqrt 2 (marching in steps of 0.05 mm, then bisecting to 1e-9 mm). */
+static PetscErrorCode DSScheduleDefaultEntry(DSMesh mesh, const PetscReal c[3], PetscReal entry[3])
+{
+  const PetscReal dir[3] = {-PETSC_SQRT2 / 2, PETSC_SQRT2 / 2, 0};
+  PetscReal       in = 0, out = -1, x[3];
+  DSRegion        at;
+
+  PetscFunctionBeginUser;
+  for (PetscReal s = 0.05; s <= 2000 && out < 0; s += 0.05) {
+    for (PetscInt d = 0; d < 3; d++) x[d] = c[d] + s * dir[d];
+    PetscCall(DSMeshGetRegionAtPoint(mesh, x, &at));
+    if (at == DS_REGION_OUTSIDE) out = s;
+    else in = s;
+  }
+  PetscCheck(out > 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "no disc surface within 2 m of the injection centre");
+  while (out - in > 1e-9) {
+    PetscReal mid = 0.5 * (in + out);
+    for (PetscInt d = 0; d < 3; d++) x[d] = c[d] + mid * dir[d];
+    PetscCall(DSMeshGetRegionAtPoint(mesh, x, &at));
+    if (at == DS_REGION_OUTSIDE) out = mid;
+    else in = mid;
+  }
+  for (PetscInt d = 0; d < 3; d++) entry[d] = c[d] + in * dir[d];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -injectionN_needle_gauge and _needle_entry: only with the injury (they would change nothing else). */
+static PetscErrorCode DSScheduleReadNeedle(PetscOptionItems *PetscOptionsObject, DSMesh mesh, DSInjectionInput *in)
+{
+  const PetscInt N = in->n;
+  PetscBool      show = (PetscBool)(N == 1), set_g, set_e, ok;
+  PetscInt       gauge = 22, n = 3;
+  char           key[64], why[256];
+
+  PetscFunctionBeginUser;
+  if (show) PetscCall(PetscOptionsInt(DS_KEY(key, N, "needle_gauge"), DS_NEEDLE_HELP_GAUGE, NULL, gauge, &gauge, &set_g));
+  else PetscCall(PetscOptionsGetInt(NULL, NULL, DS_KEY(key, N, "needle_gauge"), &gauge, &set_g));
+  for (PetscInt d = 0; d < 3; d++) in->entry[d] = in->centre[d];
+  if (in->injury) {
+    DSMeshType type;
+    PetscCall(DSMeshGetType(mesh, &type));
+    PetscCheck(type != DS_MESH_SLAB && type != DS_MESH_WELL_MIXED, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input -injection%" PetscInt_FMT "_injury needs a needle track, which the %s mesh has no room for: use -mesh_type axisymmetric or 3d", N, DSMeshTypes[type]);
+    PetscCall(DSScheduleDefaultEntry(mesh, in->centre, in->entry));
+  }
+  if (show) PetscCall(PetscOptionsRealArray(DS_KEY(key, N, "needle_entry"), DS_NEEDLE_HELP_ENTRY, NULL, in->entry, &n, &set_e));
+  else PetscCall(PetscOptionsGetRealArray(NULL, NULL, DS_KEY(key, N, "needle_entry"), in->entry, &n, &set_e));
+  PetscCheck(in->injury || !(set_g || set_e), PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input -injection%" PetscInt_FMT "_needle_%s is given but -injection%" PetscInt_FMT "_injury is off: the needle matters only for the injury; set -injection%" PetscInt_FMT "_injury true or remove it", N,
+             set_g ? "gauge" : "entry", N, N);
+  in->needle_radius = 0.5 * ds_gauge_mm[gauge - DS_GAUGE_MIN];
+  if (!in->injury) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DSMeshCheckTrack(mesh, in->entry, in->centre, why, sizeof why, &ok));
+  PetscCheck(ok, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input -injection%" PetscInt_FMT "_injury: the needle track from (%g, %g, %g) mm (-injection%" PetscInt_FMT "_needle_entry) to the centre (%g, %g, %g) mm cannot be represented: %s", N, (double)in->entry[0],
+             (double)in->entry[1], (double)in->entry[2], N, (double)in->centre[0], (double)in->centre[1], (double)in->centre[2], why);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode DSScheduleReadWhenAndRepeats(PetscOptionItems *PetscOptionsObject, DSInjectionInput *in)
 {
   const PetscInt N = in->n;
@@ -260,6 +346,9 @@ static PetscErrorCode DSScheduleExpand(DSSchedule s, DSModel model, const DSInje
       ev->amount  = in[i].amount;
       ev->radius  = in[i].radius;
       ev->region  = in[i].region;
+      ev->injury  = in[i].injury;
+      ev->needle_radius = in[i].needle_radius;
+      for (PetscInt d = 0; d < 3; d++) ev->entry[d] = in[i].entry[d];
       for (PetscInt d = 0; d < 3; d++) ev->centre[d] = in[i].centre[d];
       PetscCall(PetscSNPrintf(ev->label, sizeof ev->label, "%s (injection%" PetscInt_FMT ")", inj[in[i].injectable].label, in[i].n));
     }
@@ -279,13 +368,16 @@ static PetscErrorCode DSScheduleCheckOptions(PetscInt N)
   PetscCall(DSOptionsCheckInt(DS_KEY(key, N, "repeat_count"), 0, 1000));
   PetscCall(DSOptionsCheckString(DS_KEY(key, N, "what")));
   PetscCall(DSOptionsCheckString(DS_KEY(key, N, "region")));
+  PetscCall(DSOptionsCheckChoice(DS_KEY(key, N, "injury"), PETSC_STATIC_ARRAY_LENGTH(ds_bool_values), ds_bool_values));
+  PetscCall(DSOptionsCheckInt(DS_KEY(key, N, "needle_gauge"), DS_GAUGE_MIN, DS_GAUGE_MAX));
+  PetscCall(DSOptionsCheckRealArray(DS_KEY(key, N, "needle_entry"), "mm", 3, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Every injection N: what (the model then selects its injectables), then when, how much, where. */
 static PetscErrorCode DSScheduleReadOptions(DSSchedule s, DSMesh mesh, DSModel model, PetscOptionItems *PetscOptionsObject, DSInjectionInput in[], PetscInt *ngiven)
 {
-  PetscBool           used[64] = {PETSC_FALSE};
+  PetscBool           used[64] = {PETSC_FALSE}, injury = PETSC_FALSE;
   const DSInjectable *inj;
   PetscInt            ninj;
 
@@ -298,8 +390,11 @@ static PetscErrorCode DSScheduleReadOptions(DSSchedule s, DSMesh mesh, DSModel m
     if (which < 0) continue;
     PetscCall(PetscMemzero(&in[*ngiven], sizeof in[*ngiven]));
     in[*ngiven].n = N, in[*ngiven].injectable = which, used[which] = PETSC_TRUE;
+    PetscCall(DSScheduleReadInjury(PetscOptionsObject, &in[*ngiven]));
+    injury = (PetscBool)(injury || in[*ngiven].injury);
     (*ngiven)++;
   }
+  if (injury) PetscCall(DSModelSetInjury(model, PETSC_TRUE));
   PetscCall(DSModelSelectInjectables(model, used));
   for (PetscInt i = 0; i < *ngiven; i++) {
     const DSInjectable *what = &inj[in[i].injectable];
@@ -308,6 +403,7 @@ static PetscErrorCode DSScheduleReadOptions(DSSchedule s, DSMesh mesh, DSModel m
     PetscCall(DSScheduleReadWhenAndRepeats(PetscOptionsObject, &in[i]));
     PetscCall(DSScheduleReadDose(PetscOptionsObject, model, what, &in[i]));
     PetscCall(DSScheduleReadWhere(PetscOptionsObject, mesh, &in[i]));
+    PetscCall(DSScheduleReadNeedle(PetscOptionsObject, mesh, &in[i]));
   }
   if (*ngiven == 0 || in[0].n != 1) {
     PetscReal centre[3];

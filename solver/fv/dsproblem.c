@@ -661,6 +661,53 @@ PetscErrorCode DSProblemInject(DSProblem p, const DSEvent *ev, Vec U, PetscReal 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The model's injury along the needle track of ev: in each disc cell, the share of its volume
+ * within needle radius + margin of the segment entry-centre (mesh/dsmeshtrack.c) loses that share
+ * times the kill fraction of every killed species, moved into the accumulator (a transfer: the
+ * totals stay exact), and gains the pulse per damaged volume; then the pulse per injected volume
+ * is added over the injected sphere like a dose. */
+PetscErrorCode DSProblemInjure(DSProblem p, const DSEvent *ev, Vec U, DSInjuryResult *res)
+{
+  MPI_Comm        comm = PetscObjectComm((PetscObject)p->dm);
+  const DSInjury *inj;
+  PetscScalar    *u;
+  PetscReal       loc[3] = {0, 0, 0}, glob[3], radius;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSModelGetInjury(p->model, &inj));
+  PetscCheck(inj, comm, PETSC_ERR_ARG_WRONG, "%s injures the tissue, but the model's injury is not active (DSModelSetInjury)", ev->label);
+  radius = ev->needle_radius + inj->margin;
+  PetscCall(VecGetArray(U, &u));
+  DS_FOR_OWNED_CELLS(p, c, L)
+  {
+    PetscReal    frac;
+    PetscScalar *uc = u + c * p->nsp;
+    (void)L;
+    if (p->point[c].region == DS_REGION_OUTSIDE) continue;
+    PetscCall(DSMeshGetTrackFraction(p->mesh, i_, j_, k_, ev->entry, ev->centre, radius, &frac));
+    if (frac <= 0) continue;
+    loc[0] += frac * p->volume[c];
+    for (PetscInt q = 0; q < inj->nkill; q++) {
+      PetscReal k = inj->kill_fraction * frac * PetscMax(PetscRealPart(uc[inj->kill[q]]), 0);
+      uc[inj->kill[q]] -= k, uc[inj->killed_into] += k;
+      loc[1] += k * p->volume[c];
+    }
+    if (inj->pulse >= 0) uc[inj->pulse] += inj->pulse_per_damaged * frac, loc[2] += inj->pulse_per_damaged * frac * p->volume[c];
+  }
+  PetscCall(VecRestoreArray(U, &u));
+  PetscCall(MPIU_Allreduce(loc, glob, 3, MPIU_REAL, MPI_SUM, comm));
+  res->damaged = glob[0], res->killed = glob[1], res->pulse_track = glob[2], res->pulse_bolus = 0;
+  if (inj->pulse >= 0 && inj->pulse_per_injected > 0) {
+    DSEvent   bolus = *ev;
+    PetscReal volume;
+    bolus.species = inj->pulse;
+    bolus.amount  = inj->pulse_per_injected * 4.0 / 3.0 * PETSC_PI * ev->radius * ev->radius * ev->radius;
+    PetscCall(DSProblemInject(p, &bolus, U, &volume));
+    res->pulse_bolus = bolus.amount;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSProblemGetAbsoluteTolerances(DSProblem p, PetscReal factor, Vec atol)
 {
   PetscScalar *a;

@@ -25,7 +25,20 @@ typedef struct {
   PetscReal radius;    /* mm */
   char      label[64]; /* shown in the run log, e.g. "BMSC cells (injection1)" */
   DSRegion  region;    /* only cells of this region; DS_REGION_OUTSIDE: any */
+  /* The needle (doc/biology.md §9.1): with 'injury', before the dose, the model's DSInjury acts
+   * on the track from 'entry' to 'centre' (radius: the needle's plus the model's margin) */
+  PetscBool injury;
+  PetscReal entry[3];      /* mm: where the needle enters the disc */
+  PetscReal needle_radius; /* mm: half the needle's outer diameter */
 } DSEvent;
+
+/* What an injury did (DSProblemInjure): damaged volume (mm^3, sum of each cell's share of the
+ * track), cells killed (moved into the model's accumulator; the sum over every killed species,
+ * in their amount unit) and the pulse added (the pulse species' amount unit), along the track
+ * and over the injected sphere. */
+typedef struct {
+  PetscReal damaged, killed, pulse_track, pulse_bolus;
+} DSInjuryResult;
 
 /* Per species, over the disc: amount stored (the species' amount unit, e.g. nmol for mM, cells
  * for cells/mm^3), boundary influx and net reaction (that unit per h). For the slab the amounts
@@ -49,6 +62,7 @@ PetscErrorCode DSProblemComputeOutputFields(DSProblem prob, PetscReal t, Vec U, 
 PetscErrorCode DSProblemComputeFigures(DSProblem prob, PetscReal t, Vec U, PetscReal value[], PetscReal where[][3]);
 PetscErrorCode DSProblemComputeFigure(DSProblem prob, PetscReal t, Vec U, const DSFigure *fig, PetscReal *value, PetscReal where[3]);
 PetscErrorCode DSProblemInject(DSProblem prob, const DSEvent *ev, Vec U, PetscReal *volume);
+PetscErrorCode DSProblemInjure(DSProblem prob, const DSEvent *ev, Vec U, DSInjuryResult *res);
 PetscErrorCode DSProblemGetAbsoluteTolerances(DSProblem prob, PetscReal factor, Vec atol);
 /* 1 for unknowns that must stay >= 0 (every species but those the model lets be negative), 0 otherwise */
 /* Collective: the entry of w (a vector over the unknowns) of largest magnitude, non-finite ones

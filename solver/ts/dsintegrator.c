@@ -560,6 +560,31 @@ static PetscErrorCode DSIntegratorCleanOutput(DSIntegrator ig, PetscReal t, Vec 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The needle's injury (before its dose): recorded as an addition to the pulse species. */
+static PetscErrorCode DSIntegratorInjure(DSIntegrator ig, DSModel model, const DSEvent *e, PetscReal t, Vec U)
+{
+  const DSInjury    *inj;
+  const DSFieldInfo *into, *pulse = NULL;
+  DSInjuryResult     res;
+  DSMesh             mesh;
+  PetscReal          height;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSProblemInjure(ig->prob, e, U, &res));
+  PetscCall(DSModelGetInjury(model, &inj));
+  PetscCall(DSModelGetField(model, inj->killed_into, &into));
+  if (inj->pulse >= 0) {
+    PetscCall(DSModelGetField(model, inj->pulse, &pulse));
+    ig->injected[inj->pulse] += res.pulse_track + res.pulse_bolus;
+  }
+  PetscCall(DSProblemGetMesh(ig->prob, &mesh));
+  PetscCall(DSMeshGetHeight(mesh, &height));
+  PetscCall(PetscPrintf(ig->comm, "t = %g h: needle injury of %s: needle %.3g mm (%.3g of the disc height), track from (%.2f, %.2f, %.2f) mm, %.4g mm^3 damaged: %g cells killed into %s, %g of %s added (%g along the track, %g over the injected volume)\n", (double)t,
+                        e->label, (double)(2 * e->needle_radius), (double)(2 * e->needle_radius / height), (double)e->entry[0], (double)e->entry[1], (double)e->entry[2], (double)res.damaged, (double)res.killed, into->name,
+                        (double)(res.pulse_track + res.pulse_bolus), pulse ? pulse->name : "nothing", (double)res.pulse_track, (double)res.pulse_bolus));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Applies every injection due at time t (in order) and records it. */
 static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
 {
@@ -572,6 +597,7 @@ static PetscErrorCode DSIntegratorInject(DSIntegrator ig, PetscReal t, Vec U)
     const DSEvent *e = &ig->events[ig->next_event];
     PetscReal      volume;
     char           amount_unit[64];
+    if (e->injury) PetscCall(DSIntegratorInjure(ig, model, e, t, U)); /* the needle goes in before the dose */
     PetscCall(DSProblemInject(ig->prob, e, U, &volume));
     PetscCall(DSModelGetAmountUnit(model, e->species, PETSC_FALSE, PETSC_FALSE, amount_unit, sizeof amount_unit));
     PetscCall(DSModelGetField(model, e->species, &info));
