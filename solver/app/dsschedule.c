@@ -27,7 +27,7 @@ static const char *const ds_bool_values[]       = {"true", "false", "yes", "no",
 #define DS_GAUGE_MAX 34
 static const PetscReal ds_gauge_mm[DS_GAUGE_MAX - DS_GAUGE_MIN + 1] = {3.4, 3.0, 2.7, 2.4, 2.1, 1.8, 1.6, 1.4, 1.2, 1.1, 0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.36, 0.33, 0.3, 0.25, 0.23, 0.2, 0.18};
 #define DS_NEEDLE_HELP_GAUGE "needle gauge for the injury track [G], 10-34 (outer diameter by ISO 9626; default 22 G = 0.7 mm)"
-#define DS_NEEDLE_HELP_ENTRY "where the needle enters the disc [mm] (default: the outer surface, posterolateral: from the centre along (-1, 1, 0)/sqrt 2)"
+#define DS_NEEDLE_HELP_ENTRY "where the needle enters the disc [mm] (default: the outer surface, posterolateral: from the centre along (-1, 1, 0)/sqrt 2; on image meshes (-1, -1, 0)/sqrt 2, RAS+)"
 #define DS_NEEDLE_HELP_INJURY "the needle injures the tissue along its track: cells killed, cytokine (model keys bio_injury_*) [bool]"
 
 PetscErrorCode DSScheduleCreate(MPI_Comm comm, DSSchedule *schedule)
@@ -247,14 +247,19 @@ static PetscErrorCode DSScheduleReadInjury(PetscOptionItems *PetscOptionsObject,
 }
 
 /* The default entry: the disc's surface, reached from the centre along the posterolateral
- * direction (-1, 1, 0)/sqrt 2 (marching in steps of 0.05 mm, then bisecting to 1e-9 mm). */
+ * direction (marching in steps of 0.05 mm, then bisecting to 1e-9 mm): (-1, 1, 0)/sqrt 2 on the
+ * analytic meshes (x antero-posterior), (-1, -1, 0)/sqrt 2 on an image's world axes (RAS+: -y is
+ * posterior, -x the patient's left). */
 static PetscErrorCode DSScheduleDefaultEntry(DSMesh mesh, const PetscReal c[3], PetscReal entry[3])
 {
-  const PetscReal dir[3] = {-PETSC_SQRT2 / 2, PETSC_SQRT2 / 2, 0};
-  PetscReal       in = 0, out = -1, x[3];
-  DSRegion        at;
+  PetscReal  dir[3] = {-PETSC_SQRT2 / 2, PETSC_SQRT2 / 2, 0};
+  PetscReal  in = 0, out = -1, x[3];
+  DSRegion   at;
+  DSMeshType type;
 
   PetscFunctionBeginUser;
+  PetscCall(DSMeshGetType(mesh, &type));
+  if (type == DS_MESH_IMAGE) dir[1] = -dir[1];
   for (PetscReal s = 0.05; s <= 2000 && out < 0; s += 0.05) {
     for (PetscInt d = 0; d < 3; d++) x[d] = c[d] + s * dir[d];
     PetscCall(DSMeshGetRegionAtPoint(mesh, x, &at));
