@@ -8,7 +8,9 @@
 #  3. a grade sets its tabulated values: -disc_grade 4 equals a run with the
 #     tabulated height and cell densities and with the diffusivities of the law's closed form
 #     given explicitly as D keys;
-#  4. keys given by the user win over the grade.
+#  4. keys given by the user win over the grade;
+#  5. the law's logarithmic derivative: the steady-state sensitivity to a region's water content
+#     is 4/(2 - phi) times the sum of the sensitivities to its three diffusivities (chain rule).
 set -u
 discsim=$(realpath "$1"); src=$(realpath "$2")
 source "$src/tools/env.sh"
@@ -16,7 +18,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
 run() { local name=$1; shift; "$discsim" -model nutrient -time_steady -time_steady_method newton -steady_snes_rtol 1e-12 "$@" -output_file "$name.exo" > "$name.txt" 2>&1 || { cat "$name.txt"; echo "FAIL: the run $name failed"; exit 1; }; }
 AX=(-mesh_nr 20 -mesh_nz 10)
-run ax      "${AX[@]}"
+run ax      "${AX[@]}" -steady_sensitivity
 run ax_g1   "${AX[@]}" -disc_grade 1
 run ax_g2   "${AX[@]}" -disc_grade 2
 # 2. k = 0.5 in every region: phi = 2 s / (1 + s), s = sqrt(k) phi0 / (2 - phi0)
@@ -65,6 +67,16 @@ compare("ax_g2", "ax", 0, "grade 2 = no grade, bit for bit")
 compare("ax_half", "ax_cons", 1e-8, "Mackie-Meares by similarity (axisymmetric)")
 compare("ax_g4", "ax_x4", 1e-9, "grade 4 = its tabulated values, D by the closed form")
 compare("ax_given", "ax", 0, "grade 5 with every key given = no grade")
+try:
+    sens = {(r["figure"], r["parameter"]): float(r["normalised [1]"]) for r in csv.DictReader(open("ax.sensitivity.csv"))}
+    worst, n = 0.0, 0
+    for fig in {f for f, _ in sens}:
+        for reg, phi in (("NP", 0.8), ("AF", 0.7), ("CEP", 0.6)):
+            chain = 4 / (2 - phi) * sum(sens[(fig, "nutrient_D_%s_%s" % (s, reg))] for s in ("oxygen", "glucose", "lactate"))
+            worst, n = max(worst, abs(sens[(fig, "nutrient_water_" + reg)] - chain) / max(abs(chain), 1e-3)), n + 1
+    print("%-4s d(figure)/d(water) = 4/(2-phi) x sum of d(figure)/d(D) of the region: worst relative difference %.2e over %d pairs (limit 1e-5)" % ("ok" if worst <= 1e-5 and n else "FAIL", worst, n))
+except Exception as e:
+    print("FAIL water sensitivity by the chain rule: %s: %s" % (type(e).__name__, e))
 PY
 } > checks.txt
 cat checks.txt
