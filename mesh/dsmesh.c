@@ -1,5 +1,6 @@
 #include "dsmeshimpl.h"
 #include "dsoptions.h"
+#include "dsgrade.h"
 #include <math.h>
 
 const char *const DSMeshTypes[] = {"slab", "axisymmetric", "3d", "well_mixed", "image", "DSMeshType", "DS_MESH_", NULL};
@@ -16,6 +17,13 @@ static const DSParam default_geometry[DS_GEOM_N] = {
   [DS_GEOM_NP_FRACTION]   = {"mesh_np_fraction", "1", "NP radius (or semi-axes) as a fraction of the disc's", 0.64, 0.05, 0.95, PETSC_FALSE, "NP share of AP length, L4/5 (MRI)", PETSC_FALSE, PETSC_FALSE, .plausible = {DS_DIST_UNIFORM, 0.64, 0.72, 0, "MRI, Medicine 2014: L4/5 to L5/S1", PETSC_FALSE}},
   [DS_GEOM_CEP_THICKNESS] = {"mesh_cep_thickness", "mm", "cartilage endplate thickness; 0 for none", 0.6, 0, 5, PETSC_FALSE, "DeLucca 2016: 0.3-1.0 mm", PETSC_FALSE, PETSC_FALSE, .plausible = {DS_DIST_UNIFORM, 0.3, 1.0, 0, "DeLucca 2016", PETSC_FALSE}},
   [DS_GEOM_CEP_FRACTION]  = {"mesh_cep_fraction", "1", "radial extent of the CEP as a fraction of the disc radius (>= NP fraction)", 0.8, 0.05, 1, PETSC_FALSE, "covers NP and inner AF", PETSC_TRUE, PETSC_FALSE},
+};
+
+/* The height per Pfirrmann grade (-disc_grade, common/dsgrade.h; sources in doc/biology.md): normal
+ * for grades 1-2, -2.3 % and -9.3 % (the mild and moderate discs of Zhu 2017) for grades 3-4,
+ * collapsed to half for grade 5. */
+static const DSGradeRow mesh_grade_rows[] = {
+  {"height", "mm", {11.0, 11.0, 10.747, 9.977, 5.5}, "Pfirrmann 2001 (normal, normal, slightly / moderately decreased, collapsed); Salamat 2016; -2.3 %, -9.3 %: Zhu 2017", PETSC_TRUE},
 };
 
 PetscErrorCode DSMeshCreate(MPI_Comm comm, DSMesh *mesh)
@@ -119,6 +127,20 @@ static PetscErrorCode DSMeshReadGrading(DSMesh mesh, PetscOptionItems *PetscOpti
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -disc_grade: the height of the grade, unless -mesh_height is given (the models read the same key
+ * for their own values) */
+static PetscErrorCode DSMeshReadGrade(DSMesh mesh, PetscOptionItems *PetscOptionsObject)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSGradeGet(&mesh->disc_grade)); /* range check first: PETSc would read any integer */
+  PetscCall(PetscOptionsInt(DS_GRADE_KEY, "degeneration grade [1] 1-5 (Pfirrmann 2001; 0: none): a preset of height, water content and viable cells (doc/biology.md); given keys win", NULL, mesh->disc_grade, &mesh->disc_grade, NULL));
+  mesh->grade_note[0] = 0;
+  if (!mesh->geom[DS_GEOM_HEIGHT].set) mesh->geom[DS_GEOM_HEIGHT].value = default_geometry[DS_GEOM_HEIGHT].value; /* not a previous grade's */
+  if (!mesh->disc_grade) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(DSGradeApply(mesh->disc_grade, "mesh_", PETSC_STATIC_ARRAY_LENGTH(mesh_grade_rows), mesh_grade_rows, DS_GEOM_N, mesh->geom, mesh->grade_note, sizeof mesh->grade_note));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOptionsObject)
 {
   PetscEnum type = (PetscEnum)mesh->type;
@@ -153,6 +175,7 @@ static PetscErrorCode DSMeshReadOptions(DSMesh mesh, PetscOptionItems *PetscOpti
   if (mesh->type == DS_MESH_AXISYMMETRIC) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 0));
   if (mesh->type != DS_MESH_WELL_MIXED) PetscCall(DSMeshReadGrading(mesh, PetscOptionsObject, 1));
   PetscCall(DSParamsSetFromOptions(PetscOptionsObject, DS_GEOM_N, mesh->geom));
+  PetscCall(DSMeshReadGrade(mesh, PetscOptionsObject));
   PetscCall(DSMeshEndplateReadOptions(mesh, PetscOptionsObject));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -660,6 +683,7 @@ PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer)
       if (mesh->grade_toward[d] & (1 << p)) PetscCall(PetscViewerASCIIPrintf(viewer, "%s%s", n++ ? ", " : " ", points[p]));
   }
   PetscCall(DSMeshEndplateView(mesh, viewer));
+  if (mesh->disc_grade) PetscCall(PetscViewerASCIIPrintf(viewer, "; grade %" PetscInt_FMT " (Pfirrmann) set %s", mesh->disc_grade, mesh->grade_note));
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -677,5 +701,6 @@ PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer)
   PetscFunctionBeginUser;
   PetscCall(DSParamsViewMarkdown(viewer, "Mesh geometry (mesh/)", DS_GEOM_N, default_geometry));
   PetscCall(DSMeshEndplateViewParametersMarkdown(viewer));
+  PetscCall(DSGradeViewMarkdown(viewer, "Mesh geometry per degeneration grade (mesh/; -disc_grade N, Pfirrmann 2001)", "mesh_", PETSC_STATIC_ARRAY_LENGTH(mesh_grade_rows), mesh_grade_rows));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

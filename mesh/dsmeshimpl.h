@@ -59,6 +59,8 @@ struct _p_DSMesh {
   PetscReal  grade_ratio[2];
   PetscInt   grade_toward[2];
   DSEndplate endplate;
+  PetscInt   disc_grade;      /* -disc_grade (0: none) and what it set (DSMeshView) */
+  char       grade_note[256];
   struct _DSMeshImage *image; /* DS_MESH_IMAGE only: the label image's regions (mesh/dsmeshimage.c) */
 };
 

@@ -375,6 +375,7 @@ PetscErrorCode DSModelView(DSModel model, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "model: %s, species", model->type));
   for (PetscInt s = 0; s < model->nspecies; s++) PetscCall(PetscViewerASCIIPrintf(viewer, " %s [%s]", model->fields[s].name, model->fields[s].unit));
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
+  if (model->view_note && model->view_note[0]) PetscCall(PetscViewerASCIIPrintf(viewer, "model: %s\n", model->view_note));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -385,5 +386,7 @@ PetscErrorCode DSModelViewParametersMarkdown(DSModel model, PetscViewer viewer)
   PetscFunctionBeginUser;
   PetscCall(PetscSNPrintf(title, sizeof title, "Model `%s` (models/)", model->type));
   PetscCall(DSParamsViewMarkdown(viewer, title, model->nparams, model->params));
+  PetscCall(PetscSNPrintf(title, sizeof title, "Model `%s` per degeneration grade (models/; -disc_grade N, Pfirrmann 2001)", model->type));
+  if (model->ngrade_rows) PetscCall(DSGradeViewMarkdown(viewer, title, model->grade_prefix, model->ngrade_rows, model->grade_rows));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,6 +1,7 @@
 #ifndef DSMODELIMPL_H
 #define DSMODELIMPL_H
 #include "dsmodel.h"
+#include "dsgrade.h"
 
 typedef struct {
   PetscErrorCode (*setfromoptions)(DSModel, PetscOptionItems *);
@@ -44,6 +45,11 @@ struct _p_DSModel {
   const PetscInt    *jacobian_fill;
   const DSInjury    *injury;     /* set by set-up when injury is active (optional) */
   PetscBool          setup;
+  /* optional: the model's values per degeneration grade (-disc_grade; keys grade_prefix + row key),
+   * shown by -parameters_markdown; view_note: a line for the run header (what a preset set) */
+  const DSGradeRow  *grade_rows;
+  PetscInt           ngrade_rows;
+  const char        *grade_prefix, *view_note;
   DSModelOps         ops;
   void              *data;
 };

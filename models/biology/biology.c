@@ -122,6 +122,7 @@ static PetscErrorCode BiologySetFromOptions(DSModel m, PetscOptionItems *PetscOp
   if (b->preset == 1)
     for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(degenerate_preset); i++)
       if (!m->params[degenerate_preset[i].p].set) m->params[degenerate_preset[i].p].value = degenerate_preset[i].value;
+  PetscCall(DSNutrientSetGrade(m, &b->nut, "bio_")); /* -disc_grade: water content, cell density */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

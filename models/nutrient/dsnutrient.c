@@ -1,6 +1,7 @@
 /* The nutrient component (dsnutrient.h): Bibby et al. (2005) metabolism, transport and supply of
  * oxygen, glucose and lactate. Equations: doc/equations.md; parameter sources: doc/parameters.md. */
 #include "dsnutrient.h"
+#include "dsgrade.h"
 
 const DSFieldInfo DSNutrientFields[DS_NUT_NSPECIES + DS_NUT_NDIAG] = {
   {"oxygen", "mM", "dissolved oxygen concentration", 0.06},
@@ -21,6 +22,7 @@ const DSFieldInfo DSNutrientFields[DS_NUT_NSPECIES + DS_NUT_NDIAG] = {
 #define TRIANGLE(a, m, b, src)       .plausible = {DS_DIST_TRIANGULAR, a, b, m, src, PETSC_FALSE}
 #define TRIANGLE_ILL(a, m, b, src)   .plausible = {DS_DIST_TRIANGULAR, a, b, m, src, PETSC_TRUE}
 #define D_ILL                        "0.5x to 1.2x the model value, as glucose"
+#define WATER                        "water fractions (NP ~80, AF ~70, CEP ~60 %)"
 static const DSParam nutrient_rows[DS_NUT_NPARAM] = {
   [DS_NUT_D_O2_NP]   = {"D_oxygen_NP", "m^2/s", "oxygen diffusivity in the NP", 1.5e-9, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE(DS_DIST_LOGUNIFORM, 0.77e-9, 3.0e-9, "Yuan 2009 AF low end; water at 37 C")},
   [DS_NUT_D_O2_AF]   = {"D_oxygen_AF", "m^2/s", "oxygen diffusivity in the AF", 1.2e-9, 0, 1e-8, PETSC_TRUE, SOUKANE, RANGE(DS_DIST_LOGUNIFORM, 0.77e-9, 1.43e-9, "Yuan 2009 (bovine AF, 24 % to 5 % strain)")},
@@ -47,6 +49,21 @@ static const DSParam nutrient_rows[DS_NUT_NPARAM] = {
   [DS_NUT_INIT_PO2]  = {"initial_pO2", "kPa", "initial oxygen partial pressure (default: the vertebra value)", 5.8, 0, 30, PETSC_FALSE, "scenario"},
   [DS_NUT_INIT_GLC]  = {"initial_glucose", "mM", "initial glucose (default: the vertebra value)", 4.0, 0, 30, PETSC_FALSE, "scenario"},
   [DS_NUT_INIT_LAC]  = {"initial_lactate", "mM", "initial lactate (default: the vertebra value)", 0.8, 0, 30, PETSC_FALSE, "scenario"},
+  /* water content: the D rows above hold at these defaults; another value scales them by Mackie-Meares */
+  [DS_NUT_WATER_NP]  = {"water_NP", "1", "water volume fraction of the NP: its D x MM(phi)/MM(default), MM = (phi/(2-phi))^2", 0.80, 0, 0.99, PETSC_TRUE, WATER},
+  [DS_NUT_WATER_AF]  = {"water_AF", "1", "water volume fraction of the AF: its D x MM(phi)/MM(default)", 0.70, 0, 0.99, PETSC_TRUE, WATER},
+  [DS_NUT_WATER_CEP] = {"water_CEP", "1", "water volume fraction of the CEP: its D x MM(phi)/MM(default) (Wu 2013 calcified: 0.48)", 0.60, 0, 0.99, PETSC_TRUE, WATER},
+};
+
+/* Per Pfirrmann grade (-disc_grade; grade 1 = the defaults above). Water falls with degeneration
+ * (Urban & McMullin 1988; T2 of the NP, Marinelli 2010); total cell density does not change in
+ * adults (Liebscher 2011), the viable share does (0.8 mild, 0.4 moderate: Zhu 2017). Which value
+ * belongs to which grade is a choice (illustrative): sources and ranges in doc/biology.md. */
+static const DSGradeRow nutrient_grade_rows[] = {
+  {"water_NP", "1", {0.80, 0.80, 0.77, 0.73, 0.70}, "healthy ~0.80 to degenerate ~0.70 (Urban & McMullin 1988; Marinelli 2010)", PETSC_TRUE},
+  {"water_AF", "1", {0.70, 0.70, 0.68, 0.66, 0.65}, "healthy ~0.70, smaller loss than the NP (Urban & McMullin 1988)", PETSC_TRUE},
+  {"cells_NP", "cells/mm^3", {4000, 4000, 3200, 1600, 800}, "Maroudas 1975 x viable share 1, 1, 0.8, 0.4, 0.2 (Zhu 2017 mild, moderate; Liebscher 2011)", PETSC_TRUE},
+  {"cells_AF", "cells/mm^3", {9000, 9000, 7200, 3600, 1800}, "Maroudas 1975 x viable share 1, 1, 0.8, 0.4, 0.2 (Zhu 2017 mild, moderate; Liebscher 2011)", PETSC_TRUE},
 };
 
 #define DS_NUT_TEXT 192 /* per row: key and help */
@@ -112,13 +129,43 @@ void DSBibbyMetabolism(PetscReal c, PetscReal Graw, PetscReal L, PetscReal alpha
   r->dlac_dL = 0.93 * E * dpH_dL * S;
 }
 
+PetscReal DSMackieMeares(PetscReal phi)
+{
+  PetscReal t = phi / (2 - phi);
+  return t * t;
+}
+
+PetscReal DSNutrientWaterFactor(DSModel m, const DSNutrient *nut, DSRegion region)
+{
+  PetscInt i = DS_NUT_WATER_NP + (region - DS_REGION_NP);
+  return DSMackieMeares(DSNutrientParam(m, nut, i)) / DSMackieMeares(nutrient_rows[i].value);
+}
+
+PetscErrorCode DSNutrientSetGrade(DSModel m, DSNutrient *nut, const char prefix[])
+{
+  const PetscInt nrows = PETSC_STATIC_ARRAY_LENGTH(nutrient_grade_rows);
+  DSParam       *p     = m->params + nut->p0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < DS_NUT_NPARAM; i++) /* not a previous grade's value */
+    for (PetscInt r = 0; r < nrows; r++)
+      if (!p[i].set && !strcmp(nutrient_rows[i].key, nutrient_grade_rows[r].key)) p[i].value = nutrient_rows[i].value;
+  PetscCall(DSGradeGet(&nut->grade));
+  nut->grade_note[0] = 0;
+  m->grade_rows = nutrient_grade_rows, m->ngrade_rows = nrows, m->grade_prefix = prefix, m->view_note = nut->grade_note;
+  if (!nut->grade) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscSNPrintf(nut->grade_note, sizeof nut->grade_note, "grade %" PetscInt_FMT " (Pfirrmann) set ", nut->grade));
+  PetscCall(DSGradeApply(nut->grade, prefix, nrows, nutrient_grade_rows, DS_NUT_NPARAM, p, nut->grade_note, sizeof nut->grade_note));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 void DSNutrientSetDiffusivities(DSModel m, const DSNutrient *nut)
 {
   const DSRegion regions[3] = {DS_REGION_NP, DS_REGION_AF, DS_REGION_CEP};
   const PetscInt first[3]   = {DS_NUT_D_O2_NP, DS_NUT_D_GLC_NP, DS_NUT_D_LAC_NP};
 
   for (PetscInt r = 0; r < 3; r++) {
-    PetscReal f = regions[r] == DS_REGION_CEP ? nut->cep_factor : 1;
+    PetscReal f = (regions[r] == DS_REGION_CEP ? nut->cep_factor : 1) * DSNutrientWaterFactor(m, nut, regions[r]);
     for (PetscInt s = 0; s < DS_NUT_NSPECIES; s++) m->D[regions[r] * m->nspecies + nut->O2 + s] = f * DSNutrientParam(m, nut, first[s] + r) * DS_M2_PER_S_TO_MM2_PER_H;
   }
 }

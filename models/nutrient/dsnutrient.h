@@ -34,6 +34,7 @@ enum {
   DS_NUT_PO2_VERT, DS_NUT_GLC_VERT, DS_NUT_LAC_VERT, DS_NUT_PO2_AF, DS_NUT_GLC_AF, DS_NUT_LAC_AF,
   DS_NUT_SOLUBILITY, DS_NUT_O2_RATE_FACTOR, DS_NUT_GLYCOLYSIS_FACTOR, DS_NUT_GLC_CUTOFF,
   DS_NUT_INIT_PO2, DS_NUT_INIT_GLC, DS_NUT_INIT_LAC,
+  DS_NUT_WATER_NP, DS_NUT_WATER_AF, DS_NUT_WATER_CEP,
   DS_NUT_NPARAM
 };
 enum { DS_NUT_NSPECIES = 3, DS_NUT_NDIAG = 2 };
@@ -44,6 +45,8 @@ typedef struct {
   PetscInt  pH, pO2;  /* diagnostic indices (0-based among the model's diagnostics) */
   PetscReal cep_factor; /* multiplies every CEP diffusivity (1: as given) */
   char     *keys;     /* text of the parameter rows (DSNutrientParameters), freed by DSNutrientDestroy */
+  PetscInt  grade;    /* -disc_grade (0: none) and what it set (DSNutrientSetGrade), for the run header */
+  char      grade_note[384];
 } DSNutrient;
 
 /* oxygen, glucose, lactate, then pH and pO2: the component's fields, in that order */
@@ -56,7 +59,16 @@ PetscErrorCode DSNutrientParameters(const char prefix[], const char cep_note[], 
 PetscErrorCode DSNutrientDestroy(DSNutrient *nut);
 /* value in force of component parameter i (inline: the metabolism reads it in every cell) */
 static inline PetscReal DSNutrientParam(DSModel m, const DSNutrient *nut, PetscInt i) { return DSModelParam(m, nut->p0 + i); }
-/* m->D for the three species in NP, AF, CEP (mm^2/h) */
+/* Mackie & Meares (1955): D/D_water = (phi/(2 - phi))^2 in a medium of water volume fraction phi */
+PetscReal      DSMackieMeares(PetscReal phi);
+/* the factor on a region's nutrient diffusivities for its water content: Mackie-Meares at the
+ * value in force over Mackie-Meares at the row's default (exactly 1 at the default) */
+PetscReal      DSNutrientWaterFactor(DSModel m, const DSNutrient *nut, DSRegion region);
+/* -disc_grade (common/dsgrade.h): the component's grade rows (water content, viable cell density)
+ * fill the keys the user did not set; then m shows them in the run header and -parameters_markdown.
+ * Call from the model's setfromoptions, after any other preset; prefix as in DSNutrientParameters. */
+PetscErrorCode DSNutrientSetGrade(DSModel m, DSNutrient *nut, const char prefix[]);
+/* m->D for the three species in NP, AF, CEP (mm^2/h): the rows x the water factor (x cep_factor in the CEP) */
 void           DSNutrientSetDiffusivities(DSModel m, const DSNutrient *nut);
 /* healthy cell density of a region, cells/mm^3 (0 outside) */
 PetscReal      DSNutrientCellDensity(DSModel m, const DSNutrient *nut, DSRegion region);

@@ -35,8 +35,16 @@ static PetscErrorCode NutrientReaction(DSModel m, const DSPoint *pt, const Petsc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -disc_grade: water content and viable cell density of the grade, unless given */
+static PetscErrorCode NutrientSetFromOptions(DSModel m, PetscOptionItems *PetscOptionsObject)
+{
+  PetscFunctionBeginUser;
+  PetscCall(DSNutrientSetGrade(m, (DSNutrient *)m->data, "nutrient_"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static const DSModelOps nutrient_ops = {
-  .setup = NutrientSetUp, .reaction = NutrientReaction, .boundary = DSNutrientOpBoundary, .initial = DSNutrientOpInitial, .diagnostics = DSNutrientOpDiagnostics, .destroy = DSNutrientOpDestroy,
+  .setfromoptions = NutrientSetFromOptions, .setup = NutrientSetUp, .reaction = NutrientReaction, .boundary = DSNutrientOpBoundary, .initial = DSNutrientOpInitial, .diagnostics = DSNutrientOpDiagnostics, .destroy = DSNutrientOpDestroy,
 };
 
 PetscErrorCode DSModelCreate_Nutrient(DSModel m)

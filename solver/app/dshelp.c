@@ -87,7 +87,7 @@ typedef struct {
 } DSHelpGroup;
 
 static const DSHelpGroup ds_groups[] = {
-  {"Mesh: geometry, resolution and endplate exchange (patches N = 1..8, each key as -endplate_patchN_...)", {"mesh_", "endplate_"}},
+  {"Mesh: geometry, resolution, endplate exchange (patches N = 1..8, each key as -endplate_patchN_...), degeneration grade", {"mesh_", "endplate_", "=disc_grade"}},
   {"Model: the kinetics", {"=model", "@"}},
   {"Injections: N = 1..8, each key as -injectionN_...; what may be injected depends on the model", {"injection"}},
   {"Time", {"time_", "=output_times", "=output_interval"}},
