@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the comparisons with published results of doc/validation.md (not part of the test
-# suite: about 15 minutes on 2 cores, most of it the endplate sweep).
+# suite: about 25 minutes on 2 cores, most of it the endplate sweep and the therapy sweep).
 #   bash bench/validation/run_all.sh [--quick]     (--quick: the endplate sweep on a 40 x 20 grid)
-# Prints each table; doc/validation.md quotes them (its generated blocks rerun the first two:
+# Prints each table and writes the figures doc/img/critical_depth.png and doc/img/therapy_supply.png;
+# doc/validation.md quotes them (its generated blocks rerun the tables:
 # /usr/bin/python3 tools/doc_generated.py --all doc/validation.md). DISCSIM_BUILD=dir uses that build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,3 +21,9 @@ echo "## Shirazi-Adl et al. 2010: viability against the open endplate area"
 echo
 echo "## in-vitro responses of the cell types (tests/test_cells.c)"
 "$build/tests/test_cells" 2>&1 | grep -E "switch|Checks"
+echo
+echo "## critical diffusion depth from a supply face (slab)"
+/usr/bin/python3 bench/validation/critical_depth.py --build "$build" --plot doc/img/critical_depth.png
+echo
+echo "## Zhu et al. 2016 (J Orthop Res): cell therapy against the nutrient supply"
+/usr/bin/python3 bench/validation/therapy_supply.py --build "$build" --plot doc/img/therapy_supply.png
