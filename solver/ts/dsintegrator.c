@@ -780,8 +780,12 @@ static PetscErrorCode DSIntegratorFailure(DSIntegrator ig, DSCVodeSession *s, in
   if (ig->cb_error) PetscCall(ig->cb_error); /* a PETSc error inside a callback: that message */
   if (flag == CV_CONV_FAILURE || flag == CV_LSOLVE_FAIL) hint = "Newton/linear iterations failed repeatedly: try a stronger preconditioner (-newton_pc_type lu) or a smaller -cvode_max_step";
   if (flag == CV_ERR_FAILURE) hint = "The error test failed repeatedly: the solution may be non-smooth (check parameters) or the tolerances too tight";
+  /* a species near zero kept stepping below it even with ever smaller steps: its absolute
+   * tolerance is too loose for the amounts that matter (degeneration_years with monthly exosome
+   * doses and 30 % supply: fails at 1e-6, runs at 1e-8) */
+  if (flag == CV_CONSTR_FAIL) hint = "The non-negativity constraint could not be kept: a species near zero (the largest error estimate above) kept stepping below zero. Tighten the absolute tolerance, e.g. -cvode_atol_factor 1e-8 (default 1e-6)";
   name = CVodeGetReturnFlagName(flag);
-  PetscCall(PetscStrncpy(text, name ? name : "?", sizeof text));
+  PetscCall(PetscStrncpy(text, flag == CV_CONSTR_FAIL ? "CV_CONSTR_FAIL" : (name ? name : "?"), sizeof text)); /* SUNDIALS 6.4 names it NONE */
   free(name); /* SUNDIALS allocates it */
   PetscCall(PetscSNPrintf(what, sizeof what, "CVODE %s (SUNDIALS said: %s)", text, DSSundialsLastMessage()));
   PetscCall(DSIntegratorStop(ig, s, t, U, what, hint));
