@@ -113,8 +113,9 @@ EXAMPLES = {
         candidates=[("nz 10", ["-mesh_nz", "10"]), ("nz 20", ["-mesh_nz", "20"])],
         figures=common() + [("glucose centre [mM]", at("glucose_NP_centre"))]),
     "disc3d": dict(
-        sequence=[d3(20 * 2 ** k, 30 * 2 ** k, 11 * 2 ** k, 4) for k in range(3)],
-        candidates=[d3(20, 30, 11), d3(40, 60, 22), d3(80, 120, 44), d3(40, 60, 22, 2), d3(40, 60, 16, 4), d3(60, 90, 22, 4)],
+        sequence=[d3(20 * 2 ** k, 30 * 2 ** k, 11 * 2 ** k, 4) for k in range(4)],
+        candidates=[d3(20, 30, 11), d3(40, 60, 22), d3(80, 120, 44), d3(40, 60, 22, 2), d3(40, 60, 16, 4), d3(60, 90, 22, 4),
+                    d3(60, 90, 32, 4), d3(80, 120, 32, 4)],
         figures=common() + [("glucose NP centre [mM]", at("glucose_NP_centre"))]),
     "image_disc": dict(
         sequence=[], reference=("voxels", ["-mesh_image_coarsen", "1"]),
