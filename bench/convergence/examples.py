@@ -106,7 +106,7 @@ EXAMPLES = {
                             ("mmp NP mean at the end", at("mmp_NP_mean"))]),
     "endplate_exchange": dict(
         sequence=[axi(25 * 2 ** k, 13 * 2 ** k, 12) for k in range(4)],
-        candidates=[axi(100, 50), axi(70, 35, 12), axi(140, 70, 12)],
+        candidates=[axi(100, 50), axi(70, 35, 12), axi(100, 50, 12), axi(120, 60, 12), axi(140, 70, 12)],
         figures=common() + [("viable NP", viable("NP")), ("viable disc", viable_disc)]),
     "slab": dict(
         sequence=[("nz %d" % (25 * 2 ** k), ["-mesh_nz", str(25 * 2 ** k)]) for k in range(6)],
