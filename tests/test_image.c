@@ -485,6 +485,46 @@ START_TEST(bad_images_are_refused)
 }
 END_TEST
 
+/* A header of dims[0] x dims[1] x dims[2] uint8 voxels and no voxel data: the size must be refused
+ * from the header alone (a loader that read on would report a truncated file instead). */
+static void WriteHeaderOnly(const char *path, const int dims[3])
+{
+  nifti_1_header hdr;
+  FILE          *f      = fopen(path, "wb");
+  char           ext[4] = {0, 0, 0, 0};
+
+  ck_assert_ptr_nonnull(f);
+  memset(&hdr, 0, sizeof hdr);
+  hdr.sizeof_hdr = 348;
+  hdr.dim[0]     = 3;
+  for (int d = 1; d < 8; d++) hdr.dim[d] = (short)(d <= 3 ? dims[d - 1] : 1);
+  hdr.datatype = DT_UINT8, hdr.bitpix = 8, hdr.vox_offset = 352, hdr.scl_slope = 1, hdr.xyzt_units = NIFTI_UNITS_MM;
+  hdr.sform_code = 1, hdr.pixdim[0] = 1, hdr.pixdim[1] = hdr.pixdim[2] = hdr.pixdim[3] = 0.1f;
+  hdr.srow_x[0] = hdr.srow_y[1] = hdr.srow_z[2] = 0.1f;
+  memcpy(hdr.magic, "n+1", 4);
+  ck_assert_int_eq(fwrite(&hdr, sizeof hdr, 1, f), 1);
+  ck_assert_int_eq(fwrite(ext, 4, 1, f), 1);
+  fclose(f);
+}
+
+/* Huge dimensions are refused from the header, naming the limit, before any voxel is read or any
+ * array allocated: 32767^3 (NIfTI-1's largest dimensions, 3.5e13 voxels) and 2^27 + 1 voxels
+ * (one more than the limit, 2^27 = 134217728, doc/meshes.md); the data are not in the files. */
+START_TEST(huge_images_are_refused)
+{
+  const int dims[2][3] = {{32767, 32767, 32767}, {8193, 128, 128}}; /* 8193 * 128 * 128 = 2^27 + 16384 */
+  char      path[128], opts[256];
+
+  for (int c = 0; c < 2; c++) {
+    snprintf(path, sizeof path, "%s/huge%d.nii", tmpdir, c);
+    WriteHeaderOnly(path, dims[c]);
+    snprintf(opts, sizeof opts, "-mesh_image_file %s", path);
+    ExpectRefused(opts, "-mesh_image_file");
+    ck_assert_msg(strstr(last_error, "allowed at most 134217728") != NULL, "%d x %d x %d: message '%s' does not name the limit", dims[c][0], dims[c][1], dims[c][2], last_error);
+  }
+}
+END_TEST
+
 static int MakeTmpdir(void)
 {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/discsim_test_image_XXXXXX");
@@ -502,6 +542,7 @@ Suite *ImageSuite(void)
   tcase_add_test(tc, coarsening_by_two);
   tcase_add_test(tc, bad_images_are_refused);
   tcase_add_test(tc, endplate_maps_on_images);
+  tcase_add_test(tc, huge_images_are_refused);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -6,7 +6,8 @@
 # choose "Search files under specified directory" = OUTDIR when the folder has moved). The
 # axisymmetric healthy disc is also written revolved into a solid (-output_revolve 36) and cut open.
 # Needs ParaView (bash tools/setup.sh --with-paraview). DISCSIM=path uses that build;
-# GALLERY_RUN_OPTIONS="..." adds options to every run (the test suite: short runs).
+# GALLERY_RUN_OPTIONS="..." adds options to every run (the test suite: short runs), and
+# GALLERY_OPTIONS_<example>="..." to that example's run (the test suite: coarse meshes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-results/gallery}
@@ -19,7 +20,8 @@ items=()
 for yaml in examples/*.yaml; do
   name=$(basename "$yaml" .yaml)
   echo "running $name"
-  "$discsim" "$yaml" -output_file "$out/$name.exo" -output_overwrite -quiet ${GALLERY_RUN_OPTIONS:-} > "$out/$name.txt"
+  per=GALLERY_OPTIONS_$name
+  "$discsim" "$yaml" -output_file "$out/$name.exo" -output_overwrite -quiet ${GALLERY_RUN_OPTIONS:-} ${!per:-} > "$out/$name.txt"
   case $name in # the field and time that tell the example's story (default: the main field, last step)
   exosome_dose) items+=("$out/$name.exo:exo_total_particles_per_mm3:180") ;; # 12 h after the dose
   cell_injection) items+=("$out/$name.exo:cells_injected_cells_per_mm3") ;;
