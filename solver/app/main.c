@@ -8,6 +8,7 @@ static const char help[] = "discsim: nutrient, oxygen and pH fields of the inter
 #include "dsrun.h"
 #include "dsscenario.h"
 #include "dshelp.h"
+#include "dsmpistart.h"
 
 static char      ds_first_error[4096];
 static PetscBool ds_traceback;
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
   DSScenarioTake(&argc, argv, &scenario);
   if (DSCheckOptionsFiles(argc, argv)) return 1;
   helpmode = DSHelpTake(argc, argv); /* -help: discsim's keys grouped; -help_petsc: PETSc's own help */
+  DSMPIPrepareSingleton();
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-error_traceback", &ds_traceback, NULL));
   PetscCall(PetscPushErrorHandler(DSErrorHandler, NULL));
