@@ -36,10 +36,15 @@ static void DSPersistenceRefinePeak(DSPersistence *P, PetscReal t, PetscReal r)
   P->peak_refined = PETSC_TRUE;
 }
 
+PetscBool DSPersistenceWants(const DSPersistence *P, PetscReal inj_time, PetscReal dose)
+{
+  if (dose <= 0) return PETSC_FALSE;
+  return (PetscBool)(P->dose_index < 0 || inj_time == P->window); /* a k-th dose tracker: not before its dose, nor after the next one */
+}
+
 void DSPersistenceUpdate(DSPersistence *P, PetscReal t, PetscReal amount, PetscReal inj_time, PetscReal dose)
 {
-  if (dose <= 0) return;
-  if (P->dose_index >= 0 && inj_time != P->window) return; /* before its dose, or after the next one */
+  if (!DSPersistenceWants(P, inj_time, dose)) return;
   const PetscReal r = amount / dose;
   if (inj_time == P->inj_time && t <= P->t_prev) return; /* a time seen already (an output time that is also a step's) */
   if (inj_time != P->inj_time) { /* a new dose: start again */

@@ -29,6 +29,9 @@ typedef struct {
 void           DSPersistenceInit(DSPersistence *p, PetscInt figure, PetscReal fraction);
 /* a tracker of the k-th dose only, injected at time 'at' (h) */
 void           DSPersistenceSetDose(DSPersistence *p, PetscInt k, PetscReal at);
+/* whether an update with the last injection's time and dose would change the tracker (a k-th
+ * dose tracker ignores the steps outside its dose's window): callers skip computing the amount */
+PetscBool      DSPersistenceWants(const DSPersistence *p, PetscReal inj_time, PetscReal dose);
 /* after every step (and injection): the amount at t, and the last injection's time and dose */
 void           DSPersistenceUpdate(DSPersistence *p, PetscReal t, PetscReal amount, PetscReal inj_time, PetscReal dose);
 /* The tracker as DS_PERSISTENCE_PACKED numbers and back (checkpoints). */
