@@ -33,7 +33,7 @@ run exosomes $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_
 run pools $WM -bio_oxygen_rate_factor 0 -bio_glycolysis_factor 0 -injection1_what exo_bmsc -injection1_time 0 -injection1_dose 1e9 \
     -injection1_radius 100 -injection1_repeat_every 150 -injection1_repeat_count 1 -injection2_what exo_plmsc -injection2_time 40 -injection2_dose 3e9 \
     -injection2_radius 100 -bio_exo_plmsc_uptake_rate 2e-5 -bio_exo_plmsc_clearance_half_life 6 -bio_exo_plmsc_cargo_half_life 11 -time_final 400 -output_interval 10
-run leak -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -newton_pc_type lu -cvode_atol_factor 1e-12 -injection1_what exo_amsc -injection1_time 24 -injection1_dose 1e10 \
+run leak -mesh_type axisymmetric -mesh_nr 30 -mesh_nz 16 -newton_pc_type lu -cvode_atol_factor 1e-13 -injection1_what exo_amsc -injection1_time 24 -injection1_dose 1e10 \
     -injection1_radius 1.5 -injection1_centre 0,0,10 -injection1_repeat_every 72 -injection1_repeat_count 2 \
     -injection2_what exo_imsc -injection2_time 60 -injection2_dose 5e9 -injection2_radius 1.5 -injection2_centre 3,0,1 -time_final 400 -output_interval 8
 ACID="-bio_viable_fraction 0 -bio_lactate_vertebra 5.555 -bio_lactate_af_outer 5.555 -bio_initial_lactate 5.555 -injection1_time 0 -injection1_dose 4400 -injection1_radius 100 -time_final 720 -output_interval 24"
