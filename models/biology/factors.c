@@ -27,13 +27,13 @@
 #define PLREL     {DS_DIST_LOGUNIFORM, 0.1, 10, 0, "illustrative: bolus", T}
 const BioFactor BioFactors[] = {
   {"op1", "rhOP-1 (BMP-7)", FACTOR_SYNTHESIS, {1e-11, 24, 1, 0.1, 1},
-   {FAC_D, FAC_HL, FAC_BOLUS, "Masuda 2003 (100-200 ng/mL OP-1 raised disc cells' matrix synthesis in alginate); value illustrative",
+   {FAC_D, FAC_HL, FAC_BOLUS, "Imai 2007 (100 and 200 ng/mL rhOP-1 raised human disc cells' PG synthesis); value illustrative",
     "Thompson 1991 (growth factors raised disc PG synthesis up to 5-fold); value illustrative"},
    {F, F, F, F, F},
-   {PLD, PLHL, PLREL, {DS_DIST_LOGUNIFORM, 0.01, 1, 0, "Masuda 2003 in-vitro doses", F}, {DS_DIST_UNIFORM, 0.5, 4, 0, "Thompson 1991: up to 5-fold", F}}},
+   {PLD, PLHL, PLREL, {DS_DIST_LOGUNIFORM, 0.01, 1, 0, "Imai 2007 doses / 10 to x 5", F}, {DS_DIST_UNIFORM, 0.5, 4, 0, "Thompson 1991: up to 5-fold", F}}},
   {"timp1", "TIMP-1", FACTOR_DEGRADATION, {1e-11, 24, 1, 0.03, 1},
    {FAC_D, FAC_HL, FAC_BOLUS, "Brew & Nagase 2010 (TIMP-1 Ki for MMPs 0.1-1 nM = 3-30 ng/mL); in-tissue value illustrative",
-    "Brew & Nagase 2010 (tight-binding: MMPs fully inhibited at saturation; TIMP-1 spares ADAMTS and MT-MMPs, so only the MMP share)"},
+    "Brew & Nagase 2010 (TIMPs inhibit MMPs tightly, 1:1); acts on the MMP share only (no aggrecanases in the model)"},
    {F, F, F, F, T},
    {PLD, PLHL, PLREL, {DS_DIST_LOGUNIFORM, 0.003, 0.3, 0, "Brew & Nagase 2010 Ki x 1-10", T}, {DS_DIST_UNIFORM, 0.5, 1, 0, "illustrative", T}}},
 };
