@@ -91,7 +91,8 @@ static const PresetValue degenerate_preset[] = {
   {P_INIT_COL, 0.8},                            /* illustrative */
 };
 
-/* the full table: the nutrient block, the rows above, the cell-type rows, the exosome-source rows */
+/* the full table: the nutrient block, the rows above, the cell-type rows, the exosome-source rows,
+ * the needle-injury rows, the protein-factor rows */
 static PetscErrorCode BioCreateParameters(DSModel m, Biology *b)
 {
   const PetscInt n = P_FAC + BioNumFactors * G_N;
