@@ -12,10 +12,17 @@ pO2 boundary values at the vertebrae and the outer AF scaled by a supply fractio
 
 - case I: NPMSCs (or BMSCs) spread over the whole NP on day 7, doses that add 2 000, 4 000 or
   8 000 cells/mm^3 (0.5, 1 and 2 x the healthy NP density of 4 000; the NP is 5 044 mm^3);
-- cases II + III: the model has no key that multiplies the natives' synthesis or degradation rate
-  from a given time; the nearest is the cargo of exosomes (raises synthesis, lowers MMP production
-  where it is internalised; doc/biology.md §7, illustrative potencies): 1e10 BMSC exosomes every 3
-  months or every week from day 14, in the severe disc at full supply (a second table).
+- case II (faster GAG synthesis): a sustained-release depot of rhOP-1 (op1, raises the matrix
+  synthesis of every cell by 1 + Emax C/(EC50 + C)) spread over the NP on day 7;
+- case III (slower GAG degradation): the same with TIMP-1 (timp1, lowers MMP-mediated degradation
+  by 1 - Emax C/(EC50 + C));
+  each depot releases with a half-life of 20 years (a lasting change of the rates is assumed; no
+  carrier is known to last that long), and its dose per mm^3 of NP is chosen so that
+  the free factor starts near 3 x EC50 (h = 0.75): C ~ P k_rel/k_dec with the default 24 h free
+  half-life. The default factor potencies are illustrative (doc/biology.md §7a);
+- for comparison (a second table, severe disc, full supply): 1e10 BMSC exosomes (cargo raises
+  synthesis, lowers MMP production where internalised) every 3 months or every week from day 14,
+  and a bolus of 1 mg rhOP-1 (release half-life 1 h) every 3 months.
 
 Zhu et al.'s model has no inflammation: by default the discs here have the preset's cytokine
 production off and start at their own stationary aggrecan v / (1 - s + s v) (s = 0.5, the MMP
@@ -45,7 +52,17 @@ THERAPIES = [
     ("NPMSC +8000/mm³", ["-injection1_what", "npmsc", "-injection1_time", "168", "-injection1_dose", "DOSE8000"] + DOSE_RADIUS),
     ("BMSC +4000/mm³", ["-injection1_what", "bmsc", "-injection1_time", "168", "-injection1_dose", "DOSE4000"] + DOSE_RADIUS),
 ]
-EXOSOMES = [("BMSC exosomes every 3 months", "2190"), ("BMSC exosomes every week", "168")]  # 1e10 particles per dose
+# cases II and III: depot release half-life 20 y, starting free level 3 x EC50 (EC50 0.1 and 0.03 ng/mm^3)
+DEPOT_HL = 20 * 8766.0
+FREE_HL = 24.0
+THERAPIES += [
+    ("OP-1 depot (case II)", ["-injection1_what", "op1", "-injection1_time", "168", "-injection1_dose", "DOSE%.6g" % (0.3 * DEPOT_HL / FREE_HL),
+                              "-bio_op1_release_half_life", "%g" % DEPOT_HL] + DOSE_RADIUS),
+    ("TIMP-1 depot (case III)", ["-injection1_what", "timp1", "-injection1_time", "168", "-injection1_dose", "DOSE%.6g" % (0.09 * DEPOT_HL / FREE_HL),
+                                 "-bio_timp1_release_half_life", "%g" % DEPOT_HL] + DOSE_RADIUS),
+]
+EXOSOMES = [("BMSC exosomes every 3 months", "exo_bmsc", "1e10", "2190"), ("BMSC exosomes every week", "exo_bmsc", "1e10", "168"),
+            ("rhOP-1 bolus, 1 mg every 3 months", "op1", "1e6", "2190")]
 SIGMA = 0.5  # -bio_aggrecan_mmp_share (default)
 
 
@@ -124,8 +141,8 @@ def main():
                                  "%.2f" % last["NP_fraction_glucose_low"]])
                     curves[(viable, f, name)] = (d.index.values / HOURS_PER_YEAR, cells.values / v_np, d["aggrecan_NP_mean"].values)
         exo = []
-        for name, every in EXOSOMES:
-            opts = disc_opts(0.3, a.inflammation) + times + ["-injection1_what", "exo_bmsc", "-injection1_time", "336", "-injection1_dose", "1e10",
+        for name, what, dose, every in EXOSOMES:
+            opts = disc_opts(0.3, a.inflammation) + times + ["-injection1_what", what, "-injection1_time", "336", "-injection1_dose", dose,
                                                               "-injection1_repeat_every", every, "-injection1_repeat_count", str(int((tf - 336) // float(every)))]
             r, err = run(discsim, work, opts)
             exo.append([name, "failed: %s" % err if r is None else "%.4f" % r.figures["aggrecan_NP_mean"].iloc[-1]])
@@ -135,7 +152,7 @@ def main():
         print("| " + " | ".join(row) + " |")
     print()
     untreated = next(row[7] for row in rows if row[0] == DISCS[1][0] and row[1] == "100 %" and row[2] == "none")
-    print("| severe disc, full supply | NP aggrecan after %g y |" % a.years)
+    print("| severe disc, full supply, repeated doses | NP aggrecan after %g y |" % a.years)
     print("|---|---|")
     print("| no therapy | %s |" % untreated)
     for row in exo:
@@ -150,7 +167,7 @@ def plot(curves, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    fig, ax = plt.subplots(3, 2, figsize=(11, 10), sharex=True)
     for col, (disc, viable) in enumerate(DISCS):
         for f, style in zip(SUPPLIES, ["-", "--", "-.", ":"]):
             for name, color in (("none", "k"), ("NPMSC +4000/mm³", "C0"), ("BMSC +4000/mm³", "C3")):
@@ -160,11 +177,17 @@ def plot(curves, path):
                 label = "%s, supply %.0f %%" % (name, 100 * f)
                 ax[0, col].plot(t, cells, style, color=color, label=label)
                 ax[1, col].plot(t, agg, style, color=color, label=label)
+            for name, color in (("none", "k"), ("OP-1 depot (case II)", "C2"), ("TIMP-1 depot (case III)", "C1")):
+                if (viable, f, name) in curves:
+                    t, cells, agg = curves[(viable, f, name)]
+                    ax[2, col].plot(t, agg, style, color=color, label="%s, supply %.0f %%" % (name, 100 * f))
         ax[0, col].set_title(disc)
         ax[0, col].set_ylabel("NP viable cells (cells/mm$^3$)")
-        ax[1, col].set_ylabel("NP aggrecan (1 = healthy)")
-        ax[1, col].set_xlabel("time (years)")
+        ax[1, col].set_ylabel("NP aggrecan (1 = healthy)\ncase I: cells")
+        ax[2, col].set_ylabel("NP aggrecan (1 = healthy)\ncases II, III: factor depots")
+        ax[2, col].set_xlabel("time (years)")
     ax[0, 0].legend(fontsize=6, ncol=2)
+    ax[2, 0].legend(fontsize=6, ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

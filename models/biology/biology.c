@@ -12,9 +12,12 @@
  *   per injected exosome source <what> (types.c), one vesicle pool [particles/mm^3]:
  *   <what>_free                             diffusing (hindered, by size), leaks into <what>_leaked (boundary sink)
  *   <what>_internal, _degraded, _cleared, _leaked                            D = 0
+ *   per injected protein factor <what> (factors.c), one pool [ng/mm^3]:
+ *   <what>_depot (receives the dose), _decayed, _leaked                      D = 0
+ *   <what>_free                             diffusing, leaks into <what>_leaked (boundary sink)
  *
  * The processes, each with its rates, Jacobian and pattern: populations.c (metabolism, death,
- * proliferation), matrix.c, inflammation.c (MMP, cytokine), exosomes.c. Equations and sources:
+ * proliferation), matrix.c, inflammation.c (MMP, cytokine), exosomes.c, factors.c. Equations and sources:
  * doc/biology.md, doc/parameters.md. Every consumption, death and decay term vanishes when the
  * consumed quantity is 0. */
 #include "biologyimpl.h"
@@ -88,10 +91,11 @@ static const PresetValue degenerate_preset[] = {
   {P_INIT_COL, 0.8},                            /* illustrative */
 };
 
-/* the full table: the nutrient block, the rows above, the cell-type rows, the exosome-source rows */
+/* the full table: the nutrient block, the rows above, the cell-type rows, the exosome-source rows,
+ * the needle-injury rows, the protein-factor rows */
 static PetscErrorCode BioCreateParameters(DSModel m, Biology *b)
 {
-  const PetscInt n = P_INJ + INJ_N;
+  const PetscInt n = P_FAC + BioNumFactors * G_N;
   DSParam       *rows;
 
   PetscFunctionBeginUser;
@@ -101,6 +105,7 @@ static PetscErrorCode BioCreateParameters(DSModel m, Biology *b)
   PetscCall(BioCellTypeParameters(b, rows + P_MSC));
   PetscCall(BioExoSourceParameters(b, rows + P_EXO));
   BioInjuryParameters(rows + P_INJ);
+  PetscCall(BioFactorParameters(b, rows + P_FAC));
   PetscCall(DSModelSetParameters(m, n, rows));
   PetscCall(PetscMalloc1(n, &b->defaults));
   for (PetscInt i = 0; i < n; i++) b->defaults[i] = rows[i].value; /* the preset starts from these */
@@ -147,6 +152,7 @@ static void LayoutSpecies(Biology *b)
   b->AGG = s++, b->COL = s++, b->MMP = s++, b->CYT = s++;
   b->KILLED = b->injury ? s++ : -1;
   BioExoLayout(b, &s);
+  BioFactorLayout(b, &s);
   b->nsp   = s;
   b->ndiag = NDIAG + b->nexo;
   b->nut.p0 = P_NUT, b->nut.O2 = b->O2, b->nut.GLC = b->GLC, b->nut.LAC = b->LAC;
@@ -177,7 +183,8 @@ static void LayoutFields(Biology *b)
   b->fields[s + DIAG_DEATH_OSM]   = (DSFieldInfo){"death_osmolarity", "cells/(mm^3 day)", "cells of every population dying of high osmolarity", 100};
   b->fields[s + DIAG_DEATH_CROWD] = (DSFieldInfo){"death_crowding", "cells/(mm^3 day)", "cells of every population dying back above the carrying capacity", 100};
   for (PetscInt i = 0; i < s; i++) b->sink[i] = -1;
-  BioExoFields(b); /* the pools' species, totals and boundary sinks */
+  BioExoFields(b);    /* the pools' species, totals and boundary sinks */
+  BioFactorFields(b); /* the factor pools' species and boundary sinks */
 }
 
 /* The NP volume fractions where each population is past one of its thresholds: natives keep the
@@ -247,6 +254,7 @@ static PetscErrorCode LayoutFigures(DSModel m, Biology *b, PetscInt *nf)
   PetscCall(BioAddFigure(b, nf, "exo_total_disc", "particles", s + DIAG_EXO, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
   PetscCall(BioAddFigure(b, nf, "exo_internal_disc", "particles", s + DIAG_EXO_INT, DS_FIGURE_INTEGRAL, DS_REGION_OUTSIDE, 0, -1));
   PetscCall(BioExoFigures(b, nf));
+  PetscCall(BioFactorFigures(b, nf));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -278,11 +286,13 @@ static PetscErrorCode BiologySelectInjectables(DSModel m, const PetscBool used[]
   Biology *b = (Biology *)m->data;
 
   PetscFunctionBeginUser;
-  b->nmsc = 0, b->nexo = 0;
+  b->nmsc = 0, b->nexo = 0, b->nfac = 0;
   for (PetscInt t = 0; t < BioNumCellTypes; t++)
     if (used[t]) b->msc_type[b->nmsc++] = t;
   for (PetscInt e = 0; e < BioNumExoSources; e++)
     if (used[BioNumCellTypes + e]) b->pool[b->nexo++].src = e;
+  for (PetscInt f = 0; f < BioNumFactors; f++)
+    if (used[BioNumCellTypes + BioNumExoSources + f]) b->fpool[b->nfac++].src = f;
   PetscCall(BuildLayout(m));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -376,6 +386,7 @@ static PetscErrorCode BuildJacobianFill(DSModel m, Biology *b)
   BioMatrixPattern(b, b->fill, n);
   BioInflammationPattern(b, b->fill, n);
   BioExosomesPattern(b, b->fill, n);
+  BioFactorsPattern(b, b->fill, n);
   m->jacobian_fill = b->fill;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -398,6 +409,7 @@ static PetscErrorCode BiologySetUp(DSModel m)
   SetUpMatrix(m, b);
   SetUpSignals(m, b);
   BioExoSetUp(m, b);
+  BioFactorSetUp(m, b);
   BioInjurySetUp(m, b);
   PetscCall(BuildJacobianFill(m, b));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -422,6 +434,7 @@ static PetscErrorCode BiologyReaction(DSModel m, const DSPoint *pt, const PetscS
   BioMatrix(b, &state, pt, u, r, J, n);
   BioInflammation(b, &state, u, r, J, n);
   BioExosomes(b, &state, u, r, J, n);
+  BioFactorKinetics(b, u, r, J, n);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -436,6 +449,7 @@ static PetscErrorCode BiologyBoundary(DSModel m, DSFaceKind kind, const DSPoint 
   bc[b->CYT] = DS_BC_DIRICHLET; /* cleared by the vasculature */
   value[b->CYT] = 0;
   for (PetscInt k = 0; k < b->nexo; k++) bc[b->pool[k].sp[POOL_FREE]] = DS_BC_DIRICHLET, value[b->pool[k].sp[POOL_FREE]] = 0;
+  for (PetscInt k = 0; k < b->nfac; k++) bc[b->fpool[k].sp[FPOOL_FREE]] = DS_BC_DIRICHLET, value[b->fpool[k].sp[FPOOL_FREE]] = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -499,6 +513,7 @@ static PetscErrorCode BiologyDestroy(DSModel m)
   PetscCall(PetscFree(b->fill));
   PetscCall(PetscFree(b->text));
   PetscCall(PetscFree(b->exo_text));
+  PetscCall(PetscFree(b->fac_text));
   PetscCall(DSNutrientDestroy(&b->nut));
   PetscCall(PetscFree(b->defaults));
   PetscCall(PetscFree(m->data));

@@ -35,6 +35,28 @@ typedef struct {
   const char *source[X_N];  /* source of each default (NULL: illustrative) */
 } BioExoSource;
 
+/* Injectable soluble protein factors (factors.c): per factor the diffusivity [m^2/s] (all regions),
+ * the half-life of the free factor in the disc [h], the half-life of its release from the injected carrier [h], EC50 [ng/mm^3] and the largest effect [1]
+ * on its target: matrix synthesis (growth factor) or MMP-mediated matrix degradation (inhibitor).
+ * Keys -bio_<what>_<row>, e.g. -bio_op1_EC50. */
+enum { G_D, G_DECAY_HL, G_RELEASE_HL, G_EC50, G_EMAX, G_N };
+/* the species of one factor's pool: <what>_depot (receives the dose), _free, _decayed, _leaked */
+enum { FPOOL_DEPOT, FPOOL_FREE, FPOOL_DECAYED, FPOOL_LEAKED, FPOOL_N };
+typedef enum { FACTOR_SYNTHESIS, FACTOR_DEGRADATION } BioFactorTarget;
+#define BIO_MAX_FACTORS 4
+
+typedef struct {
+  const char     *what;        /* -injectionN_what value, e.g. "op1": species op1_depot, ... */
+  const char     *label;       /* e.g. "rhOP-1 (BMP-7)" */
+  BioFactorTarget target;
+  PetscReal       value[G_N];  /* defaults, in the units of the rows in factors.c */
+  const char     *source[G_N]; /* source of each default (NULL: illustrative) */
+  PetscBool       measured[G_N];
+  DSPlausible     plausible[G_N];
+} BioFactor;
+
+extern const BioFactor    BioFactors[];
+extern const PetscInt     BioNumFactors;
 extern const BioCellType  BioCellTypes[];
 extern const PetscInt     BioNumCellTypes;
 extern const BioExoSource BioExoSources[];
@@ -56,6 +78,8 @@ enum {
 /* the needle-injury rows (injury.c), after the exosome-source rows */
 enum { INJ_KILL, INJ_MARGIN, INJ_CYT_TRACK, INJ_CYT_BOLUS, INJ_N };
 #define P_INJ (P_EXO + BioNumExoSources * X_N)
+/* the protein-factor rows (factors.c), after the needle-injury rows: BioNumFactors blocks of G_N */
+#define P_FAC (P_INJ + INJ_N)
 
 /* ------------------------------------------------------------------------------------------
  * Model data */
@@ -75,6 +99,14 @@ typedef struct {
   PetscReal kup, kclr, kcargo;      /* mm^3/(cell h), 1/h, 1/h */
   PetscReal Emax[3];                /* largest effect on synthesis, MMP production, death */
 } ExoPool;
+/* One pool per injected protein factor (factors.c): its species and constants. */
+typedef struct {
+  PetscInt        src;             /* row of BioFactors */
+  PetscInt        sp[FPOOL_N];     /* species of depot, free, decayed, leaked */
+  BioFactorTarget target;
+  PetscReal       krel, kdec;      /* 1/h */
+  PetscReal       EC50, Emax;      /* ng/mm^3, 1 */
+} FactorPool;
 /* Death rates of one population by cause, in 1/h (<= 0), cargo protection included */
 typedef struct {
   PetscReal glc, acid, osm, crowd;
@@ -93,6 +125,11 @@ typedef struct {
   char         exo_names[BIO_MAX_EXO_SOURCES][POOL_N + 1][48]; /* species names, then the pool's total */
   char         exo_free_name[BIO_MAX_EXO_SOURCES][48];     /* injectable species, per source row */
   char        *exo_text;                    /* keys and help texts of the generated exosome rows */
+  PetscInt     nfac;                        /* factor pools: one per protein factor the schedule injects */
+  FactorPool   fpool[BIO_MAX_FACTORS];
+  char         fac_names[BIO_MAX_FACTORS][FPOOL_N][48];
+  char         fac_depot_name[BIO_MAX_FACTORS][48]; /* injectable species, per factor row */
+  char        *fac_text;                    /* keys and help texts of the generated factor rows */
   DSFieldInfo  fields[DS_MAX_SPECIES + NDIAG + BIO_MAX_EXO_SOURCES];
   PetscInt     sink[DS_MAX_SPECIES];
   PetscInt    *fill; /* nsp x nsp Jacobian pattern (m->jacobian_fill), built by setup */
@@ -100,7 +137,7 @@ typedef struct {
   char         fignames[DS_MAX_FIGURES][48];
   PetscInt     preset;
   /* what may be injected: the cell types, then the exosome sources (types.c) */
-  DSInjectable injectables[BIO_MAX_CELL_TYPES + BIO_MAX_EXO_SOURCES];
+  DSInjectable injectables[BIO_MAX_CELL_TYPES + BIO_MAX_EXO_SOURCES + BIO_MAX_FACTORS];
   char         type_species[BIO_MAX_CELL_TYPES][40], type_label[BIO_MAX_CELL_TYPES][40];
   char        *text; /* keys and help texts of the generated parameter rows */
   PetscReal   *defaults; /* of every parameter: the presets start from them */
@@ -119,6 +156,8 @@ typedef struct {
   PetscReal rho_ref, Kcap, G, pH, rho_tot, logi;
   PetscReal E[3];                                /* cargo effects on synthesis, MMP, death (EXO_SYN..) */
   PetscReal dE[3][BIO_MAX_EXO_SOURCES];          /* their derivatives by each pool's internalised amount */
+  PetscReal Fsyn, dFsyn[BIO_MAX_FACTORS];         /* protein factors: synthesis multiplier, its derivative by each pool's free factor */
+  PetscReal Fdeg, dFdeg[BIO_MAX_FACTORS];         /* and the multiplier of MMP-mediated degradation */
   PetscReal Osm, dOsm_dA;                        /* Donnan osmolarity [mOsm/kg] and its derivative in aggrecan */
   PetscReal P, dP_dR;                            /* MSC paracrine action */
   PetscReal Sn[BIO_MAX_POP], dSn_dG[BIO_MAX_POP], dSn_dL[BIO_MAX_POP], dSn_dA[BIO_MAX_POP]; /* synthesis/proliferation switch */
@@ -141,6 +180,15 @@ PetscErrorCode BioExoFigures(Biology *b, PetscInt *nf);
 void           BioExoSetUp(DSModel m, Biology *b);
 void           BioExoEffects(const Biology *b, const PetscScalar u[], BioState *s);
 void           BioExoDiagnostics(const Biology *b, const PetscScalar u[], PetscScalar d[]);
+/* factors.c: the per-factor rows, the pools' layout and constants, the effects */
+PetscErrorCode BioFactorParameters(Biology *b, DSParam rows[]);
+void           BioFactorLayout(Biology *b, PetscInt *s);
+void           BioFactorFields(Biology *b);
+PetscErrorCode BioFactorFigures(Biology *b, PetscInt *nf);
+void           BioFactorSetUp(DSModel m, Biology *b);
+void           BioFactorEffects(const Biology *b, const PetscScalar u[], BioState *s);
+void           BioFactorKinetics(const Biology *b, const PetscScalar u[], PetscScalar r[], PetscScalar J[], PetscInt n);
+void           BioFactorsPattern(const Biology *b, PetscInt fill[], PetscInt n);
 /* injury.c: the needle-injury rows and effect */
 void           BioInjuryParameters(DSParam rows[]);
 void           BioInjurySetUp(DSModel m, Biology *b);

@@ -70,6 +70,7 @@ void BioStateCompute(const Biology *b, const DSPoint *pt, const PetscScalar u[],
   for (PetscInt q = 0; q < b->npop; q++) s->rho_tot += u[b->pop[q].species];
   /* exosome cargo effects (exosomes.c), and the MSC paracrine action P = Pmax R/(R + R_half) */
   BioExoEffects(b, u, s);
+  BioFactorEffects(b, u, s);
   for (PetscInt q = 1; q < b->npop; q++) R += b->pop[q].potency * PetscMax(u[b->pop[q].species], 0);
   s->P     = b->Pmax * R / (R + b->Rhalf);
   s->dP_dR = b->Pmax * b->Rhalf / ((R + b->Rhalf) * (R + b->Rhalf));

@@ -107,7 +107,8 @@ PetscErrorCode BioCellTypeParameters(Biology *b, DSParam rows[])
 }
 
 /* Cell types inject cells into their own species; each exosome source into its own pool's free
- * vesicles, <what>_free (doses in particles, or in ug of protein through -bio_particles_per_ug). */
+ * vesicles, <what>_free (doses in particles, or in ug of protein through -bio_particles_per_ug);
+ * each protein factor into its own pool's carrier, <what>_depot (doses in ng). */
 PetscErrorCode BioCreateInjectables(DSModel m, Biology *b)
 {
   PetscInt n = 0;
@@ -121,6 +122,10 @@ PetscErrorCode BioCreateInjectables(DSModel m, Biology *b)
   for (PetscInt e = 0; e < BioNumExoSources; e++, n++) {
     PetscCall(PetscSNPrintf(b->exo_free_name[e], sizeof b->exo_free_name[e], "%s_free", BioExoSources[e].what));
     b->injectables[n] = (DSInjectable){BioExoSources[e].what, BioExoSources[e].label, b->exo_free_name[e], "bio_particles_per_ug"};
+  }
+  for (PetscInt f = 0; f < BioNumFactors; f++, n++) { /* into the carrier (depot), doses in ng */
+    PetscCall(PetscSNPrintf(b->fac_depot_name[f], sizeof b->fac_depot_name[f], "%s_depot", BioFactors[f].what));
+    b->injectables[n] = (DSInjectable){BioFactors[f].what, BioFactors[f].label, b->fac_depot_name[f], NULL};
   }
   m->injectables  = b->injectables;
   m->ninjectables = n;

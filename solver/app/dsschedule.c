@@ -89,7 +89,7 @@ static PetscErrorCode DSInjectableList(DSModel model, const char sep[], char lis
   if (!n) {
     const char *name;
     PetscCall(DSModelGetName(model, &name));
-    PetscCall(PetscSNPrintf(list, len, "nothing: model %s declares no injectables (-model biology injects cells and exosomes)", name));
+    PetscCall(PetscSNPrintf(list, len, "nothing: model %s declares no injectables (-model biology injects cells, exosomes and protein factors)", name));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -104,7 +104,7 @@ static PetscErrorCode DSScheduleListKeys(PetscOptionItems *PetscOptionsObject, c
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsReal("-injection1_time", "injection time [h]", NULL, dummy, &dummy, NULL));
-  PetscCall(PetscOptionsReal("-injection1_dose", "injected amount in the species' unit: cells or particles [cells or particles]", NULL, dummy, &dummy, NULL));
+  PetscCall(PetscOptionsReal("-injection1_dose", "injected amount in the species' unit: cells, particles or ng [cells, particles or ng]", NULL, dummy, &dummy, NULL));
   PetscCall(PetscOptionsReal("-injection1_dose_ug", "exosome dose as protein [ug], x bio_particles_per_ug", NULL, dummy, &dummy, NULL));
   PetscCall(PetscOptionsReal("-injection1_volume", "injected volume [uL] (1 uL = 1 mm^3; sphere; default 100 uL)", NULL, 100, &dummy, NULL));
   PetscCall(PetscOptionsReal("-injection1_radius", "radius of the injected sphere [mm] (instead of the volume)", NULL, dummy, &dummy, NULL));
@@ -161,7 +161,7 @@ static PetscErrorCode DSScheduleReadDose(PetscOptionItems *PetscOptionsObject, D
 
   PetscFunctionBeginUser;
   PetscCall(DSModelGetAmountUnit(model, in->species, PETSC_FALSE, PETSC_FALSE, unit, sizeof unit));
-  PetscCall(DSGetReal(PetscOptionsObject, show, DS_KEY(key, N, "dose"), "injected amount in the species' unit: cells or particles [cells or particles]", &dose, &set_dose));
+  PetscCall(DSGetReal(PetscOptionsObject, show, DS_KEY(key, N, "dose"), "injected amount in the species' unit: cells, particles or ng [cells, particles or ng]", &dose, &set_dose));
   PetscCall(DSGetReal(PetscOptionsObject, show, DS_KEY(key, N, "dose_ug"), "exosome dose as protein [ug], x bio_particles_per_ug", &dose_ug, &set_ug));
   PetscCheck(set_dose || set_ug, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "input -injection%" PetscInt_FMT "_dose is missing: give the number of %s injected%s", N, unit,
              inj->per_ug_key ? " (or -injectionN_dose_ug, ug of protein)" : "");
@@ -364,7 +364,7 @@ static PetscErrorCode DSScheduleExpand(DSSchedule s, DSModel model, const DSInje
 /* The raw values of injection N, checked before PETSc parses them (key, value and what is allowed). */
 static PetscErrorCode DSScheduleCheckOptions(PetscInt N)
 {
-  const char *reals[][2] = {{"time", "h"}, {"repeat_every", "h"}, {"dose", "cells or particles"}, {"dose_ug", "ug"}, {"volume", "uL"}, {"radius", "mm"}};
+  const char *reals[][2] = {{"time", "h"}, {"repeat_every", "h"}, {"dose", "cells, particles or ng"}, {"dose_ug", "ug"}, {"volume", "uL"}, {"radius", "mm"}};
   char        key[64];
 
   PetscFunctionBeginUser;
