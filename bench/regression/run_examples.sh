@@ -25,4 +25,4 @@ run exosome_dose_weekly exosome_dose -injection1_repeat_every 168 -injection1_re
 run degeneration_years_treated degeneration_years -injection1_what npmsc -injection1_time 168 -injection1_dose 1e7 -injection1_volume 1000 \
   -injection2_what exo_bmsc -injection2_time 336 -injection2_dose 1e10 -injection2_repeat_every 2190 -injection2_repeat_count 39
 run healthy_disc_newton healthy_disc -time_steady_method newton
-run exosome_dose_ug_offaxis exosome_dose -injection2_what exo_bmsc -injection2_time 400 -injection2_dose_ug 3 -injection2_centre 4,0,8 -injection2_radius 2
+run exosome_dose_ug_offaxis exosome_dose -injection3_what exo_bmsc -injection3_time 400 -injection3_dose_ug 3 -injection3_centre 4,0,8 -injection3_radius 2
