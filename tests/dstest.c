@@ -258,6 +258,69 @@ PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, 
 static DSEvent  ds_test_events[256];
 static PetscInt ds_test_nevents;
 
+PetscInt DSTestSpecies(DSModel m, const char name[])
+{
+  PetscInt n;
+  TestCall(DSModelGetNumSpecies(m, &n));
+  for (PetscInt s = 0; s < n; s++) {
+    const DSFieldInfo *info;
+    TestCall(DSModelGetField(m, s, &info));
+    if (!strcmp(info->name, name)) return s;
+  }
+  return -1;
+}
+
+void DSTestPoolSpecies(DSModel m, const char what[], const char *const suffix[], PetscInt n, PetscInt sp[])
+{
+  for (PetscInt j = 0; j < n; j++) {
+    char name[64];
+    snprintf(name, sizeof name, "%s_%s", what, suffix[j]);
+    sp[j] = DSTestSpecies(m, name);
+    ck_assert_msg(sp[j] >= 0, "no species %s", name);
+  }
+}
+
+PetscReal DSTestUniform(unsigned *seed, PetscReal lo, PetscReal hi) { return lo + (hi - lo) * (rand_r(seed) / (PetscReal)RAND_MAX); }
+
+void DSTestRandomState(DSModel m, unsigned *seed, PetscScalar u[])
+{
+  PetscInt nsp;
+  TestCall(DSModelGetNumSpecies(m, &nsp));
+  for (PetscInt s = 0; s < nsp; s++) {
+    const DSFieldInfo *info;
+    TestCall(DSModelGetField(m, s, &info));
+    u[s] = DSTestUniform(seed, 0, 3) * info->scale;
+  }
+}
+
+PetscReal DSTestPoolImbalance(const PetscScalar r[], const PetscInt sp[], PetscInt n)
+{
+  PetscReal sum = 0, mag = 0;
+  for (PetscInt j = 0; j < n; j++) sum += r[sp[j]], mag += PetscAbsReal(r[sp[j]]);
+  return PetscAbsReal(sum) / (mag + 1e-300);
+}
+
+char DSTestErrorMessage[2048];
+
+PetscErrorCode DSTestRecordError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  if (p == PETSC_ERROR_INITIAL) snprintf(DSTestErrorMessage, sizeof DSTestErrorMessage, "%s", mess ? mess : "");
+  return n;
+}
+
+PetscErrorCode DSTestFailingModel(const char options[])
+{
+  DSModel        m = NULL;
+  PetscErrorCode ierr;
+
+  DSTestErrorMessage[0] = 0;
+  TestCall(PetscPushErrorHandler(DSTestRecordError, NULL));
+  ierr = DSTestModelFromOptions(options, &m);
+  TestCall(PetscPopErrorHandler());
+  TestCall(DSModelDestroy(&m));
+  return ierr;
+}
+
 /* As the program does: the mesh's and the model's options, then the injection schedule (which
  * tells the model what is injected); its events are kept for DSTestGetEvents. */
 PetscErrorCode DSTestModelFromOptions(const char options[], DSModel *model)

@@ -41,6 +41,20 @@ PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, 
  * injection schedule); DSTestCreateModel also sets it up (Check-asserted) */
 PetscErrorCode DSTestModelFromOptions(const char options[], DSModel *model);
 DSModel        DSTestCreateModel(const char options[]);
+/* Species by name (-1: none); a pool's species <what>_<suffix[j]>, j < n (Check-asserted to exist) */
+PetscInt       DSTestSpecies(DSModel m, const char name[]);
+void           DSTestPoolSpecies(DSModel m, const char what[], const char *const suffix[], PetscInt n, PetscInt sp[]);
+/* uniform in [lo, hi) from rand_r; a random state of the model: each species in [0, 3) x its scale */
+PetscReal      DSTestUniform(unsigned *seed, PetscReal lo, PetscReal hi);
+void           DSTestRandomState(DSModel m, unsigned *seed, PetscScalar u[]);
+/* |sum of the rates r[sp[j]], j < n| / sum of their magnitudes: 0 for transfers within a pool */
+PetscReal      DSTestPoolImbalance(const PetscScalar r[], const PetscInt sp[], PetscInt n);
+/* Bad-input tests: DSTestRecordError (a PETSc error handler) keeps the first, innermost message
+ * of an error in DSTestErrorMessage; DSTestFailingModel sets a model up from options that must
+ * fail and returns the error code (0: accepted). */
+extern char    DSTestErrorMessage[2048];
+PetscErrorCode DSTestRecordError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx);
+PetscErrorCode DSTestFailingModel(const char options[]);
 /* the events of the schedule read by the last DSTestModelFromOptions */
 void           DSTestGetEvents(PetscInt *n, const DSEvent **events);
 PetscErrorCode DSTestDestroy(DSMesh *mesh, DSModel *model, DSProblem *prob);

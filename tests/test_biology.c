@@ -13,28 +13,16 @@
 #define HOURS_YR (365.25 * 24)
 
 
-static PetscInt Species(DSModel m, const char *name)
-{
-  PetscInt n;
-  TestCall(DSModelGetNumSpecies(m, &n));
-  for (PetscInt s = 0; s < n; s++) {
-    const DSFieldInfo *info;
-    TestCall(DSModelGetField(m, s, &info));
-    if (!strcmp(info->name, name)) return s;
-  }
-  return -1;
-}
 
-static PetscReal Uniform(unsigned *seed, PetscReal lo, PetscReal hi) { return lo + (hi - lo) * (rand_r(seed) / (PetscReal)RAND_MAX); }
 
 /* the healthy state of a region from the model's initial condition, with the given glucose and pH */
 static void HealthyState(DSModel m, DSRegion region, PetscReal G, PetscReal pH, PetscScalar u[])
 {
   DSPoint pt = {region, {0, 0, 5.5}, 0};
   TestCall(DSModelInitial(m, &pt, u));
-  u[Species(m, "oxygen")]  = 2.0 * ALPHA;
-  u[Species(m, "glucose")] = G;
-  u[Species(m, "lactate")] = (7.4 - pH) * 11.11;
+  u[DSTestSpecies(m, "oxygen")]  = 2.0 * ALPHA;
+  u[DSTestSpecies(m, "glucose")] = G;
+  u[DSTestSpecies(m, "lactate")] = (7.4 - pH) * 11.11;
 }
 
 static const char *MSC_ALL = "-injection1_what bmsc -injection1_dose 1e6 -injection2_what amsc -injection2_dose 1e6 -injection3_what npmsc -injection3_dose 1e6 "
@@ -48,7 +36,7 @@ START_TEST(death_switches_at_thresholds)
   DSModel     m = DSTestCreateModel(opts);
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar u[16], r[16];
-  PetscInt    NAT = Species(m, "cells_native"), NPM = Species(m, "cells_NPMSC"), GLC = Species(m, "glucose"), LAC = Species(m, "lactate"), EXI = Species(m, "exo_bmsc_internal");
+  PetscInt    NAT = DSTestSpecies(m, "cells_native"), NPM = DSTestSpecies(m, "cells_NPMSC"), GLC = DSTestSpecies(m, "glucose"), LAC = DSTestSpecies(m, "lactate"), EXI = DSTestSpecies(m, "exo_bmsc_internal");
   ck_assert_int_ge(NPM, 0);
 
   /* glucose: threshold 0.5 mM, Zhu law alpha = -2 (0.5 - G)/(G + 0.5) per day (K = 0.5 mM) */
@@ -99,7 +87,7 @@ START_TEST(matrix_homeostasis_and_turnover)
 {
   DSModel         m = DSTestCreateModel("-model biology");
   PetscScalar     u[16], r[16];
-  PetscInt        AGG = Species(m, "aggrecan"), COL = Species(m, "collagen2"), MMP = Species(m, "mmp"), NAT = Species(m, "cells_native"), CYT = Species(m, "cytokine");
+  PetscInt        AGG = DSTestSpecies(m, "aggrecan"), COL = DSTestSpecies(m, "collagen2"), MMP = DSTestSpecies(m, "mmp"), NAT = DSTestSpecies(m, "cells_native"), CYT = DSTestSpecies(m, "cytokine");
   const DSRegion  regions[3] = {DS_REGION_NP, DS_REGION_AF, DS_REGION_CEP};
   const PetscReal rho[3] = {4000, 9000, 15000}, agg_years[3] = {12, 11.2, 12};
   const PetscReal kA_NP = LN2 / (12 * HOURS_YR);
@@ -139,15 +127,7 @@ static const char *EXO_ALL = "-injection5_what exo_amsc -injection5_dose 1e9 -in
 static const char *EXO_SOURCES[4] = {"exo_bmsc", "exo_amsc", "exo_imsc", "exo_plmsc"};
 static const char *POOL_SUFFIX[5] = {"free", "internal", "degraded", "cleared", "leaked"};
 
-static void PoolSpecies(DSModel m, const char *what, PetscInt sp[5])
-{
-  for (int j = 0; j < 5; j++) {
-    char name[64];
-    snprintf(name, sizeof name, "%s_%s", what, POOL_SUFFIX[j]);
-    sp[j] = Species(m, name);
-    ck_assert_msg(sp[j] >= 0, "no species %s", name);
-  }
-}
+static void PoolSpecies(DSModel m, const char *what, PetscInt sp[5]) { DSTestPoolSpecies(m, what, POOL_SUFFIX, 5, sp); }
 
 START_TEST(exosome_transfers_conserve)
 {
@@ -170,18 +150,12 @@ START_TEST(exosome_transfers_conserve)
   for (int trial = 0; trial < 500; trial++) {
     DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
     PetscScalar u[DS_MAX_SPECIES], r[DS_MAX_SPECIES];
-    for (PetscInt s = 0; s < nsp; s++) {
-      const DSFieldInfo *info;
-      TestCall(DSModelGetField(m, s, &info));
-      u[s] = Uniform(&seed, 0, 3) * info->scale;
-    }
-    for (int k = 0; k < 4; k++) u[sp[k][0]] *= Uniform(&seed, 0, 1000);
+    DSTestRandomState(m, &seed, u);
+    for (int k = 0; k < 4; k++) u[sp[k][0]] *= DSTestUniform(&seed, 0, 1000);
     TestCall(DSModelReaction(m, &pt, u, r, NULL));
     for (int k = 0; k < 4; k++) {
-      PetscReal sum = 0, mag = 0;
-      for (int j = 0; j < 5; j++) sum += r[sp[k][j]], mag += PetscAbsReal(r[sp[k][j]]);
       ck_assert_double_eq(r[sp[k][4]], 0);
-      worst = PetscMax(worst, PetscAbsReal(sum) / (mag + 1e-300));
+      worst = PetscMax(worst, DSTestPoolImbalance(r, sp[k], 5));
     }
   }
   printf("exosome transfers, 4 pools: worst |sum of a pool's rates| / sum |rates| = %.2e\n", (double)worst);
@@ -200,7 +174,7 @@ START_TEST(cargo_decays_with_its_half_life)
     DSModel     m = DSTestCreateModel(opts);
     DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
     PetscScalar u[16], r[16];
-    PetscInt    EXF = Species(m, "exo_bmsc_free"), EXI = Species(m, "exo_bmsc_internal"), EXD = Species(m, "exo_bmsc_degraded");
+    PetscInt    EXF = DSTestSpecies(m, "exo_bmsc_free"), EXI = DSTestSpecies(m, "exo_bmsc_internal"), EXD = DSTestSpecies(m, "exo_bmsc_degraded");
     HealthyState(m, DS_REGION_NP, 3, 7.1, u);
     u[EXF] = 0, u[EXI] = 3.7e7;
     TestCall(DSModelReaction(m, &pt, u, r, NULL));
@@ -211,36 +185,16 @@ START_TEST(cargo_decays_with_its_half_life)
 }
 END_TEST
 
-static char ds_last_error[2048];
-static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
-{
-  if (p == PETSC_ERROR_INITIAL) snprintf(ds_last_error, sizeof ds_last_error, "%s", mess ? mess : "");
-  return n;
-}
-
-/* Sets the model up from options that must fail; returns the error code, message in ds_last_error. */
-static PetscErrorCode FailingModel(const char *options)
-{
-  DSModel        m = NULL;
-  PetscErrorCode ierr;
-  ds_last_error[0] = 0;
-  TestCall(PetscPushErrorHandler(RecordError, NULL));
-  ierr = DSTestModelFromOptions(options, &m);
-  TestCall(PetscPopErrorHandler());
-  TestCall(DSModelDestroy(&m));
-  return ierr;
-}
-
 START_TEST(schedule_expands)
 {
   DSModel        m = DSTestCreateModel("-model biology -mesh_height 12 -bio_particles_per_ug 2e9 "
                                  "-injection1_what bmsc -injection1_time 24 -injection1_dose 1e6 -injection1_volume 100 -injection1_repeat_every 168 -injection1_repeat_count 2 "
                                  "-injection2_what exo_amsc -injection2_time 10 -injection2_dose_ug 5 -injection2_radius 1.5 -injection2_centre 1,0,4");
-  PetscInt       n, BM = Species(m, "cells_BMSC"), EXF = Species(m, "exo_amsc_free");
+  PetscInt       n, BM = DSTestSpecies(m, "cells_BMSC"), EXF = DSTestSpecies(m, "exo_amsc_free");
   const DSEvent *ev;
   ck_assert_int_ge(BM, 0);
-  ck_assert_int_eq(Species(m, "cells_AMSC"), -1); /* only injected types become species */
-  ck_assert_int_eq(Species(m, "cells_NPMSC"), -1);
+  ck_assert_int_eq(DSTestSpecies(m, "cells_AMSC"), -1); /* only injected types become species */
+  ck_assert_int_eq(DSTestSpecies(m, "cells_NPMSC"), -1);
   DSTestGetEvents(&n, &ev);
   ck_assert_int_eq(n, 4);
   const PetscReal times[4] = {10, 24, 192, 360};
@@ -275,21 +229,21 @@ START_TEST(schedule_expands)
   TestCall(DSModelDestroy(&m));
 
   /* refusals name the key */
-  PetscErrorCode ierr = FailingModel("-model biology -injection3_what stem_cells -injection3_dose 1");
+  PetscErrorCode ierr = DSTestFailingModel("-model biology -injection3_what stem_cells -injection3_dose 1");
   ck_assert_int_ne(ierr, 0);
-  ck_assert_msg(strstr(ds_last_error, "-injection3_what = stem_cells") && strstr(ds_last_error, "exo_plmsc"), "message: %s", ds_last_error);
-  ierr = FailingModel("-model biology -injection2_what npmsc -injection2_time 5");
+  ck_assert_msg(strstr(DSTestErrorMessage, "-injection3_what = stem_cells") && strstr(DSTestErrorMessage, "exo_plmsc"), "message: %s", DSTestErrorMessage);
+  ierr = DSTestFailingModel("-model biology -injection2_what npmsc -injection2_time 5");
   ck_assert_int_ne(ierr, 0);
-  ck_assert_msg(strstr(ds_last_error, "-injection2_dose"), "message: %s", ds_last_error);
-  ierr = FailingModel("-model biology -injection1_what amsc -injection1_dose_ug 3");
+  ck_assert_msg(strstr(DSTestErrorMessage, "-injection2_dose"), "message: %s", DSTestErrorMessage);
+  ierr = DSTestFailingModel("-model biology -injection1_what amsc -injection1_dose_ug 3");
   ck_assert_int_ne(ierr, 0);
-  ck_assert_msg(strstr(ds_last_error, "-injection1_dose_ug"), "message: %s", ds_last_error);
-  ierr = FailingModel("-model biology -injection5_time 5");
+  ck_assert_msg(strstr(DSTestErrorMessage, "-injection1_dose_ug"), "message: %s", DSTestErrorMessage);
+  ierr = DSTestFailingModel("-model biology -injection5_time 5");
   ck_assert_int_ne(ierr, 0);
-  ck_assert_msg(strstr(ds_last_error, "-injection5_what"), "message: %s", ds_last_error);
-  ierr = FailingModel("-model biology -injection1_what exo_bmsc -injection1_dose 1e9 -injection1_repeat_count 3");
+  ck_assert_msg(strstr(DSTestErrorMessage, "-injection5_what"), "message: %s", DSTestErrorMessage);
+  ierr = DSTestFailingModel("-model biology -injection1_what exo_bmsc -injection1_dose 1e9 -injection1_repeat_count 3");
   ck_assert_int_ne(ierr, 0);
-  ck_assert_msg(strstr(ds_last_error, "-injection1_repeat_every"), "message: %s", ds_last_error);
+  ck_assert_msg(strstr(DSTestErrorMessage, "-injection1_repeat_every"), "message: %s", DSTestErrorMessage);
 }
 END_TEST
 
@@ -299,7 +253,7 @@ START_TEST(quasi_positivity)
   unsigned seed = 2024;
   snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -bio_native_proliferation_rate 0.1 %s", MSC_ALL);
   DSModel  m = DSTestCreateModel(opts);
-  PetscInt nsp, LAC = Species(m, "lactate");
+  PetscInt nsp, LAC = DSTestSpecies(m, "lactate");
   TestCall(DSModelGetNumSpecies(m, &nsp));
   for (PetscInt s = 0; s < nsp; s++)
     for (int trial = 0; trial < 300; trial++) {
@@ -308,10 +262,10 @@ START_TEST(quasi_positivity)
       for (PetscInt c = 0; c < nsp; c++) {
         const DSFieldInfo *info;
         TestCall(DSModelGetField(m, c, &info));
-        u[c] = Uniform(&seed, 0, 3) * info->scale;
+        u[c] = DSTestUniform(&seed, 0, 3) * info->scale;
         if (trial % 5 == 0) u[c] *= 10; /* crowded, inflamed, acid states too */
       }
-      u[LAC] = Uniform(&seed, 0, 40); /* down to pH 3.8 */
+      u[LAC] = DSTestUniform(&seed, 0, 40); /* down to pH 3.8 */
       u[s]   = 0;
       TestCall(DSModelReaction(m, &pt, u, r, NULL));
       ck_assert_msg(r[s] >= 0, "species %" PetscInt_FMT " at zero has rate %g", s, (double)r[s]);
@@ -328,7 +282,7 @@ START_TEST(metabolism_matches_nutrient_model)
   DSModel     n2  = DSTestCreateModel("-model nutrient -nutrient_cells_NP 2000");
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar u[16], r[16], v[3], r4[3], r2[3];
-  PetscInt    BM = Species(bio, "cells_BMSC");
+  PetscInt    BM = DSTestSpecies(bio, "cells_BMSC");
   HealthyState(bio, DS_REGION_NP, 1.3, 6.9, u);
   u[0] = 1.7 * ALPHA;
   for (int i = 0; i < 3; i++) v[i] = u[i];
@@ -353,22 +307,22 @@ START_TEST(presets_set_defaults_keys_override)
   PetscScalar u[16];
   PetscReal   D[16], Dh[16];
   TestCall(DSModelInitial(m, &pt, u));
-  ck_assert_double_eq_tol(u[Species(m, "cells_native")], 1600, 1e-9); /* 40 % of 4000 (Zhu 2017) */
-  ck_assert_double_eq_tol(u[Species(m, "aggrecan")], 0.6, 1e-15);
-  ck_assert_double_eq_tol(u[Species(m, "cytokine")], 1.0, 1e-3);
+  ck_assert_double_eq_tol(u[DSTestSpecies(m, "cells_native")], 1600, 1e-9); /* 40 % of 4000 (Zhu 2017) */
+  ck_assert_double_eq_tol(u[DSTestSpecies(m, "aggrecan")], 0.6, 1e-15);
+  ck_assert_double_eq_tol(u[DSTestSpecies(m, "cytokine")], 1.0, 1e-3);
   TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, D));
-  ck_assert_double_eq_tol(D[Species(m, "glucose")], 0.543 * 3e-10 * 3.6e9, 1e-15);
-  ck_assert_double_eq(D[Species(m, "cells_native")], 0);
-  ck_assert_double_eq(D[Species(m, "aggrecan")], 0);
+  ck_assert_double_eq_tol(D[DSTestSpecies(m, "glucose")], 0.543 * 3e-10 * 3.6e9, 1e-15);
+  ck_assert_double_eq(D[DSTestSpecies(m, "cells_native")], 0);
+  ck_assert_double_eq(D[DSTestSpecies(m, "aggrecan")], 0);
   TestCall(DSModelDestroy(&m));
   m = DSTestCreateModel("-model biology -bio_preset degenerate -bio_viable_fraction 0.8 -bio_CEP_diffusivity_factor 1");
   TestCall(DSModelInitial(m, &pt, u));
-  ck_assert_double_eq_tol(u[Species(m, "cells_native")], 3200, 1e-9);
+  ck_assert_double_eq_tol(u[DSTestSpecies(m, "cells_native")], 3200, 1e-9);
   TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, D));
   TestCall(DSModelDestroy(&m));
   m = DSTestCreateModel("-model biology");
   TestCall(DSModelGetDiffusivity(m, DS_REGION_CEP, Dh));
-  ck_assert_double_eq(D[Species(m, "glucose")], Dh[Species(m, "glucose")]);
+  ck_assert_double_eq(D[DSTestSpecies(m, "glucose")], Dh[DSTestSpecies(m, "glucose")]);
   TestCall(DSModelDestroy(&m));
 }
 END_TEST
@@ -381,7 +335,7 @@ START_TEST(jacobian_at_wide_states)
   unsigned seed = 31;
   snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -bio_native_proliferation_rate 0.2 -bio_BMSC_proliferation_rate 0.5 %s %s", MSC_ALL, EXO_ALL);
   DSModel         m = DSTestCreateModel(opts);
-  PetscInt        nsp, GLC = Species(m, "glucose"), LAC = Species(m, "lactate");
+  PetscInt        nsp, GLC = DSTestSpecies(m, "glucose"), LAC = DSTestSpecies(m, "lactate");
   const PetscReal Gk[] = {0.5, 0.25, 0}, pHk[] = {6.78, 6.68, 6.8, 6.7, 6.5, 6.4, 4.95};
   PetscReal       worst = 0;
   int             used = 0, hit[DS_MAX_SPECIES * DS_MAX_SPECIES] = {0}, outside = 0, nfill = 0, nhit = 0;
@@ -397,10 +351,10 @@ START_TEST(jacobian_at_wide_states)
     for (PetscInt s = 0; s < nsp; s++) {
       const DSFieldInfo *info;
       TestCall(DSModelGetField(m, s, &info));
-      u[s] = Uniform(&seed, 0.01, 3) * info->scale;
+      u[s] = DSTestUniform(&seed, 0.01, 3) * info->scale;
     }
-    u[GLC] = Uniform(&seed, 0.01, 1.5);
-    u[LAC] = Uniform(&seed, 0, 30);
+    u[GLC] = DSTestUniform(&seed, 0.01, 1.5);
+    u[LAC] = DSTestUniform(&seed, 0, 30);
     PetscReal pH = DSBibbyPH(u[LAC]);
     for (size_t k = 0; k < PETSC_STATIC_ARRAY_LENGTH(Gk); k++) near = (PetscBool)(near || PetscAbsReal(u[GLC] - Gk[k]) < 1e-3);
     for (size_t k = 0; k < PETSC_STATIC_ARRAY_LENGTH(pHk); k++) near = (PetscBool)(near || PetscAbsReal(pH - pHk[k]) < 1e-3);
@@ -444,8 +398,8 @@ START_TEST(jacobian_pattern_is_sparse)
   for (int k = 0; k < 3; k++) {
     snprintf(opts, sizeof opts, "-model biology %s", sched[k]);
     DSModel         m = DSTestCreateModel(opts);
-    PetscInt        nsp, nz = 0, O2 = Species(m, "oxygen"), GLC = Species(m, "glucose");
-    PetscInt        AGG = Species(m, "aggrecan"), COL = Species(m, "collagen2"), CYT = Species(m, "cytokine"), EXI = Species(m, "exo_bmsc_internal");
+    PetscInt        nsp, nz = 0, O2 = DSTestSpecies(m, "oxygen"), GLC = DSTestSpecies(m, "glucose");
+    PetscInt        AGG = DSTestSpecies(m, "aggrecan"), COL = DSTestSpecies(m, "collagen2"), CYT = DSTestSpecies(m, "cytokine"), EXI = DSTestSpecies(m, "exo_bmsc_internal");
     const PetscInt *fill;
     TestCall(DSModelGetNumSpecies(m, &nsp));
     ck_assert_int_eq(nsp, expect_n[k]);
@@ -486,9 +440,9 @@ START_TEST(exosome_diffusivity_by_size)
     TestCall(DSModelGetDiffusivity(m, regions[r], D));
     for (int k = 0; k < 2; k++) {
       PetscReal expect = factor[r] * OgstonD(diam[k], rf[r], phi[r]);
-      ck_assert_double_eq_tol(D[Species(m, names[k])], expect, 1e-12 * expect);
+      ck_assert_double_eq_tol(D[DSTestSpecies(m, names[k])], expect, 1e-12 * expect);
     }
-    ck_assert_double_eq(D[Species(m, "exo_bmsc_internal")], 0);
+    ck_assert_double_eq(D[DSTestSpecies(m, "exo_bmsc_internal")], 0);
   }
   /* 100 nm in water at 37 C: 6.57 um^2/s, the textbook magnitude */
   ck_assert_double_eq_tol(DSBioExoDiffusivity(100, 1, 0), 6.57e-12, 0.01e-12);
@@ -503,9 +457,9 @@ START_TEST(cargo_of_two_pools_saturates_together)
   DSModel     m = DSTestCreateModel("-model biology -injection1_what exo_bmsc -injection1_dose 1e9 -injection2_what exo_amsc -injection2_dose 1e9");
   DSPoint     pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar u[DS_MAX_SPECIES], r[DS_MAX_SPECIES];
-  PetscInt    NAT = Species(m, "cells_native"), LAC = Species(m, "lactate");
+  PetscInt    NAT = DSTestSpecies(m, "cells_native"), LAC = DSTestSpecies(m, "lactate");
   HealthyState(m, DS_REGION_NP, 3, 6.5, u);
-  u[Species(m, "exo_bmsc_internal")] = 1e6, u[Species(m, "exo_amsc_internal")] = 1e6;
+  u[DSTestSpecies(m, "exo_bmsc_internal")] = 1e6, u[DSTestSpecies(m, "exo_amsc_internal")] = 1e6;
   PetscReal pH = DSBibbyPH(u[LAC]);
   TestCall(DSModelReaction(m, &pt, u, r, NULL));
   ck_assert_double_eq_tol(r[NAT], (1 - 0.8 / 3) * 4000 * (-(6.78 - pH)) / 24.0, 1e-12 * 4000);

@@ -55,13 +55,6 @@ START_TEST(injection_adds_exactly_its_dose)
 }
 END_TEST
 
-static char ds_last_error[2048];
-static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
-{
-  if (p == PETSC_ERROR_INITIAL) snprintf(ds_last_error, sizeof ds_last_error, "%s", mess ? mess : "");
-  return n;
-}
-
 /* Integral of u over one region (DS_REGION_OUTSIDE: the disc). */
 static PetscReal RegionIntegral(DSProblem prob, Vec U, DSRegion region)
 {
@@ -120,11 +113,11 @@ START_TEST(injection_into_one_region)
   /* a region that is not one is refused by name */
   snprintf(opts, sizeof opts, "%s -injection1_what u -injection1_dose 1 -injection1_region bone", geometry);
   m = NULL;
-  TestCall(PetscPushErrorHandler(RecordError, NULL));
+  TestCall(PetscPushErrorHandler(DSTestRecordError, NULL));
   PetscErrorCode ierr = DSTestModelFromOptions(opts, &m);
   TestCall(PetscPopErrorHandler());
   ck_assert_int_ne(ierr, 0);
-  ck_assert_msg(strstr(ds_last_error, "input -injection1_region = bone is not a region: allowed NP, AF, CEP or any"), "message: %s", ds_last_error);
+  ck_assert_msg(strstr(DSTestErrorMessage, "input -injection1_region = bone is not a region: allowed NP, AF, CEP or any"), "message: %s", DSTestErrorMessage);
   TestCall(DSModelDestroy(&m));
 }
 END_TEST

@@ -12,33 +12,13 @@
 #define LN2      0.69314718055994530942
 #define HOURS_YR (365.25 * 24)
 
-static PetscInt Species(DSModel m, const char *name)
-{
-  PetscInt n;
-  TestCall(DSModelGetNumSpecies(m, &n));
-  for (PetscInt s = 0; s < n; s++) {
-    const DSFieldInfo *info;
-    TestCall(DSModelGetField(m, s, &info));
-    if (!strcmp(info->name, name)) return s;
-  }
-  return -1;
-}
 
-static PetscReal Uniform(unsigned *seed, PetscReal lo, PetscReal hi) { return lo + (hi - lo) * (rand_r(seed) / (PetscReal)RAND_MAX); }
 
 static const char *FACTORS = "-injection1_what op1 -injection1_dose 1e4 -injection2_what timp1 -injection2_dose 1e3";
 static const char *FAC[2] = {"op1", "timp1"};
 static const char *FSUFFIX[4] = {"depot", "free", "decayed", "leaked"};
 
-static void FactorSpecies(DSModel m, const char *what, PetscInt sp[4])
-{
-  for (int j = 0; j < 4; j++) {
-    char name[64];
-    snprintf(name, sizeof name, "%s_%s", what, FSUFFIX[j]);
-    sp[j] = Species(m, name);
-    ck_assert_msg(sp[j] >= 0, "no species %s", name);
-  }
-}
+static void FactorSpecies(DSModel m, const char *what, PetscInt sp[4]) { DSTestPoolSpecies(m, what, FSUFFIX, 4, sp); }
 
 /* every pool's rates sum to zero at random states; the free factor's boundary outflux goes to leaked */
 START_TEST(factor_transfers_conserve)
@@ -61,17 +41,11 @@ START_TEST(factor_transfers_conserve)
   for (int trial = 0; trial < 300; trial++) {
     DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
     PetscScalar u[DS_MAX_SPECIES], r[DS_MAX_SPECIES];
-    for (PetscInt s = 0; s < nsp; s++) {
-      const DSFieldInfo *info;
-      TestCall(DSModelGetField(m, s, &info));
-      u[s] = Uniform(&seed, 0, 3) * info->scale;
-    }
+    DSTestRandomState(m, &seed, u);
     TestCall(DSModelReaction(m, &pt, u, r, NULL));
     for (int k = 0; k < 2; k++) {
-      PetscReal sum = 0, mag = 0;
-      for (int j = 0; j < 4; j++) sum += r[sp[k][j]], mag += PetscAbsReal(r[sp[k][j]]);
       ck_assert_double_eq(r[sp[k][3]], 0);
-      worst = PetscMax(worst, PetscAbsReal(sum) / (mag + 1e-300));
+      worst = PetscMax(worst, DSTestPoolImbalance(r, sp[k], 4));
     }
   }
   printf("factor transfers, 2 pools: worst |sum of a pool's rates| / sum |rates| = %.2e\n", (double)worst);
@@ -161,12 +135,12 @@ START_TEST(effects_on_aggrecan_turnover)
   DSModel         m = DSTestCreateModel(opts);
   DSPoint         pt = {DS_REGION_NP, {0, 0, 5.5}, 0};
   PetscScalar     u[DS_MAX_SPECIES], r[DS_MAX_SPECIES];
-  PetscInt        AGG = Species(m, "aggrecan"), COL = Species(m, "collagen2"), op[4], ti[4];
+  PetscInt        AGG = DSTestSpecies(m, "aggrecan"), COL = DSTestSpecies(m, "collagen2"), op[4], ti[4];
   const PetscReal kA = LN2 / (12 * HOURS_YR), kC = LN2 / (95 * HOURS_YR), Cs[] = {0, 0.01, 0.05, 0.2, 1, 50};
   FactorSpecies(m, "op1", op);
   FactorSpecies(m, "timp1", ti);
   TestCall(DSModelInitial(m, &pt, u));
-  u[Species(m, "oxygen")] = 2 * 0.010268, u[Species(m, "glucose")] = 3, u[Species(m, "lactate")] = 0.3 * 11.11; /* pH 7.1 */
+  u[DSTestSpecies(m, "oxygen")] = 2 * 0.010268, u[DSTestSpecies(m, "glucose")] = 3, u[DSTestSpecies(m, "lactate")] = 0.3 * 11.11; /* pH 7.1 */
   for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(Cs); i++)
     for (size_t j = 0; j < PETSC_STATIC_ARRAY_LENGTH(Cs); j++) {
       const PetscReal h1 = Cs[i] / (EC1 + Cs[i]), h2 = Cs[j] / (EC2 + Cs[j]);
@@ -192,16 +166,16 @@ START_TEST(jacobian_with_factors)
   unsigned        seed = 77;
   snprintf(opts, sizeof opts, "-model biology -bio_preset degenerate -injection3_what bmsc -injection3_dose 1e6 -injection4_what exo_bmsc -injection4_dose 1e9 %s", FACTORS);
   DSModel         m = DSTestCreateModel(opts);
-  PetscInt        nsp, GLC = Species(m, "glucose"), LAC = Species(m, "lactate"), outside = 0, op[4], ti[4], hit = 0;
+  PetscInt        nsp, GLC = DSTestSpecies(m, "glucose"), LAC = DSTestSpecies(m, "lactate"), outside = 0, op[4], ti[4], hit = 0;
   PetscReal       worst = 0;
   const PetscInt *fill;
   TestCall(DSModelGetNumSpecies(m, &nsp));
   TestCall(DSModelGetJacobianFill(m, &fill));
   FactorSpecies(m, "op1", op);
   FactorSpecies(m, "timp1", ti);
-  ck_assert_int_eq(fill[Species(m, "aggrecan") * nsp + op[1]], 1);
-  ck_assert_int_eq(fill[Species(m, "collagen2") * nsp + ti[1]], 1);
-  ck_assert_int_eq(fill[Species(m, "aggrecan") * nsp + op[0]], 0); /* the carrier does not act */
+  ck_assert_int_eq(fill[DSTestSpecies(m, "aggrecan") * nsp + op[1]], 1);
+  ck_assert_int_eq(fill[DSTestSpecies(m, "collagen2") * nsp + ti[1]], 1);
+  ck_assert_int_eq(fill[DSTestSpecies(m, "aggrecan") * nsp + op[0]], 0); /* the carrier does not act */
   for (int trial = 0; trial < 400; trial++) {
     DSPoint     pt = {(DSRegion)(1 + trial % 3), {0, 0, 0}, 0};
     PetscScalar u[DS_MAX_SPECIES], r[DS_MAX_SPECIES], J[DS_MAX_SPECIES * DS_MAX_SPECIES];
@@ -209,15 +183,15 @@ START_TEST(jacobian_with_factors)
     for (PetscInt s = 0; s < nsp; s++) {
       const DSFieldInfo *info;
       TestCall(DSModelGetField(m, s, &info));
-      u[s] = Uniform(&seed, 0.01, 3) * info->scale;
+      u[s] = DSTestUniform(&seed, 0.01, 3) * info->scale;
     }
-    u[GLC] = Uniform(&seed, 0.6, 4), u[LAC] = Uniform(&seed, 0, 4); /* away from the switches' kinks */
-    u[op[1]] = Uniform(&seed, 0.001, 1), u[ti[1]] = Uniform(&seed, 0.001, 0.3);
+    u[GLC] = DSTestUniform(&seed, 0.6, 4), u[LAC] = DSTestUniform(&seed, 0, 4); /* away from the switches' kinks */
+    u[op[1]] = DSTestUniform(&seed, 0.001, 1), u[ti[1]] = DSTestUniform(&seed, 0.001, 0.3);
     TestCall(DSModelCheckJacobian(m, &pt, u, &err));
     worst = PetscMax(worst, err);
     TestCall(DSModelReaction(m, &pt, u, r, J));
     for (PetscInt i = 0; i < nsp * nsp; i++) outside += J[i] != 0 && !fill[i] && i / nsp != i % nsp;
-    hit += J[Species(m, "aggrecan") * nsp + ti[1]] != 0;
+    hit += J[DSTestSpecies(m, "aggrecan") * nsp + ti[1]] != 0;
   }
   printf("biology with 2 factor pools (%d species): worst relative Jacobian error %.2e\n", (int)nsp, (double)worst);
   ck_assert_double_lt(worst, 1e-5);
@@ -227,37 +201,18 @@ START_TEST(jacobian_with_factors)
 }
 END_TEST
 
-static char ds_last_error[2048];
-static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
-{
-  if (p == PETSC_ERROR_INITIAL) snprintf(ds_last_error, sizeof ds_last_error, "%s", mess ? mess : "");
-  return n;
-}
-
-static PetscErrorCode FailingModel(const char *options)
-{
-  DSModel        m = NULL;
-  PetscErrorCode ierr;
-  ds_last_error[0] = 0;
-  TestCall(PetscPushErrorHandler(RecordError, NULL));
-  ierr = DSTestModelFromOptions(options, &m);
-  TestCall(PetscPopErrorHandler());
-  TestCall(DSModelDestroy(&m));
-  return ierr;
-}
-
 START_TEST(bad_factor_input)
 {
-  ck_assert_int_ne(FailingModel("-model biology -injection1_what gdf7 -injection1_dose 100"), 0);
-  ck_assert_msg(strstr(ds_last_error, "-injection1_what = gdf7") && strstr(ds_last_error, "op1") && strstr(ds_last_error, "timp1"), "message: %s", ds_last_error);
-  ck_assert_int_ne(FailingModel("-model biology -injection1_what op1 -injection1_dose -5"), 0);
-  ck_assert_msg(strstr(ds_last_error, "-injection1_dose = -5") && strstr(ds_last_error, "ng"), "message: %s", ds_last_error);
-  ck_assert_int_ne(FailingModel("-model biology -injection1_what timp1 -injection1_dose_ug 5"), 0);
-  ck_assert_msg(strstr(ds_last_error, "-injection1_dose_ug") && strstr(ds_last_error, "ng"), "message: %s", ds_last_error);
-  ck_assert_int_ne(FailingModel("-model biology -injection1_what op1 -injection1_dose 5 -bio_timp1_Emax_mmp 1.5"), 0);
-  ck_assert_msg(strstr(ds_last_error, "bio_timp1_Emax_mmp"), "message: %s", ds_last_error);
-  ck_assert_int_ne(FailingModel("-model biology -injection1_what op1 -injection1_dose 5 -bio_op1_release_half_life 0"), 0);
-  ck_assert_msg(strstr(ds_last_error, "bio_op1_release_half_life"), "message: %s", ds_last_error);
+  ck_assert_int_ne(DSTestFailingModel("-model biology -injection1_what gdf7 -injection1_dose 100"), 0);
+  ck_assert_msg(strstr(DSTestErrorMessage, "-injection1_what = gdf7") && strstr(DSTestErrorMessage, "op1") && strstr(DSTestErrorMessage, "timp1"), "message: %s", DSTestErrorMessage);
+  ck_assert_int_ne(DSTestFailingModel("-model biology -injection1_what op1 -injection1_dose -5"), 0);
+  ck_assert_msg(strstr(DSTestErrorMessage, "-injection1_dose = -5") && strstr(DSTestErrorMessage, "ng"), "message: %s", DSTestErrorMessage);
+  ck_assert_int_ne(DSTestFailingModel("-model biology -injection1_what timp1 -injection1_dose_ug 5"), 0);
+  ck_assert_msg(strstr(DSTestErrorMessage, "-injection1_dose_ug") && strstr(DSTestErrorMessage, "ng"), "message: %s", DSTestErrorMessage);
+  ck_assert_int_ne(DSTestFailingModel("-model biology -injection1_what op1 -injection1_dose 5 -bio_timp1_Emax_mmp 1.5"), 0);
+  ck_assert_msg(strstr(DSTestErrorMessage, "bio_timp1_Emax_mmp"), "message: %s", DSTestErrorMessage);
+  ck_assert_int_ne(DSTestFailingModel("-model biology -injection1_what op1 -injection1_dose 5 -bio_op1_release_half_life 0"), 0);
+  ck_assert_msg(strstr(DSTestErrorMessage, "bio_op1_release_half_life"), "message: %s", DSTestErrorMessage);
 }
 END_TEST
 

@@ -6,13 +6,6 @@
 #include "dsmodelimpl.h"
 #include "dsintegrator.h"
 
-static char ds_last_error[2048];
-static PetscErrorCode RecordError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
-{
-  if (p == PETSC_ERROR_INITIAL) snprintf(ds_last_error, sizeof ds_last_error, "%s", mess ? mess : "");
-  return n;
-}
-
 static PetscErrorCode NoOpSetUp(DSModel m) { return PETSC_SUCCESS; }
 static PetscErrorCode NoOpReaction(DSModel m, const DSPoint *pt, const PetscScalar u[], PetscScalar r[], PetscScalar J[]) { return PETSC_SUCCESS; }
 static PetscErrorCode NoOpBoundary(DSModel m, DSFaceKind k, const DSPoint *pt, DSBCType bc[], PetscScalar v[]) { return PETSC_SUCCESS; }
@@ -65,16 +58,16 @@ START_TEST(incomplete_models_are_refused_by_name)
     snprintf(name, sizeof name, "variant%d", v);
     TestCall(DSModelRegister(name, create[v]));
     TestCall(DSModelCreate(PETSC_COMM_WORLD, &m));
-    ds_last_error[0] = 0;
-    TestCall(PetscPushErrorHandler(RecordError, NULL));
+    DSTestErrorMessage[0] = 0;
+    TestCall(PetscPushErrorHandler(DSTestRecordError, NULL));
     PetscErrorCode ierr = DSModelSetType(m, name);
     TestCall(PetscPopErrorHandler());
-    printf("%s: %s\n", name, ierr ? ds_last_error : "accepted");
+    printf("%s: %s\n", name, ierr ? DSTestErrorMessage : "accepted");
     if (!expect[v]) ck_assert_int_eq(ierr, 0);
     else {
       ck_assert_int_ne(ierr, 0);
-      ck_assert_msg(strstr(ds_last_error, expect[v]), "%s: message '%s' lacks '%s'", name, ds_last_error, expect[v]);
-      ck_assert_msg(!strchr(ds_last_error, '\n'), "%s: the message is not one line", name);
+      ck_assert_msg(strstr(DSTestErrorMessage, expect[v]), "%s: message '%s' lacks '%s'", name, DSTestErrorMessage, expect[v]);
+      ck_assert_msg(!strchr(DSTestErrorMessage, '\n'), "%s: the message is not one line", name);
     }
     TestCall(DSModelDestroy(&m));
   }
