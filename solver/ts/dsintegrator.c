@@ -6,6 +6,7 @@
 #include "dsintegrator.h"
 #include "dssundials.h"
 #include "dsprogress.h"
+#include "dsmultigrid.h"
 #include "dsoptions.h"
 
 #define DS_MAX_OUTPUT_TIMES 1024
@@ -87,12 +88,14 @@ static PetscErrorCode DSCheckTypeOption(const char key[], PetscFunctionList list
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Chosen by measurement (doc/performance.md, bench/run.py). 1D/2D: BoomerAMG keeps linear
- * iterations per Newton flat under refinement (tuned for time steps, below). 3D time steps
- * (I - gamma J): block-Jacobi ILU(1), 3x faster than BoomerAMG at 1e5 cells. 3D steady Newton
- * (J alone, with Eisenstat-Walker tolerances): geometric multigrid (cell aggregation, Galerkin,
- * SOR smoothing), flat iterations; SSOR (-steady_pc_type eisenstat, or sor on several ranks)
- * needs less memory. Applies only when the user gave no -<prefix>pc_type. */
+/* Chosen by measurement (doc/performance.md, bench/run.py). 1D/2D time steps: geometric
+ * multigrid (cell aggregation, Galerkin, SOR smoothing; dsmultigrid.h); 1D/2D steady Newton:
+ * BoomerAMG, which keeps the linear iterations per Newton flat and, unlike the multigrid, did
+ * not fail at 400x200. 3D time steps (I - gamma J): block-Jacobi ILU(1), 3x faster than
+ * BoomerAMG at 1e5 cells and 1.4x faster than the multigrid. 3D steady Newton (J alone, with
+ * Eisenstat-Walker tolerances): the geometric multigrid, flat iterations; SSOR
+ * (-steady_pc_type eisenstat, or sor on several ranks) needs less memory. Applies only when the
+ * user gave no -<prefix>pc_type. */
 PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char prefix[], PetscBool steady)
 {
   PetscBool set;
@@ -108,20 +111,13 @@ PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char pr
   PetscCall(DSProblemGetMesh(prob, &mesh));
   PetscCall(DSMeshGetDimension(mesh, &dim));
   PetscCall(KSPGetPC(ksp, &pc));
-  if (dim < 3) {
-    PetscCall(PCSetType(pc, PCHYPRE));
-    /* Time steps: cheaper BoomerAMG cycles (HMIS, one level of aggressive coarsening) cost 2.5-2.8
-     * instead of 1.5-1.6 linear iterations per Newton, still flat, and 15-19 % less time at
-     * 100x50 to 400x200. The steady Newton solve lost robustness with them (400x200 needed the
-     * fallback), so it keeps hypre's defaults. Options given by the user win. */
-    if (!steady) {
-      const char *tuned[][2] = {{"coarsen_type", "HMIS"}, {"interp_type", "ext+i"}, {"P_max", "4"}, {"strong_threshold", "0.5"}, {"agg_nl", "1"}};
-      for (size_t t = 0; t < sizeof tuned / sizeof tuned[0]; t++) {
-        PetscCall(PetscSNPrintf(key, sizeof key, "-%spc_hypre_boomeramg_%s", prefix, tuned[t][0]));
-        PetscCall(PetscOptionsHasName(NULL, NULL, key, &set));
-        if (!set) PetscCall(PetscOptionsSetValue(NULL, key, tuned[t][1]));
-      }
-    }
+  if (dim < 3 && steady) PetscCall(PCSetType(pc, PCHYPRE)); /* our multigrid made the 2D steady Newton fail at 400x200 */
+  else if (dim < 3) {
+    /* Time steps in 2D: the grid's geometric multigrid (DSMultigridSetUpFromOptions builds its
+     * levels): a V-cycle costs a few matrix products where a BoomerAMG cycle cost 4 ms at 200x100,
+     * so 2x less time to steady state at 100x50 to 400x200 with 1.5-3x the linear iterations
+     * (doc/performance.md) */
+    PetscCall(PCSetType(pc, PCMG));
   } else if (steady) {
     /* geometric multigrid on the grid (DSSteadyCreate builds the levels): 3.0 -> 4.0 linear
      * iterations per Newton from 1e5 to 1e6 cells against SSOR's 16 -> 29, 1.7x less CPU time
@@ -263,6 +259,11 @@ PetscErrorCode DSIntegratorSetUp(DSIntegrator ig, Vec U)
   /* the default (and its sub-options) only now, when this KSP is really used */
   PetscCall(DSSetDefaultPreconditioner(ig->prob, ig->ksp, "newton_", PETSC_FALSE));
   PetscCall(KSPSetFromOptions(ig->ksp));
+  {
+    DM dm;
+    PetscCall(DSProblemGetDM(ig->prob, &dm));
+    PetscCall(DSMultigridSetUpFromOptions(ig->ksp, dm, "newton_"));
+  }
   PetscCall(KSPSetUp(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

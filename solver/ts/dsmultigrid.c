@@ -121,8 +121,9 @@ PetscErrorCode DSMultigridSetUp(PC pc, DM dm, PetscInt max_coarse_cells, PetscIn
   PetscCall(PetscMemzero(g, sizeof g));
   PetscCall(DMDAGetInfo(dm, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &dof, NULL, NULL, NULL, NULL, NULL));
   PetscCall(DSGridLevelFromDM(dm, &g[0]));
-  /* coarsen while the grid is large and every direction can still halve */
-  while (L < DS_MG_MAX_LEVELS && g[L - 1].n[0] * g[L - 1].n[1] * g[L - 1].n[2] > max_coarse_cells && (g[L - 1].n[0] > 1 || g[L - 1].n[1] > 1 || g[L - 1].n[2] > 1)) {
+  /* coarsen while the grid is large and a direction can still halve; at least once, so that the
+   * coarsest level is solved directly (PCMG smooths a lone level as if it were a fine one) */
+  while (L < DS_MG_MAX_LEVELS && (L == 1 || g[L - 1].n[0] * g[L - 1].n[1] * g[L - 1].n[2] > max_coarse_cells) && (g[L - 1].n[0] > 1 || g[L - 1].n[1] > 1 || g[L - 1].n[2] > 1)) {
     PetscCall(DSGridLevelCoarsen(&g[L - 1], &g[L]));
     L++;
   }
@@ -137,5 +138,33 @@ PetscErrorCode DSMultigridSetUp(PC pc, DM dm, PetscInt max_coarse_cells, PetscIn
   }
   for (PetscInt l = 0; l < L; l++) PetscCall(DSGridLevelDestroy(&g[l]));
   *nlevels = L;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A PC of type MG without -<prefix>pc_mg_levels gets our grid hierarchy, smoothed by one local
+ * symmetric SOR sweep per level (no eigenvalue estimates, nothing stored beyond the matrices);
+ * the coarsest grid (at most 2000 cells) by LU. Options given by the user win. */
+PetscErrorCode DSMultigridSetUpFromOptions(KSP ksp, DM dm, const char prefix[])
+{
+  PC          pc;
+  PetscBool   mg, set;
+  PetscInt    levels;
+  char        key[128];
+  const char *defaults[][2] = {{"mg_levels_ksp_type", "richardson"}, {"mg_levels_pc_type", "sor"}, {"mg_levels_ksp_max_it", "1"}};
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &mg));
+  PetscCall(PetscSNPrintf(key, sizeof key, "-%spc_mg_levels", prefix));
+  PetscCall(PetscOptionsHasName(NULL, NULL, key, &set));
+  if (!mg || set) PetscFunctionReturn(PETSC_SUCCESS);
+  for (size_t d = 0; d < sizeof defaults / sizeof defaults[0]; d++) {
+    PetscCall(PetscSNPrintf(key, sizeof key, "-%s%s", prefix, defaults[d][0]));
+    PetscCall(PetscOptionsHasName(NULL, NULL, key, &set));
+    if (!set) PetscCall(PetscOptionsSetValue(NULL, key, defaults[d][1]));
+  }
+  PetscCall(DSMultigridSetUp(pc, dm, 2000, &levels));
+  PetscCall(PCSetFromOptions(pc));
+  PetscCall(PetscInfo(pc, "geometric multigrid: %" PetscInt_FMT " levels\n", levels));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

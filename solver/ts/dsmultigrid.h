@@ -10,4 +10,8 @@
  * max_coarse_cells cells (it is then solved directly). */
 PetscErrorCode DSMultigridSetUp(PC pc, DM dm, PetscInt max_coarse_cells, PetscInt *nlevels);
 
+/* If ksp's PC is MG and -<prefix>pc_mg_levels is not given: DSMultigridSetUp with at most 2000
+ * coarse cells and one SOR sweep per level as the smoother (options given by the user win). */
+PetscErrorCode DSMultigridSetUpFromOptions(KSP ksp, DM dm, const char prefix[]);
+
 #endif

@@ -24,31 +24,6 @@ static PetscErrorCode DSSteadyJacobian(SNES snes, Vec U, Mat J, Mat P, void *ctx
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* -steady_pc_type mg without -steady_pc_mg_levels: our grid hierarchy (dsmultigrid.h), smoothed
- * by one local symmetric SOR sweep per level (no eigenvalue estimates, nothing stored beyond the
- * matrices); the coarsest grid (at most 2000 cells) by LU. Options given by the user win. */
-static PetscErrorCode DSSteadySetUpMultigrid(KSP ksp, DM dm)
-{
-  PC        pc;
-  PetscBool mg, set;
-  PetscInt  levels;
-  const char *defaults[][2] = {{"-steady_mg_levels_ksp_type", "richardson"}, {"-steady_mg_levels_pc_type", "sor"}, {"-steady_mg_levels_ksp_max_it", "1"}};
-
-  PetscFunctionBeginUser;
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(PetscObjectTypeCompare((PetscObject)pc, PCMG, &mg));
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-steady_pc_mg_levels", &set));
-  if (!mg || set) PetscFunctionReturn(PETSC_SUCCESS);
-  for (size_t d = 0; d < sizeof defaults / sizeof defaults[0]; d++) {
-    PetscCall(PetscOptionsHasName(NULL, NULL, defaults[d][0], &set));
-    if (!set) PetscCall(PetscOptionsSetValue(NULL, defaults[d][0], defaults[d][1]));
-  }
-  PetscCall(DSMultigridSetUp(pc, dm, 2000, &levels));
-  PetscCall(PCSetFromOptions(pc));
-  PetscCall(PetscInfo(pc, "geometric multigrid: %" PetscInt_FMT " levels\n", levels));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* The solver's own settings; applied again when the solver is reused for another problem
  * (DSSteadySetProblem), since a sensitivity solve changes them, and then the user's options. */
 static PetscErrorCode DSSteadySetDefaults(DSSteady s)
@@ -113,7 +88,7 @@ PetscErrorCode DSSteadyCreate(DSProblem prob, Vec U, DSSteady *steady)
   PetscCall(SNESGetKSP(s->snes, &ksp));
   PetscCall(DSSetDefaultPreconditioner(prob, ksp, "steady_", PETSC_TRUE));
   PetscCall(SNESSetFromOptions(s->snes));
-  PetscCall(DSSteadySetUpMultigrid(ksp, dm));
+  PetscCall(DSMultigridSetUpFromOptions(ksp, dm, "steady_"));
   PetscCall(DSSteadyLevelsSetFromOptions(ksp));
   /* The preconditioner is not built here: the first Newton iteration builds it from the Jacobian
    * at the same state, so a set-up build was thrown away (17 ms of a 120 ms study member,
