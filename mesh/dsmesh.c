@@ -525,6 +525,25 @@ PetscErrorCode DSMeshSetUp(DSMesh mesh, PetscInt dof)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode DSMeshCreateCoarse(DSMesh mesh, PetscInt min_cells, DSMesh *coarse)
+{
+  PetscFunctionBeginUser;
+  *coarse = NULL;
+  PetscCheck(mesh->setup, mesh->comm, PETSC_ERR_ORDER, "DSMeshCreateCoarse() needs a mesh that is set up");
+  if (mesh->type == DS_MESH_IMAGE || mesh->type == DS_MESH_WELL_MIXED) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt d = 0; d < mesh->dim; d++)
+    if (mesh->n[d] < 2 * min_cells) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscNew(coarse));
+  **coarse = *mesh; /* the settings; what DSMeshSetUp builds is reset below */
+  for (PetscInt d = 0; d < 3; d++) (*coarse)->xf[d] = NULL;
+  for (PetscInt d = 0; d < mesh->dim; d++) (*coarse)->n[d] = (mesh->n[d] + 1) / 2;
+  (*coarse)->dm      = NULL;
+  (*coarse)->nactive = 0;
+  (*coarse)->setup   = PETSC_FALSE;
+  (*coarse)->image   = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode DSMeshDestroy(DSMesh *mesh)
 {
   PetscFunctionBeginUser;
@@ -620,6 +639,54 @@ PetscErrorCode DSMeshLocate(DSMesh mesh, const PetscReal x[3], PetscInt *ncells,
         (*ncells)++;
       }
   for (PetscInt c = 0; c < *ncells; c++) w[c] = 1.0 / *ncells;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Index-space coordinates of the physical point x (DSMeshGetCell's directions). */
+static void DSMeshIndexCoords(DSMesh mesh, const PetscReal x[3], PetscReal s[3])
+{
+  s[0] = x[0], s[1] = x[1], s[2] = x[2];
+  if (mesh->type == DS_MESH_SLAB || mesh->type == DS_MESH_WELL_MIXED) s[0] = x[2], s[1] = s[2] = 0;
+  if (mesh->type == DS_MESH_AXISYMMETRIC) s[0] = PetscSqrtReal(x[0] * x[0] + x[1] * x[1]), s[1] = x[2], s[2] = 0;
+}
+
+PetscErrorCode DSMeshInterpolationWeights(DSMesh mesh, const PetscReal x[3], PetscInt *ncells, PetscInt idx[8][3], PetscReal w[8])
+{
+  PetscReal s[3], t[3] = {0, 0, 0}, total = 0;
+  PetscInt  lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
+
+  PetscFunctionBeginUser;
+  DSMeshIndexCoords(mesh, x, s);
+  for (PetscInt d = 0; d < mesh->dim; d++) { /* the centres c_i <= s < c_{i+1} */
+    const PetscReal *xf = mesh->xf[d];
+    PetscInt         n = mesh->n[d], i = 0, j = n - 1;
+    while (i < j) { /* bisection: the last centre at or below s (else the first) */
+      PetscInt m = (i + j + 1) / 2;
+      if (0.5 * (xf[m] + xf[m + 1]) <= s[d]) i = m;
+      else j = m - 1;
+    }
+    PetscReal c0 = 0.5 * (xf[i] + xf[i + 1]), c1 = i < n - 1 ? 0.5 * (xf[i + 1] + xf[i + 2]) : c0;
+    lo[d] = i, hi[d] = i < n - 1 ? i + 1 : i;
+    t[d]  = c1 > c0 ? PetscMin(PetscMax((s[d] - c0) / (c1 - c0), 0), 1) : 0;
+  }
+  *ncells = 0;
+  for (PetscInt c = 0; c < 8; c++) {
+    PetscInt  id[3];
+    PetscReal wt = 1;
+    DSRegion  r;
+    for (PetscInt d = 0; d < 3; d++) {
+      PetscInt up = (c >> d) & 1;
+      if (up && hi[d] == lo[d]) wt = 0; /* a direction without a second centre */
+      id[d] = up ? hi[d] : lo[d];
+      wt *= up ? t[d] : 1 - t[d];
+    }
+    if (wt <= 0) continue;
+    PetscCall(DSMeshGetRegion(mesh, id[0], id[1], id[2], &r));
+    if (r == DS_REGION_OUTSIDE) continue;
+    for (PetscInt d = 0; d < 3; d++) idx[*ncells][d] = id[d];
+    w[(*ncells)++] = wt, total += wt;
+  }
+  for (PetscInt c = 0; c < *ncells; c++) w[c] /= total;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

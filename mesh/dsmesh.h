@@ -55,6 +55,10 @@ PetscErrorCode DSMeshSetType(DSMesh mesh, DSMeshType type);
 PetscErrorCode DSMeshSetFromOptions(DSMesh mesh);
 PetscErrorCode DSMeshSetUp(DSMesh mesh, PetscInt dof);
 PetscErrorCode DSMeshDestroy(DSMesh *mesh);
+/* A mesh of the same disc (geometry, grading, endplate maps) with half the cells in each index
+ * direction (rounded up), not yet set up; NULL when 'mesh' cannot be coarsened (an image mesh,
+ * a well-mixed cell, or a direction with fewer than 2 * min_cells cells). */
+PetscErrorCode DSMeshCreateCoarse(DSMesh mesh, PetscInt min_cells, DSMesh *coarse);
 PetscErrorCode DSMeshView(DSMesh mesh, PetscViewer viewer);
 PetscErrorCode DSMeshViewParametersMarkdown(DSMesh mesh, PetscViewer viewer);
 /* The geometry rows with their defaults (allowed and plausible ranges, sources) */
@@ -72,6 +76,10 @@ PetscErrorCode DSMeshGetRegion(DSMesh mesh, PetscInt i, PetscInt j, PetscInt k, 
 PetscErrorCode DSMeshGetNumActiveCells(DSMesh mesh, PetscInt *nactive);
 PetscErrorCode DSMeshGetHeight(DSMesh mesh, PetscReal *height);
 PetscErrorCode DSMeshLocate(DSMesh mesh, const PetscReal x[3], PetscInt *ncells, PetscInt idx[][3], PetscReal w[]);
+/* Multilinear interpolation at x (mm) between the centres of the up to 2^dim cells around it
+ * (constant beyond the outermost centres), over cells inside the disc only, the weights
+ * renormalised to sum 1; *ncells = 0 when none of those cells is inside the disc. */
+PetscErrorCode DSMeshInterpolationWeights(DSMesh mesh, const PetscReal x[3], PetscInt *ncells, PetscInt idx[8][3], PetscReal w[8]);
 PetscErrorCode DSMeshGetRegionCentre(DSMesh mesh, DSRegion region, PetscReal x[3]);
 /* The region at a physical point (mm), from the geometry alone (callable before DSMeshSetUp):
  * DS_REGION_OUTSIDE for a point outside the disc. */

@@ -327,6 +327,7 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
     PetscCall(DSIntegratorGetStats(ctx->integ, &ist));
     PetscCall(PetscPrintf(comm, "time-marching: t = %g h, relative rate %.3g 1/h; ", (double)ist.t_reached, (double)ist.rate));
     PetscCall(DSIntegratorStatsView(&ist, PETSC_VIEWER_STDOUT_(comm)));
+    PetscCall(DSSteadySetCoarseGrids(ctx->steady, 0)); /* from the time-marched state, not a coarse grid's */
     PetscCall(DSSteadySolve(ctx->steady, ctx->U, &st));
     PetscCheck(st.reason > 0, comm, PETSC_ERR_NOT_CONVERGED, "steady Newton solve failed even after time-marching: %s after %" PetscInt_FMT " iterations, |F| = %g (2-norm of the species' rates, each in its unit per h). Use -time_steady_method cvode", SNESConvergedReasons[st.reason], st.newton_iters, (double)st.residual);
   }
@@ -336,6 +337,7 @@ static PetscErrorCode DSRunSteadyNewton(DSRunContext *ctx)
    * not read as the initial state (ParaView shows the time, not a label) */
   PetscCall(DSIntegratorGetFinalTime(ctx->integ, &tstamp, NULL));
   PetscCall(DSRunMonitor(ctx, tstamp, ctx->U));
+  if (st.coarse_grids) PetscCall(PetscPrintf(comm, "grid sequencing: started from the steady state of %" PetscInt_FMT " coarser grid%s (%" PetscInt_FMT " Newton iterations there)\n", st.coarse_grids, st.coarse_grids > 1 ? "s" : "", st.coarse_newton_iters));
   PetscCall(PetscPrintf(comm, "steady state by Newton (SNES): %" PetscInt_FMT " Newton iterations, %" PetscInt_FMT " linear iterations, |F| = %.3g (2-norm of the species' rates, each in its unit/h) (%s); written as the single output step, stamped t = -time_final = %g h\n", st.newton_iters, st.linear_iters, (double)st.residual, SNESConvergedReasons[st.reason], (double)tstamp));
   PetscCall(PetscPrintf(comm, "wall time: %.3f s\n", MPI_Wtime() - start));
   PetscCall(DSRunPrintFigures(ctx));
@@ -360,6 +362,9 @@ static PetscErrorCode DSRunReadOutputOptions(MPI_Comm comm, DSRunOptions *o, Pet
   PetscCheck(o->persistence_fraction > 0 && o->persistence_fraction < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "input -output_persistence_fraction = %g is out of range: allowed (0, 1)", (double)o->persistence_fraction);
   PetscCall(PetscOptionsBool("-steady_sensitivity", "with -time_steady_method newton: d(key figure)/d(parameter) of every figure and model parameter at the steady state, ranked, and their table in <result>.sensitivity.csv [bool]", NULL, o->sensitivity_set, &o->sensitivity_set, NULL));
   PetscCheck(!o->sensitivity_set || o->method == 1, comm, PETSC_ERR_ARG_INCOMP, "input -steady_sensitivity needs -time_steady_method newton (sensitivities of a steady state)");
+  o->coarse_grids = -1;
+  PetscCall(PetscOptionsInt("-steady_coarse_grids", "with -time_steady_method newton: coarser grids (each with half the cells per direction) whose steady state starts Newton on the mesh; -1: in 1D/2D as many as keep 5000 cells, none in 3D; 0: none [1]", NULL, o->coarse_grids, &o->coarse_grids, NULL));
+  PetscCheck(o->coarse_grids >= -1 && o->coarse_grids <= 8, comm, PETSC_ERR_ARG_OUTOFRANGE, "input -steady_coarse_grids = %" PetscInt_FMT " is out of range: allowed -1 (automatic), 0 (none) to 8", o->coarse_grids);
   PetscCall(PetscOptionsBool("-parameters_markdown", "print the parameter tables (Markdown) and exit [bool]", NULL, o->markdown, &o->markdown, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -445,10 +450,12 @@ static PetscErrorCode DSRunSetUpSteady(DSRunContext *ctx)
   PetscFunctionBeginUser;
   if (c && c->steady) {
     PetscCall(DSSteadySetProblem(c->steady, ctx->prob));
+    PetscCall(DSSteadySetCoarseGrids(c->steady, ctx->o.coarse_grids));
     ctx->steady = c->steady, ctx->steady_borrowed = PETSC_TRUE;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(DSSteadyCreate(ctx->prob, ctx->U, &ctx->steady));
+  PetscCall(DSSteadySetCoarseGrids(ctx->steady, ctx->o.coarse_grids));
   if (c) c->steady = ctx->steady, ctx->steady_borrowed = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

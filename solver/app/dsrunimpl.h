@@ -20,6 +20,7 @@ typedef struct {
   char           sensitivity[PETSC_MAX_PATH_LEN]; /* the sensitivity table (-steady_sensitivity) */
   PetscReal      checkpoint_every, checkpoint_wall; /* h of simulated time, s of wall time; 0: never */
   PetscBool      overwrite, quiet, csv_set, markdown, help, restart_set, sensitivity_set;
+  PetscInt       coarse_grids; /* -steady_coarse_grids */
   PetscInt       method; /* DSSteadyMethod */
   PetscInt       revolve; /* sectors of the revolved axisymmetric output; 0: the r-z plane */
   PetscReal      persistence_fraction;

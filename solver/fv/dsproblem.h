@@ -54,6 +54,10 @@ PetscErrorCode DSProblemGetMesh(DSProblem prob, DSMesh *mesh);
 PetscErrorCode DSProblemGetModel(DSProblem prob, DSModel *model);
 PetscErrorCode DSProblemCreateMatrix(DSProblem prob, Mat *J); /* preallocated, not assembled: fill with DSProblemComputeJacobian */
 PetscErrorCode DSProblemInitialState(DSProblem prob, Vec U);
+/* Uto (cells of 'to' inside the disc) from Ufrom by DSMeshInterpolationWeights on from's mesh:
+ * the same model on another mesh of the same disc (solver/fv/dsinterp.c); cells with no cell of
+ * 'from' inside the disc around them keep their value. Collective. */
+PetscErrorCode DSProblemInterpolate(DSProblem from, Vec Ufrom, DSProblem to, Vec Uto);
 PetscErrorCode DSProblemComputeRHS(DSProblem prob, PetscReal t, Vec U, Vec F);
 PetscErrorCode DSProblemComputeJacobian(DSProblem prob, PetscReal t, Vec U, Mat J);
 PetscErrorCode DSProblemComputeBalance(DSProblem prob, PetscReal t, Vec U, DSBalance balance[]);
