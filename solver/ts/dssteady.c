@@ -129,8 +129,8 @@ PetscErrorCode DSSteadySetCoarseGrids(DSSteady s, PetscInt n)
 }
 
 /* How many coarser grids to solve first when none was asked for: in 1D and 2D while the next
- * coarser grid has at least DS_STEADY_AUTO_COARSEST cells (healthy_disc 200x100: 0.63 -> 0.48 s,
- * 400x200: 2.07 -> 1.61 s); none in 3D, where Newton's last iterations, not its first, cost the
+ * coarser grid has at least DS_STEADY_AUTO_COARSEST cells (healthy_disc 200x100: 0.58 -> 0.51 s,
+ * 400x200: 2.21 -> 1.72 s); none in 3D, where Newton's last iterations, not its first, cost the
  * time (10^6 cells: 8 -> 5 Newton iterations but 21.0 -> 21.4-22.5 s; doc/performance.md). */
 static PetscInt DSSteadyAutoCoarseGrids(DSMesh mesh)
 {
