@@ -21,7 +21,8 @@ struct _p_DSIntegrator {
   PetscReal      tout[DS_MAX_OUTPUT_TIMES], eps_lin, nonlin_coef;
   PetscBool      progress, step_monitor, jv_matrix;
   /* state */
-  Mat            J, P;         /* dF/dU at the last Jacobian evaluation; Newton matrix ig - gamma J */
+  Mat            P;            /* Newton matrix I - gammaP J, J = dF/dU at the last Jacobian evaluation */
+  PetscReal      gammaP;       /* h: the gamma P was formed with; J itself is not kept (one matrix less) */
   KSP            ksp;
   Vec            Yout, dYdt;
   PetscErrorCode cb_error;     /* PETSc error raised inside a SUNDIALS callback */
@@ -44,6 +45,7 @@ struct _p_DSIntegrator {
 
 #define DS_TINY_STEP_FRACTION 1e-10 /* times max(t, 1 h): a step this small makes no progress */
 #define DS_TINY_STEP_COUNT    100
+#define DS_KRYLOV_RESTARTS    2 /* SPGMR may take (1 + this) x maxl iterations: 30 by default, as before maxl became 10 */
 
 PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
 {
@@ -61,7 +63,7 @@ PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
   ig->atol_factor = 1e-6;
   ig->max_steps   = 100000;
   ig->max_order   = 5;
-  ig->maxl        = 30;
+  ig->maxl        = 10; /* with DS_KRYLOV_RESTARTS: the biology year's answers and steps as with 30, 20 vectors less (doc/performance.md) */
   ig->eps_lin     = 1e-3; /* looser lets inexact-Newton noise stall the step size near steady state (doc/solver.md) */
   ig->progress    = PETSC_TRUE;
   ig->jv_matrix   = PETSC_TRUE; /* 15 % faster in 3D (nutrients 1e5 cells, biology 6.7e4 cells), neutral in 2D (doc/performance.md) */
@@ -240,21 +242,37 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* P = I - gamma J. Only P is stored: with a Jacobian still valid (reuse), P is rescaled to the new
+ * gamma, I - g J = r (I - gP J) + (1 - r) I with r = g/gP, and J v = (v - P v)/gP (DSJacTimes).
+ * Both are exact up to round-off relative to v and P: CVODE forms v - gamma J v from that
+ * product, and calls a new set-up once gamma is 30 % away from gP. */
+static PetscErrorCode DSIntegratorFormNewtonMatrix(DSIntegrator ig, PetscReal t, Vec U, PetscBool reuse, PetscReal gamma)
+{
+  PetscFunctionBeginUser;
+  if (reuse) {
+    PetscReal r = gamma / ig->gammaP;
+    PetscCall(MatScale(ig->P, r));
+    PetscCall(MatShift(ig->P, 1.0 - r));
+  } else {
+    PetscCall(DSProblemComputeJacobian(ig->prob, t, U, ig->P));
+    PetscCall(MatScale(ig->P, -gamma));
+    PetscCall(MatShift(ig->P, 1.0));
+  }
+  ig->gammaP = gamma;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Builds the preconditioner once at the initial state: sub-solver options (-newton_sub_*) are
  * read only then, and misspelt ones must be caught before the run. */
 PetscErrorCode DSIntegratorSetUp(DSIntegrator ig, Vec U)
 {
   PetscFunctionBeginUser;
-  if (!ig->J) PetscCall(DSProblemCreateMatrix(ig->prob, &ig->J));
-  PetscCall(DSProblemComputeJacobian(ig->prob, 0, U, ig->J));
   if (!ig->P) {
-    PetscCall(MatDuplicate(ig->J, MAT_DO_NOT_COPY_VALUES, &ig->P)); /* needs the assembled pattern */
+    PetscCall(DSProblemCreateMatrix(ig->prob, &ig->P));
     PetscCall(VecDuplicate(U, &ig->Yout));
     PetscCall(VecDuplicate(U, &ig->dYdt));
   }
-  PetscCall(MatCopy(ig->J, ig->P, SAME_NONZERO_PATTERN));
-  PetscCall(MatScale(ig->P, -1e-3));
-  PetscCall(MatShift(ig->P, 1.0));
+  PetscCall(DSIntegratorFormNewtonMatrix(ig, 0, U, PETSC_FALSE, 1e-3));
   PetscCall(KSPSetOperators(ig->ksp, ig->P, ig->P));
   /* the default (and its sub-options) only now, when this KSP is really used */
   PetscCall(DSSetDefaultPreconditioner(ig->prob, ig->ksp, "newton_", PETSC_FALSE));
@@ -313,11 +331,8 @@ static int DSRHS(realtype t, N_Vector y, N_Vector ydot, void *ctx)
 static PetscErrorCode DSPrecSetupImpl(DSIntegrator ig, realtype t, Vec y, booleantype jok, booleantype *jcur, realtype gamma)
 {
   PetscFunctionBeginUser;
-  if (!jok) PetscCall(DSProblemComputeJacobian(ig->prob, t, y, ig->J));
   *jcur = !jok;
-  PetscCall(MatCopy(ig->J, ig->P, SAME_NONZERO_PATTERN));
-  PetscCall(MatScale(ig->P, -gamma));
-  PetscCall(MatShift(ig->P, 1.0));
+  PetscCall(DSIntegratorFormNewtonMatrix(ig, t, y, (PetscBool)jok, gamma));
   PetscCall(KSPSetOperators(ig->ksp, ig->P, ig->P));
   PetscCall(KSPSetUp(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -330,13 +345,21 @@ static int DSPrecSetup(realtype t, N_Vector y, N_Vector fy, booleantype jok, boo
   return ig->cb_error ? -1 : 0;
 }
 
+static PetscErrorCode DSJacTimesImpl(DSIntegrator ig, Vec v, Vec Jv)
+{
+  PetscFunctionBeginUser;
+  PetscCall(MatMult(ig->P, v, Jv));
+  PetscCall(VecAXPBY(Jv, 1.0 / ig->gammaP, -1.0 / ig->gammaP, v)); /* (v - P v)/gP */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* J v with the Jacobian of the last preconditioner set-up, instead of CVODE's difference quotient
  * (one residual evaluation per Krylov iteration): Newton then iterates with the same, possibly
  * older, Jacobian as its preconditioner, as CVODE does with its direct solvers. */
 static int DSJacTimes(N_Vector v, N_Vector Jv, realtype t, N_Vector y, N_Vector fy, void *ctx, N_Vector tmp)
 {
   DSIntegrator ig = (DSIntegrator)ctx;
-  ig->cb_error    = MatMult(ig->J, N_VGetVector_Petsc(v), N_VGetVector_Petsc(Jv));
+  ig->cb_error    = DSJacTimesImpl(ig, N_VGetVector_Petsc(v), N_VGetVector_Petsc(Jv));
   return ig->cb_error ? -1 : 0;
 }
 
@@ -447,6 +470,7 @@ static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx
   DSCallSUNDIALS(CVodeSetLinearSolver(mem, *ls, NULL));
   DSCallSUNDIALS(CVodeSetPreconditioner(mem, DSPrecSetup, DSPrecSolve));
   if (ig->jv_matrix) DSCallSUNDIALS(CVodeSetJacTimes(mem, NULL, DSJacTimes));
+  DSCallSUNDIALS(SUNLinSol_SPGMRSetMaxRestarts(*ls, DS_KRYLOV_RESTARTS));
   DSCallSUNDIALS(SUNLinSol_SPGMRSetGSType(*ls, SUN_CLASSICAL_GS)); /* with fused vector operations: one pass over the basis instead of one per vector */
   DSCallSUNDIALS(CVodeSetEpsLin(mem, ig->eps_lin));
   DSCallSUNDIALS(CVodeSetNonlinConvCoef(mem, ig->nonlin_coef));
@@ -908,7 +932,7 @@ PetscErrorCode DSIntegratorSolve(DSIntegrator ig, Vec U)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&ig->stats, sizeof ig->stats));
-  if (!ig->J) PetscCall(DSIntegratorSetUp(ig, U));
+  if (!ig->P) PetscCall(DSIntegratorSetUp(ig, U));
   PetscCall(DSIntegratorBegin(ig));
   PetscCall(DSIntegratorInject(ig, ig->t0, U));
   PetscCall(DSProgressStart(&progress, ig->comm, ig->progress));
@@ -993,7 +1017,6 @@ PetscErrorCode DSIntegratorDestroy(DSIntegrator *integ)
 {
   PetscFunctionBeginUser;
   if (!*integ) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(MatDestroy(&(*integ)->J));
   PetscCall(MatDestroy(&(*integ)->P));
   PetscCall(KSPDestroy(&(*integ)->ksp));
   PetscCall(VecDestroy(&(*integ)->Yout));
