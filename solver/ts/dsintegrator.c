@@ -45,7 +45,7 @@ struct _p_DSIntegrator {
 
 #define DS_TINY_STEP_FRACTION 1e-10 /* times max(t, 1 h): a step this small makes no progress */
 #define DS_TINY_STEP_COUNT    100
-#define DS_KRYLOV_RESTARTS    2 /* SPGMR may take (1 + this) x maxl iterations: 30 by default, as before maxl became 10 */
+#define DS_KRYLOV_RESTARTS    3 /* SPGMR may take (1 + this) x maxl iterations: 32 by default (30 before maxl became 8) */
 
 PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
 {
@@ -63,7 +63,7 @@ PetscErrorCode DSIntegratorCreate(DSProblem prob, DSIntegrator *integ)
   ig->atol_factor = 1e-6;
   ig->max_steps   = 100000;
   ig->max_order   = 5;
-  ig->maxl        = 10; /* with DS_KRYLOV_RESTARTS: the biology year's answers and steps as with 30, 20 vectors less (doc/performance.md) */
+  ig->maxl        = 8; /* with DS_KRYLOV_RESTARTS: the biology year's answers and steps as with 30, 22 vectors less (doc/performance.md) */
   ig->eps_lin     = 1e-3; /* looser lets inexact-Newton noise stall the step size near steady state (doc/solver.md) */
   ig->progress    = PETSC_TRUE;
   ig->jv_matrix   = PETSC_TRUE; /* 15 % faster in 3D (nutrients 1e5 cells, biology 6.7e4 cells), neutral in 2D (doc/performance.md) */
@@ -93,8 +93,10 @@ static PetscErrorCode DSCheckTypeOption(const char key[], PetscFunctionList list
 /* Chosen by measurement (doc/performance.md, bench/run.py). 1D/2D time steps: geometric
  * multigrid (cell aggregation, Galerkin, SOR smoothing; dsmultigrid.h); 1D/2D steady Newton:
  * BoomerAMG, which keeps the linear iterations per Newton flat and, unlike the multigrid, did
- * not fail at 400x200. 3D time steps (I - gamma J): block-Jacobi ILU(1), 3x faster than
- * BoomerAMG at 1e5 cells and 1.4x faster than the multigrid. 3D steady Newton (J alone, with
+ * not fail at 400x200. 3D time steps (I - gamma J): block-Jacobi ILU(0), 3x faster than
+ * BoomerAMG at 1e5 cells and 1.4x faster than the multigrid; ILU(1) takes fewer iterations but
+ * its factor held 360 MB per rank in the biology year (12 % faster there, 13 % slower for
+ * the 3D nutrients). 3D steady Newton (J alone, with
  * Eisenstat-Walker tolerances): the geometric multigrid, flat iterations; SSOR
  * (-steady_pc_type eisenstat, or sor on several ranks) needs less memory. Applies only when the
  * user gave no -<prefix>pc_type. */
@@ -130,7 +132,7 @@ PetscErrorCode DSSetDefaultPreconditioner(DSProblem prob, KSP ksp, const char pr
     PetscCall(PCSetType(pc, PCBJACOBI));
     PetscCall(PetscSNPrintf(key, sizeof key, "-%ssub_pc_factor_levels", prefix));
     PetscCall(PetscOptionsHasName(NULL, NULL, key, &set));
-    if (!set) PetscCall(PetscOptionsSetValue(NULL, key, "1"));
+    if (!set) PetscCall(PetscOptionsSetValue(NULL, key, "0"));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
