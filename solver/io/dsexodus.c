@@ -36,8 +36,9 @@ struct _p_DSExodus {
   int    varid_time, varid_glo, *varid_elem; /* varid_elem[b * nfields + v] */
   size_t step;
 
-  /* Gather of the fields to rank 0, created at the first step (the fields' DM is known then). */
-  Vec        natural, gathered;
+  /* Gather of the fields to rank 0, one field at a time (the whole set on rank 0 was 66 MB of
+   * the biology year's peak), created at the first step (the fields' DM is known then). */
+  Vec        natural, field, gathered; /* all fields, natural order; one of them; it on rank 0 */
   VecScatter scatter;
 };
 
@@ -602,13 +603,18 @@ PetscErrorCode DSExodusReopen(DSMesh mesh, const char path[], PetscInt sectors, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Collective, at the first step: the natural-ordered copy of the fields and its gather to rank 0.
- * The scatter only depends on the layout, so it serves every later step. */
+/* Collective, at the first step: the natural-ordered copy of the fields, one field of it and
+ * that field's gather to rank 0. The scatter only depends on the layout: it serves every field
+ * of every later step. */
 static PetscErrorCode DSExodusSetUpGather(DSExodus ex, DM da)
 {
+  PetscInt n;
+
   PetscFunctionBeginUser;
   PetscCall(DMDACreateNaturalVector(da, &ex->natural));
-  PetscCall(VecScatterCreateToZero(ex->natural, &ex->scatter, &ex->gathered));
+  PetscCall(VecGetLocalSize(ex->natural, &n));
+  PetscCall(VecCreateMPI(ex->comm, n / ex->nfields, PETSC_DETERMINE, &ex->field));
+  PetscCall(VecScatterCreateToZero(ex->field, &ex->scatter, &ex->gathered));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -630,29 +636,77 @@ static PetscErrorCode DSExodusCheckFields(DSExodus ex, Vec fields, DM *da)
 }
 
 /* Rank 0: append one time step from the fields in natural order. */
-static PetscErrorCode DSExodusPutStep(DSExodus ex, PetscReal time_h, Vec natural, const PetscReal globals[])
+/* Rank 0's netCDF writes of one step: its time, each field v (cell c's value at g[c * stride]),
+ * the global values and a sync. */
+static PetscErrorCode DSExodusPutTime(DSExodus ex, PetscReal time_h)
 {
-  const PetscScalar *g;
-  double             t = (double)time_h;
+  double t = (double)time_h;
 
   PetscFunctionBeginUser;
   DSNCCall(ex, nc_put_var1_double(ex->ncid, ex->varid_time, &ex->step, &t));
   if (!ex->buf) PetscCall(PetscMalloc1(ex->block_start[ex->nblocks], &ex->buf));
-  PetscCall(VecGetArrayRead(natural, &g));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSExodusPutField(DSExodus ex, PetscInt v, const PetscScalar *g, PetscInt stride)
+{
+  PetscFunctionBeginUser;
   for (PetscInt b = 0; b < ex->nblocks; b++) {
     size_t start[2] = {ex->step, 0}, count[2] = {1, (size_t)ex->block_size[b]};
-    for (PetscInt v = 0; v < ex->nfields; v++) {
-      for (PetscInt e = 0; e < ex->block_size[b]; e++) ex->buf[e] = PetscRealPart(g[ex->elem_cell[ex->block_start[b] + e] * ex->nfields + v]);
-      DSNCCall(ex, nc_put_vara_double(ex->ncid, ex->varid_elem[b * ex->nfields + v], start, count, ex->buf));
-    }
+    for (PetscInt e = 0; e < ex->block_size[b]; e++) ex->buf[e] = PetscRealPart(g[ex->elem_cell[ex->block_start[b] + e] * stride]);
+    DSNCCall(ex, nc_put_vara_double(ex->ncid, ex->varid_elem[b * ex->nfields + v], start, count, ex->buf));
   }
-  PetscCall(VecRestoreArrayRead(natural, &g));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DSExodusPutGlobals(DSExodus ex, const PetscReal globals[])
+{
+  PetscFunctionBeginUser;
   if (ex->nglobals) {
     size_t start[2] = {ex->step, 0}, count[2] = {1, (size_t)ex->nglobals};
     DSNCCall(ex, nc_put_vara_double(ex->ncid, ex->varid_glo, start, count, globals));
   }
   /* So that a run killed later still leaves a readable file with every step so far. */
   DSNCCall(ex, nc_sync(ex->ncid));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One rank: the global ordering is the natural one. */
+static PetscErrorCode DSExodusPutStep(DSExodus ex, PetscReal time_h, Vec natural, const PetscReal globals[])
+{
+  const PetscScalar *g;
+
+  PetscFunctionBeginUser;
+  PetscCall(DSExodusPutTime(ex, time_h));
+  PetscCall(VecGetArrayRead(natural, &g));
+  for (PetscInt v = 0; v < ex->nfields; v++) PetscCall(DSExodusPutField(ex, v, g + v, ex->nfields));
+  PetscCall(VecRestoreArrayRead(natural, &g));
+  PetscCall(DSExodusPutGlobals(ex, globals));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Several ranks: each field in turn is gathered to rank 0 and written there. Rank 0's netCDF
+ * errors are not PetscCall'ed, so that every rank takes part in every gather; the first one is
+ * returned in *ierr0 (see DSExodusShareStatus). */
+static PetscErrorCode DSExodusGatherStep(DSExodus ex, PetscReal time_h, Vec fields, DM da, const PetscReal globals[], PetscErrorCode *ierr0)
+{
+  PetscFunctionBeginUser;
+  if (!ex->scatter) PetscCall(DSExodusSetUpGather(ex, da));
+  PetscCall(DMDAGlobalToNaturalBegin(da, fields, INSERT_VALUES, ex->natural));
+  PetscCall(DMDAGlobalToNaturalEnd(da, fields, INSERT_VALUES, ex->natural));
+  if (ex->rank == 0) *ierr0 = DSExodusPutTime(ex, time_h);
+  for (PetscInt v = 0; v < ex->nfields; v++) {
+    PetscCall(VecStrideGather(ex->natural, v, ex->field, INSERT_VALUES));
+    PetscCall(VecScatterBegin(ex->scatter, ex->field, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(ex->scatter, ex->field, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
+    if (ex->rank == 0 && !*ierr0) {
+      const PetscScalar *g;
+      PetscCall(VecGetArrayRead(ex->gathered, &g));
+      *ierr0 = DSExodusPutField(ex, v, g, 1);
+      PetscCall(VecRestoreArrayRead(ex->gathered, &g));
+    }
+  }
+  if (ex->rank == 0 && !*ierr0) *ierr0 = DSExodusPutGlobals(ex, globals);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -664,15 +718,8 @@ PetscErrorCode DSExodusWriteStep(DSExodus ex, PetscReal time_h, Vec fields, cons
   PetscFunctionBeginUser;
   PetscCall(DSExodusCheckFields(ex, fields, &da));
   PetscCheck(globals || !ex->nglobals, ex->comm, PETSC_ERR_ARG_NULL, "%" PetscInt_FMT " global values expected for '%s'", ex->nglobals, ex->path);
-  if (ex->size == 1) ierr0 = DSExodusPutStep(ex, time_h, fields, globals); /* one rank: the global ordering is the natural one */
-  else {
-    if (!ex->scatter) PetscCall(DSExodusSetUpGather(ex, da));
-    PetscCall(DMDAGlobalToNaturalBegin(da, fields, INSERT_VALUES, ex->natural));
-    PetscCall(DMDAGlobalToNaturalEnd(da, fields, INSERT_VALUES, ex->natural));
-    PetscCall(VecScatterBegin(ex->scatter, ex->natural, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
-    PetscCall(VecScatterEnd(ex->scatter, ex->natural, ex->gathered, INSERT_VALUES, SCATTER_FORWARD));
-    if (ex->rank == 0) ierr0 = DSExodusPutStep(ex, time_h, ex->gathered, globals); /* not PetscCall: see DSExodusShareStatus */
-  }
+  if (ex->size == 1) ierr0 = DSExodusPutStep(ex, time_h, fields, globals); /* not PetscCall: see DSExodusShareStatus */
+  else PetscCall(DSExodusGatherStep(ex, time_h, fields, da, globals, &ierr0));
   PetscCall(DSExodusShareStatus(ex->comm, ex->rank, ierr0, "writing a time step to", ex->path));
   ex->step++;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -689,6 +736,7 @@ PetscErrorCode DSExodusDestroy(DSExodus *ex)
   if (e->ncid >= 0) DSNCCall(e, nc_close(e->ncid));
   PetscCall(VecScatterDestroy(&e->scatter));
   PetscCall(VecDestroy(&e->natural));
+  PetscCall(VecDestroy(&e->field));
   PetscCall(VecDestroy(&e->gathered));
   for (PetscInt v = 0; v < e->nfields; v++) PetscCall(PetscFree(e->vunits[v]));
   PetscCall(PetscFree(e->vunits));
