@@ -635,7 +635,6 @@ static PetscErrorCode DSExodusCheckFields(DSExodus ex, Vec fields, DM *da)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Rank 0: append one time step from the fields in natural order. */
 /* Rank 0's netCDF writes of one step: its time, each field v (cell c's value at g[c * stride]),
  * the global values and a sync. */
 static PetscErrorCode DSExodusPutTime(DSExodus ex, PetscReal time_h)

@@ -95,7 +95,7 @@ static PetscErrorCode DSCheckTypeOption(const char key[], PetscFunctionList list
  * BoomerAMG, which keeps the linear iterations per Newton flat and, unlike the multigrid, did
  * not fail at 400x200. 3D time steps (I - gamma J): block-Jacobi ILU(0), 3x faster than
  * BoomerAMG at 1e5 cells and 1.4x faster than the multigrid; ILU(1) takes fewer iterations but
- * its factor held 360 MB per rank in the biology year (12 % faster there, 13 % slower for
+ * its factor held 360 MB per rank in the biology year (10 % faster there, 13 % slower for
  * the 3D nutrients). 3D steady Newton (J alone, with
  * Eisenstat-Walker tolerances): the geometric multigrid, flat iterations; SSOR
  * (-steady_pc_type eisenstat, or sor on several ranks) needs less memory. Applies only when the
