@@ -246,8 +246,12 @@ PetscErrorCode DSTestCreate(const char options[], DSMesh *mesh, DSModel *model, 
   PetscCall(DSModelCreate(PETSC_COMM_WORLD, model));
   PetscCall(DSModelSetFromOptions(*model));
   {
-    PetscBool none[1] = {PETSC_FALSE}; /* the model as the program makes it when nothing is injected */
+    PetscInt   ninj;
+    PetscBool *none; /* the model as the program makes it when nothing is injected */
+    PetscCall(DSModelGetInjectables(*model, &ninj, NULL));
+    PetscCall(PetscCalloc1(ninj + 1, &none));
     PetscCall(DSModelSelectInjectables(*model, none));
+    PetscCall(PetscFree(none));
   }
   PetscCall(DSModelGetNumSpecies(*model, &nsp));
   PetscCall(DSMeshSetUp(*mesh, nsp));

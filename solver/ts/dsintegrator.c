@@ -7,6 +7,7 @@
 #include "dssundials.h"
 #include "dsprogress.h"
 #include "dsmultigrid.h"
+#include "dsnewtonimpl.h"
 #include "dsoptions.h"
 
 #define DS_MAX_OUTPUT_TIMES 1024
@@ -244,21 +245,16 @@ PetscErrorCode DSIntegratorSetFromOptions(DSIntegrator ig)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* P = I - gamma J. Only P is stored: with a Jacobian still valid (reuse), P is rescaled to the new
- * gamma, I - g J = r (I - gP J) + (1 - r) I with r = g/gP, and J v = (v - P v)/gP (DSJacTimes).
- * Both are exact up to round-off relative to v and P: CVODE forms v - gamma J v from that
- * product, and calls a new set-up once gamma is 30 % away from gP. */
+/* P = I - gamma J. Only P is stored (dsnewtonimpl.h): with a Jacobian still valid (reuse), P is
+ * rescaled to the new gamma and J v is recovered from it; CVODE calls a new set-up once gamma is
+ * 30 % away from gP. */
 static PetscErrorCode DSIntegratorFormNewtonMatrix(DSIntegrator ig, PetscReal t, Vec U, PetscBool reuse, PetscReal gamma)
 {
   PetscFunctionBeginUser;
-  if (reuse) {
-    PetscReal r = gamma / ig->gammaP;
-    PetscCall(MatScale(ig->P, r));
-    PetscCall(MatShift(ig->P, 1.0 - r));
-  } else {
+  if (reuse) PetscCall(DSNewtonMatrixRescale(ig->P, ig->gammaP, gamma));
+  else {
     PetscCall(DSProblemComputeJacobian(ig->prob, t, U, ig->P));
-    PetscCall(MatScale(ig->P, -gamma));
-    PetscCall(MatShift(ig->P, 1.0));
+    PetscCall(DSNewtonMatrixFromJacobian(ig->P, gamma));
   }
   ig->gammaP = gamma;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -350,8 +346,7 @@ static int DSPrecSetup(realtype t, N_Vector y, N_Vector fy, booleantype jok, boo
 static PetscErrorCode DSJacTimesImpl(DSIntegrator ig, Vec v, Vec Jv)
 {
   PetscFunctionBeginUser;
-  PetscCall(MatMult(ig->P, v, Jv));
-  PetscCall(VecAXPBY(Jv, 1.0 / ig->gammaP, -1.0 / ig->gammaP, v)); /* (v - P v)/gP */
+  PetscCall(DSNewtonMatrixJacobianTimes(ig->P, ig->gammaP, v, Jv));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
