@@ -10,6 +10,27 @@
 /* PETSc options consumed outside the option blocks discsim reads. */
 static const char *const ds_infrastructure_options[] = {"options_left", "error_traceback", "log_view", "malloc_dump", "malloc_debug", "memory_view", "info", "options_view", "check_pointer_intensity", "malloc_test", NULL};
 
+/* -log_view's rows for the run's own phases (inclusive times), beside the solvers' events: the
+ * set-up (options, mesh, problem, solver objects; DSRunMeshSetUp its mesh part), the output
+ * (figures, balances, fields, Exodus and CSV writes) and the tear-down */
+static PetscLogEvent DS_RunSetUp, DS_RunMeshSetUp, DS_RunOutput, DS_RunDestroy;
+
+static PetscErrorCode DSRunRegisterEvents(void)
+{
+  static PetscBool    done = PETSC_FALSE;
+  static PetscClassId classid;
+
+  PetscFunctionBeginUser;
+  if (done) PetscFunctionReturn(PETSC_SUCCESS);
+  done = PETSC_TRUE;
+  PetscCall(PetscClassIdRegister("DSRun", &classid));
+  PetscCall(PetscLogEventRegister("DSRunSetUp", classid, &DS_RunSetUp));
+  PetscCall(PetscLogEventRegister("DSRunMeshSetUp", classid, &DS_RunMeshSetUp));
+  PetscCall(PetscLogEventRegister("DSRunOutput", classid, &DS_RunOutput));
+  PetscCall(PetscLogEventRegister("DSRunDestroy", classid, &DS_RunDestroy));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Keys read only once the problem exists (the integrator's and the solvers' options): the early
  * check leaves them to the final one. */
 static const char *const ds_options_read_late[] = {"time_", "cvode_", "output_times", "output_interval", "newton_", "steady_", NULL};
@@ -171,7 +192,7 @@ static PetscErrorCode DSRunCheckSchedule(DSRunContext *ctx)
 }
 
 /* At every output time: figures, balance, the Exodus step and the CSV row. */
-PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
+static PetscErrorCode DSRunMonitorImpl(void *vctx, PetscReal t, Vec U)
 {
   DSRunContext   *ctx = (DSRunContext *)vctx;
   const DSFigure *figs;
@@ -203,6 +224,15 @@ PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
   PetscCall(DSCSVWriteRow(ctx->csv, t, ctx->glob));
   ctx->nsteps++;
   ctx->t_last = t;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode DSRunMonitor(void *vctx, PetscReal t, Vec U)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(DS_RunOutput, 0, 0, 0, 0));
+  PetscCall(DSRunMonitorImpl(vctx, t, U));
+  PetscCall(PetscLogEventEnd(DS_RunOutput, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -438,7 +468,9 @@ static PetscErrorCode DSRunSetUpMesh(DSRunContext *ctx)
     ctx->mesh = c->mesh, ctx->mesh_borrowed = PETSC_TRUE;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
+  PetscCall(PetscLogEventBegin(DS_RunMeshSetUp, 0, 0, 0, 0));
   PetscCall(DSMeshSetUp(ctx->mesh, ctx->nsp));
+  PetscCall(PetscLogEventEnd(DS_RunMeshSetUp, 0, 0, 0, 0));
   if (c) c->mesh = ctx->mesh, c->nsp = ctx->nsp, ctx->mesh_borrowed = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -525,7 +557,9 @@ static PetscErrorCode DSRunExecute(DSRunContext *ctx)
   PetscFunctionBeginUser;
   PetscCall(DSCheckUnusedOptions(ctx->comm, NULL));
   PetscCall(DSRunCheckSchedule(ctx));
+  PetscCall(PetscLogEventBegin(DS_RunOutput, 0, 0, 0, 0));
   PetscCall(DSRunOpenOutputs(ctx));
+  PetscCall(PetscLogEventEnd(DS_RunOutput, 0, 0, 0, 0));
   PetscCall(DSIntegratorGetFinalTime(ctx->integ, &tfinal, &steady_mode));
   steady_mode = (PetscBool)(steady_mode || ctx->o.method == DS_STEADY_NEWTON);
   PetscCall(DSRunHeader(ctx, tfinal, steady_mode));
@@ -537,7 +571,9 @@ static PetscErrorCode DSRunExecute(DSRunContext *ctx)
     PetscCall(DSIntegratorGetStats(ctx->integ, &st));
     PetscCall(DSRunSummary(ctx, &st, steady_mode));
   }
+  PetscCall(PetscLogEventBegin(DS_RunOutput, 0, 0, 0, 0));
   PetscCall(DSRunCommitOutputs(ctx));
+  PetscCall(PetscLogEventEnd(DS_RunOutput, 0, 0, 0, 0));
   PetscCall(PetscPrintf(ctx->comm, "wrote %s (%" PetscInt_FMT " time steps; open it in ParaView) and %s\n", ctx->o.exo, ctx->nsteps, ctx->o.csv));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -600,13 +636,18 @@ PetscErrorCode DSRunFromOptionsCached(MPI_Comm comm, const char scenario[], DSRu
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc1(1, &ctx)); /* large (output names): on the heap */
   ctx->comm = comm, ctx->scenario = scenario, ctx->cache = cache;
+  PetscCall(DSRunRegisterEvents());
+  PetscCall(PetscLogEventBegin(DS_RunSetUp, 0, 0, 0, 0));
   ierr = DSRunSetUp(ctx);
+  PetscCall(PetscLogEventEnd(DS_RunSetUp, 0, 0, 0, 0));
   if (!ierr && ctx->o.markdown) {
     ierr = DSMeshViewParametersMarkdown(ctx->mesh, PETSC_VIEWER_STDOUT_(comm));
     if (!ierr) ierr = DSModelViewParametersMarkdown(ctx->model, PETSC_VIEWER_STDOUT_(comm));
   } else if (!ierr && ctx->o.help) ierr = PETSC_SUCCESS; /* nothing computed; main() prints the keys (dshelp.c) */
   else if (!ierr) ierr = DSRunExecute(ctx);
+  PetscCall(PetscLogEventBegin(DS_RunDestroy, 0, 0, 0, 0));
   PetscCall(DSRunDestroy(ctx)); /* on every path */
+  PetscCall(PetscLogEventEnd(DS_RunDestroy, 0, 0, 0, 0));
   PetscCall(PetscFree(ctx));
   PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
