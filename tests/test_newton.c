@@ -2,9 +2,10 @@
  * (diffusion, boundary faces, reactions, outside cells) against centred differences of its
  * right-hand side, and the two identities that let the integrator keep P = I - gP J without J
  * (solver/ts/dsnewtonimpl.h), against products with the explicitly assembled J. Runs on 1 and
- * 2 ranks (ghost couplings). */
+ * 2 ranks (ghost couplings). The steady Newton solver's state against a much tighter solve. */
 #include "dstest.h"
 #include "dsnewtonimpl.h"
+#include "dssteady.h"
 
 typedef struct {
   DSMesh    mesh;
@@ -176,6 +177,60 @@ START_TEST(nonpositive_gamma_is_refused)
 }
 END_TEST
 
+/* The steady Newton solve ends its last linear solve once |F + J s| is half the Newton tolerance
+ * (solver/ts/dssteady.c). The state it returns must meet that tolerance, max(atol, rtol |F0|)
+ * with the defaults 1e-10, and agree with a solve to |F| ~ 1e-12 far below the 6 significant
+ * digits the program prints (limit 1e-8 of each species' maximum). */
+static void SteadySolve(DSProblem prob, const char options[], Vec U, DSSteadyStats *st)
+{
+  DSSteady s;
+  TestCall(PetscOptionsClearValue(NULL, "-steady_snes_rtol"));
+  TestCall(PetscOptionsClearValue(NULL, "-steady_snes_atol"));
+  TestCall(PetscOptionsInsertString(NULL, options));
+  TestCall(DSProblemInitialState(prob, U));
+  TestCall(DSSteadyCreate(prob, U, &s));
+  TestCall(DSSteadySolve(s, U, st));
+  TestCall(DSSteadyDestroy(&s));
+  ck_assert_int_gt(st->reason, 0);
+}
+
+START_TEST(steady_newton_meets_its_tolerance)
+{
+  const char   *cases[] = {"-model nutrient -mesh_type 3d -mesh_nx 26 -mesh_ny 40 -mesh_nz 16", "-model nutrient -mesh_type axisymmetric -mesh_nr 100 -mesh_nz 50"};
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    DSMesh        mesh;
+    DSModel       model;
+    DSProblem     prob;
+    DM            dm;
+    Vec           U, Ut, F;
+    DSSteadyStats st, stt;
+    PetscReal     f0, diff[3], size[3], worst = 0;
+    TestCall(DSTestCreate(cases[c], &mesh, &model, &prob));
+    TestCall(DSProblemGetDM(prob, &dm));
+    TestCall(DMCreateGlobalVector(dm, &U));
+    TestCall(VecDuplicate(U, &Ut));
+    TestCall(VecDuplicate(U, &F));
+    TestCall(DSProblemInitialState(prob, U));
+    TestCall(DSProblemComputeRHS(prob, 0, U, F));
+    TestCall(VecNorm(F, NORM_2, &f0));
+    SteadySolve(prob, "", U, &st);
+    SteadySolve(prob, "-steady_snes_rtol 1e-20 -steady_snes_atol 1e-12", Ut, &stt);
+    TestCall(VecAXPY(U, -1.0, Ut));
+    TestCall(VecStrideNormAll(U, NORM_INFINITY, diff));
+    TestCall(VecStrideNormAll(Ut, NORM_INFINITY, size));
+    for (int s = 0; s < 3; s++) worst = PetscMax(worst, diff[s] / size[s]);
+    TestCall(PetscPrintf(PETSC_COMM_WORLD, "%s: |F| %.2e after %d Newton / %d linear iterations (tolerance %.2e); tight solve |F| %.2e after %d / %d; largest difference %.2e of a species' maximum\n", cases[c], (double)st.residual, (int)st.newton_iters, (int)st.linear_iters, (double)PetscMax(1e-10, 1e-10 * f0), (double)stt.residual, (int)stt.newton_iters, (int)stt.linear_iters, (double)worst));
+    ck_assert_double_le(st.residual, PetscMax(1e-10, 1e-10 * f0));
+    ck_assert_double_le(stt.residual, 1e-11);
+    ck_assert_double_lt(worst, 1e-8);
+    TestCall(VecDestroy(&U));
+    TestCall(VecDestroy(&Ut));
+    TestCall(VecDestroy(&F));
+    TestCall(DSTestDestroy(&mesh, &model, &prob));
+  }
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
   Suite *suite = suite_create("newton");
@@ -184,6 +239,7 @@ int main(int argc, char **argv)
   tcase_add_test(tc, assembled_jacobian_matches_rhs_differences);
   tcase_add_test(tc, newton_matrix_rescale_and_jacobian_products);
   tcase_add_test(tc, nonpositive_gamma_is_refused);
+  tcase_add_test(tc, steady_newton_meets_its_tolerance);
   suite_add_tcase(suite, tc);
   return DSTestRun(argc, argv, suite);
 }
