@@ -260,6 +260,17 @@ static PetscErrorCode DSIntegratorFormNewtonMatrix(DSIntegrator ig, PetscReal t,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the multigrid's coarse operators (if it is the preconditioner) from the new Newton matrix */
+static PetscErrorCode DSIntegratorUpdateMultigrid(DSIntegrator ig)
+{
+  PC pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPGetPC(ig->ksp, &pc));
+  PetscCall(DSMultigridUpdate(pc, ig->P));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Builds the preconditioner once at the initial state: sub-solver options (-newton_sub_*) are
  * read only then, and misspelt ones must be caught before the run. */
 PetscErrorCode DSIntegratorSetUp(DSIntegrator ig, Vec U)
@@ -280,6 +291,7 @@ PetscErrorCode DSIntegratorSetUp(DSIntegrator ig, Vec U)
     PetscCall(DSProblemGetDM(ig->prob, &dm));
     PetscCall(DSMultigridSetUpFromOptions(ig->ksp, dm, "newton_"));
   }
+  PetscCall(DSIntegratorUpdateMultigrid(ig));
   PetscCall(KSPSetUp(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -332,6 +344,7 @@ static PetscErrorCode DSPrecSetupImpl(DSIntegrator ig, realtype t, Vec y, boolea
   *jcur = !jok;
   PetscCall(DSIntegratorFormNewtonMatrix(ig, t, y, (PetscBool)jok, gamma));
   PetscCall(KSPSetOperators(ig->ksp, ig->P, ig->P));
+  PetscCall(DSIntegratorUpdateMultigrid(ig));
   PetscCall(KSPSetUp(ig->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -26,10 +26,23 @@ static PetscErrorCode DSSteadyResidual(SNES snes, Vec U, Vec F, void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The Jacobian, and the multigrid's coarse operators from it when SNES is about to rebuild the
+ * preconditioner (SNESComputeJacobian's lag rule: iteration 0, and every lag-th iteration) */
 static PetscErrorCode DSSteadyJacobian(SNES snes, Vec U, Mat J, Mat P, void *ctx)
 {
+  PetscInt lag, it;
+  KSP      ksp;
+  PC       pc;
+
   PetscFunctionBeginUser;
   PetscCall(DSProblemComputeJacobian((DSProblem)ctx, 0, U, P));
+  PetscCall(SNESGetLagPreconditioner(snes, &lag));
+  PetscCall(SNESGetIterationNumber(snes, &it));
+  if (it == 0 || lag == -2 || lag == 1 || (lag > 1 && it % lag == 0)) {
+    PetscCall(SNESGetKSP(snes, &ksp));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(DSMultigridUpdate(pc, P));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -303,6 +316,12 @@ PetscErrorCode DSSteadySolveTangent(DSSteady s, Vec U, Vec b, Vec x)
   PetscCall(SNESGetKSP(s->snes, &ksp));
   PetscCall(DSProblemComputeJacobian(s->prob, 0, U, s->J));
   PetscCall(KSPSetOperators(ksp, s->J, s->J));
+  PetscCall(KSPSetReusePreconditioner(ksp, PETSC_FALSE)); /* the last Newton iteration may have left it set */
+  {
+    PC pc;
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(DSMultigridUpdate(pc, s->J));
+  }
   /* Eisenstat-Walker resets the tolerance before every solve of this KSP (a pre-solve hook): off */
   PetscCall(SNESKSPSetUseEW(s->snes, PETSC_FALSE));
   PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 10000));
