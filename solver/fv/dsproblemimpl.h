@@ -23,7 +23,7 @@ struct _p_DSProblem {
   PetscInt     nhash, lastT[DS_MAX_FACES]; /* lastT[f]: the entry found last for face f, or -1 */
   int         *tface;      /* per owned cell, face: 2 * (Ttab entry) + (1 if the face is on the disc boundary) */
   PetscScalar *ubnd;       /* per boundary face (in loop order), species: Dirichlet value */
-  PetscInt     nbfaces;
+  PetscInt     nbfaces, maxbfaces; /* boundary faces, and room for them in ubnd */
   Vec          Ulocal;
   PetscScalar *work;       /* nsp*(nsp+2) scratch */
   PetscInt    *sink;       /* per species: accumulator receiving its boundary outflux, or -1 */
