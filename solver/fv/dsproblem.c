@@ -460,25 +460,55 @@ static PetscInt DSDirectFillGlobal(DSProblem p, const DSDirectFill *w, const Mat
   return w->gblock[DSProblemLocalIndex(p, st->i, st->j, st->k)] * w->bs + st->c;
 }
 
-static PetscErrorCode DSDirectFillRow(DSProblem p, DSDirectFill *w, const MatStencil *row, PetscInt n, const MatStencil cols[], const PetscScalar v[])
+/* A column on another rank: in the off-diagonal block, found by a scan of its row (a few entries). */
+static PetscErrorCode DSDirectFillOffDiagonal(DSProblem p, DSDirectFill *w, PetscInt r, const MatStencil *col, PetscScalar v)
 {
-  const PetscInt r = DSDirectFillGlobal(p, w, row) - w->rstart;
+  const PetscInt gc = DSDirectFillGlobal(p, w, col);
+  PetscInt       m;
 
   PetscFunctionBeginUser;
-  for (PetscInt k = 0; k < n; k++) {
-    const PetscInt gc = DSDirectFillGlobal(p, w, &cols[k]);
-    PetscInt       m;
-    if (gc >= w->cstart && gc < w->cend) {
-      for (m = w->ai[r]; m < w->ai[r + 1] && w->aj[m] != gc - w->cstart; m++) {}
-      PetscCheck(m < w->ai[r + 1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian entry (%" PetscInt_FMT ", %" PetscInt_FMT ") is not in the assembled pattern", r + w->rstart, gc);
-      w->a[m] = v[k];
-    } else {
-      PetscCheck(w->B, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian column %" PetscInt_FMT " outside the serial matrix", gc);
-      for (m = w->bi[r]; m < w->bi[r + 1] && w->garray[w->bj[m]] != gc; m++) {}
-      PetscCheck(m < w->bi[r + 1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian entry (%" PetscInt_FMT ", %" PetscInt_FMT ") is not in the assembled pattern", r + w->rstart, gc);
-      w->b[m] = v[k];
+  PetscCheck(w->B, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian column %" PetscInt_FMT " outside the serial matrix", gc);
+  for (m = w->bi[r]; m < w->bi[r + 1] && w->garray[w->bj[m]] != gc; m++) {}
+  PetscCheck(m < w->bi[r + 1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian entry (%" PetscInt_FMT ", %" PetscInt_FMT ") is not in the assembled pattern", r + w->rstart, gc);
+  w->b[m] = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscBool DSStencilOwned(DSProblem p, const MatStencil *st)
+{
+  return (PetscBool)(st->i >= p->xs[0] && st->i < p->xs[0] + p->xm[0] && st->j >= p->xs[1] && st->j < p->xs[1] + p->xm[1] && st->k >= p->xs[2] && st->k < p->xs[2] + p->xm[2]);
+}
+
+/* Row s of owned cell c. The diagonal block numbers this rank's cells in the grid's natural
+ * order, so its sorted row is: the neighbours at k-1, j-1, i-1 (faces 4, 2, 0), the cell's own
+ * species, then i+1, j+1, k+1 (faces 1, 3, 5). The values are written in that order, each
+ * column checked against the pattern (one comparison, no search); neighbours on other ranks go
+ * to the off-diagonal block. */
+static PetscErrorCode DSDirectFillRow(DSProblem p, DSDirectFill *w, PetscInt c, PetscInt s, const MatStencil cols[], const PetscInt own[], const PetscInt across[], const PetscScalar v[])
+{
+  static const PetscInt order[2][3] = {{4, 2, 0}, {1, 3, 5}};
+  const PetscInt        nsp = p->nsp, r = c * nsp + s, stride[3] = {1, p->xm[0], p->xm[0] * p->xm[1]};
+  PetscInt              m = w->ai[r];
+
+  PetscFunctionBeginUser;
+  for (PetscInt side = 0; side < 2; side++) {
+    for (PetscInt n = 0; n < 3; n++) {
+      const PetscInt f = order[side][n], e = f < p->nfaces ? across[f] : -1;
+      if (e < 0) continue;
+      if (!DSStencilOwned(p, &cols[e])) PetscCall(DSDirectFillOffDiagonal(p, w, r, &cols[e], v[e]));
+      else {
+        PetscInt col = (c + (f % 2 ? 1 : -1) * stride[f / 2]) * nsp + s;
+        PetscCheck(m < w->ai[r + 1] && w->aj[m] == col, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian row %" PetscInt_FMT ": column %" PetscInt_FMT " is not where the pattern has it", r + w->rstart, col + w->cstart);
+        w->a[m++] = v[e];
+      }
+    }
+    for (PetscInt q = 0; !side && q < nsp; q++) {
+      if (own[q] < 0) continue;
+      PetscCheck(m < w->ai[r + 1] && w->aj[m] == c * nsp + q, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian row %" PetscInt_FMT ": column %" PetscInt_FMT " is not where the pattern has it", r + w->rstart, c * nsp + q + w->cstart);
+      w->a[m++] = v[own[q]];
     }
   }
+  PetscCheck(m == w->ai[r + 1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian row %" PetscInt_FMT ": %" PetscInt_FMT " entries written, %" PetscInt_FMT " in the pattern", r + w->rstart, m - w->ai[r], w->ai[r + 1] - w->ai[r]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -524,7 +554,7 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
         vals[own[s]] -= T;
         if (across[f] >= 0) vals[across[f]] = T;
       }
-      if (direct) PetscCall(DSDirectFillRow(p, &w, &row, ncols, cols, vals));
+      if (direct) PetscCall(DSDirectFillRow(p, &w, c, s, cols, own, across, vals));
       else PetscCall(MatSetValuesStencil(J, 1, &row, ncols, cols, vals, INSERT_VALUES));
     }
   }
