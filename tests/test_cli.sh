@@ -90,18 +90,5 @@ times=$(cut -d, -f1 spaced.csv | tail -n +2 | tr '\n' ' ')
 "$discsim" "$src/examples/disc3d.yaml" -mesh_nx 4096 -mesh_ny 4096 -mesh_nz 4096 -mesh_nrr 4 -output_file early.exo 2> err.txt; rc=$?
 [ $rc -ne 0 ] && grep -q "unknown input key -mesh_nrr" err.txt && [ ! -e early.exo ] && check ok || check no "misspelt key before set-up: exit $rc, $(head -2 err.txt)"
 
-# PETSc's tracing allocator still works beside discsim's huge-page advice (solver/app/dsmalloc.c),
-# asked for on the command line, in PETSC_OPTIONS or in an options file
-echo "-malloc_debug" > malloc.opts
-for how in "cmd" "env" "file"; do
-  rm -f traced.exo traced.csv
-  case $how in
-    cmd) "$discsim" "$src/examples/slab.yaml" -output_file traced.exo -mesh_nz 20 -malloc_debug -malloc_dump > out.txt 2>&1; rc=$? ;;
-    env) PETSC_OPTIONS="-malloc_debug -malloc_dump" "$discsim" "$src/examples/slab.yaml" -output_file traced.exo -mesh_nz 20 > out.txt 2>&1; rc=$? ;;
-    file) "$discsim" "$src/examples/slab.yaml" -output_file traced.exo -mesh_nz 20 -options_file malloc.opts > out.txt 2>&1; rc=$? ;;
-  esac
-  [ $rc -eq 0 ] && [ -e traced.exo ] && ! grep -q "PETSC ERROR" out.txt && check ok || check no "-malloc_debug ($how): exit $rc, $(grep -m2 -i error out.txt)"
-done
-
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -9,7 +9,6 @@ static const char help[] = "discsim: nutrient, oxygen and pH fields of the inter
 #include "dsscenario.h"
 #include "dshelp.h"
 #include "dsmpistart.h"
-#include "dsmalloc.h"
 
 static char      ds_first_error[4096];
 static PetscBool ds_traceback;
@@ -52,7 +51,6 @@ int main(int argc, char **argv)
   if (DSCheckOptionsFiles(argc, argv)) return 1;
   helpmode = DSHelpTake(argc, argv); /* -help: discsim's keys grouped; -help_petsc: PETSc's own help */
   DSMPIPrepareSingleton();
-  DSMallocPrepareHugePages(argc, argv);
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-error_traceback", &ds_traceback, NULL));
   PetscCall(PetscPushErrorHandler(DSErrorHandler, NULL));

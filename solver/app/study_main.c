@@ -4,7 +4,6 @@ static const char help[] = "discsim-study: many discsim runs from one study file
 #include <petscsys.h>
 #include "dsstudy.h"
 #include "dsmpistart.h"
-#include "dsmalloc.h"
 
 static char ds_first_error[4096];
 
@@ -21,7 +20,6 @@ int main(int argc, char **argv)
   PetscMPIInt    rank, size;
 
   DSMPIPrepareSingleton();
-  DSMallocPrepareHugePages(argc, argv);
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscPushErrorHandler(DSErrorHandler, NULL));
   if (!path) ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_USER_INPUT, PETSC_ERROR_INITIAL, "no study file: usage: discsim-study STUDY.yaml [-study_* options]");
