@@ -396,7 +396,8 @@ PetscErrorCode DSProblemComputeRHS(DSProblem p, PetscReal t, Vec U, Vec F)
  * conversions and MatSetValues' checks and search: 0.7 s per 3D Jacobian of 2.7e7 entries, and
  * 1.75x that per entry in a parallel matrix, so that the assembly did not get faster on 2 ranks
  * (doc/performance.md). The pattern is fixed after the first assembly, so later ones write the
- * values in place, each entry found by a short scan of its row. */
+ * values in place: in the diagonal block in the row's sorted order, checked entry by entry
+ * (DSDirectFillRow); off-process columns by a short scan of their row. */
 typedef struct {
   Mat                A, B;         /* B: off-process columns (NULL in serial) */
   PetscScalar       *a, *b;
