@@ -275,6 +275,12 @@ static PetscInt DSProblemRowPattern(DSProblem p, const PetscInt *fill, PetscInt 
   return ncols;
 }
 
+/* A stencil point among this rank's own cells. */
+static PetscBool DSStencilOwned(DSProblem p, const MatStencil *st)
+{
+  return (PetscBool)(st->i >= p->xs[0] && st->i < p->xs[0] + p->xm[0] && st->j >= p->xs[1] && st->j < p->xs[1] + p->xm[1] && st->k >= p->xs[2] && st->k < p->xs[2] + p->xm[2]);
+}
+
 /* Preallocated exactly from DSProblemRowPattern (a stencil-wide preallocation keeps 3x9 entries
  * per voxel outside the disc and per closed face). Not assembled: DSProblemComputeJacobian fills it. */
 PetscErrorCode DSProblemCreateMatrix(DSProblem p, Mat *J)
@@ -293,8 +299,7 @@ PetscErrorCode DSProblemCreateMatrix(DSProblem p, Mat *J)
     for (PetscInt s = 0; s < nsp; s++) {
       PetscInt ncols = DSProblemRowPattern(p, fill, c, idx, s, &row, cols, own, across);
       for (PetscInt n = 0; n < ncols; n++) {
-        PetscBool owned = (PetscBool)(cols[n].i >= p->xs[0] && cols[n].i < p->xs[0] + p->xm[0] && cols[n].j >= p->xs[1] && cols[n].j < p->xs[1] + p->xm[1] && cols[n].k >= p->xs[2] && cols[n].k < p->xs[2] + p->xm[2]);
-        if (owned) dnz[c * nsp + s]++;
+        if (DSStencilOwned(p, &cols[n])) dnz[c * nsp + s]++;
         else onz[c * nsp + s]++;
       }
     }
@@ -473,11 +478,6 @@ static PetscErrorCode DSDirectFillOffDiagonal(DSProblem p, DSDirectFill *w, Pets
   PetscCheck(m < w->bi[r + 1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian entry (%" PetscInt_FMT ", %" PetscInt_FMT ") is not in the assembled pattern", r + w->rstart, gc);
   w->b[m] = v;
   PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscBool DSStencilOwned(DSProblem p, const MatStencil *st)
-{
-  return (PetscBool)(st->i >= p->xs[0] && st->i < p->xs[0] + p->xm[0] && st->j >= p->xs[1] && st->j < p->xs[1] + p->xm[1] && st->k >= p->xs[2] && st->k < p->xs[2] + p->xm[2]);
 }
 
 /* Row s of owned cell c. The diagonal block numbers this rank's cells in the grid's natural
