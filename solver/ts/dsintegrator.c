@@ -8,6 +8,7 @@
 #include "dsprogress.h"
 #include "dsmultigrid.h"
 #include "dsnewtonimpl.h"
+#include "dsnvector.h"
 #include "dsoptions.h"
 
 #define DS_MAX_OUTPUT_TIMES 1024
@@ -449,6 +450,20 @@ static PetscErrorCode DSIntegratorAccumulateStats(DSIntegrator ig, void *mem)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* a new Vec like 'like', wrapped; the N_Vector's owner (DSCVodeSessionDestroy) destroys both */
+static PetscErrorCode DSIntegratorWrapNewVector(Vec like, SUNContext sunctx, N_Vector *nv)
+{
+  Vec            v;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(like, &v));
+  ierr = DSNVectorMake(v, sunctx, nv);
+  if (ierr) PetscCall(VecDestroy(&v));
+  PetscCall(ierr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx, N_Vector y, void **mem_out, SUNLinearSolver *ls, N_Vector *atol, N_Vector *constraints)
 {
   Vec   va, vc;
@@ -457,15 +472,16 @@ static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx
   PetscFunctionBeginUser;
   mem = CVodeCreate(CV_BDF, sunctx);
   PetscCheck(mem, ig->comm, PETSC_ERR_LIB, "CVodeCreate failed (out of memory?)");
+  *mem_out = mem; /* from here on the session owns it, also on errors */
   DSCallSUNDIALS(CVodeSetErrHandlerFn(mem, DSSundialsErrorHandler, NULL));
   DSCallSUNDIALS(CVodeInit(mem, DSRHS, ig->t0, y));
   DSCallSUNDIALS(CVodeSetUserData(mem, ig));
-  PetscCall(VecDuplicate(N_VGetVector_Petsc(y), &va));
-  PetscCall(VecDuplicate(va, &vc));
+  PetscCall(DSIntegratorWrapNewVector(N_VGetVector_Petsc(y), sunctx, atol));
+  PetscCall(DSIntegratorWrapNewVector(N_VGetVector_Petsc(y), sunctx, constraints));
+  va = N_VGetVector_Petsc(*atol);
+  vc = N_VGetVector_Petsc(*constraints);
   PetscCall(DSProblemGetAbsoluteTolerances(ig->prob, ig->atol_factor, va));
   PetscCall(DSProblemGetConstraints(ig->prob, vc)); /* species >= 0, unless the model allows negative values */
-  *atol        = N_VMake_Petsc(va, sunctx);
-  *constraints = N_VMake_Petsc(vc, sunctx);
   DSCallSUNDIALS(CVodeSVtolerances(mem, ig->rtol, *atol));
   {
     PetscReal any; /* CVODE refuses an all-zero constraint vector: no constraint is said by setting none */
@@ -484,7 +500,6 @@ static PetscErrorCode DSIntegratorCreateCVODE(DSIntegrator ig, SUNContext sunctx
   DSCallSUNDIALS(SUNLinSol_SPGMRSetGSType(*ls, SUN_CLASSICAL_GS)); /* with fused vector operations: one pass over the basis instead of one per vector */
   DSCallSUNDIALS(CVodeSetEpsLin(mem, ig->eps_lin));
   DSCallSUNDIALS(CVodeSetNonlinConvCoef(mem, ig->nonlin_coef));
-  *mem_out = mem;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -694,12 +709,11 @@ static PetscErrorCode DSCVodeSessionCreate(DSIntegrator ig, Vec U, DSCVodeSessio
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(s, sizeof *s));
   DSCallSUNDIALS(SUNContext_Create(&comm, &s->sunctx));
-  s->y = N_VMake_Petsc(U, s->sunctx);
-  /* fused linear combinations and multi-dot products: one pass over memory instead of many
-   * VecAXPY/VecDot calls (measured in doc/performance.md) */
-  DSCallSUNDIALS(N_VEnableFusedOps_Petsc(s->y, SUNTRUE));
-  s->yout = N_VMake_Petsc(ig->Yout, s->sunctx);
-  s->dky  = N_VMake_Petsc(ig->dYdt, s->sunctx);
+  /* fused linear combinations and multi-dot products (one pass over memory instead of many
+   * VecAXPY/VecDot calls) and our reductions (solver/ts/dsnvector.c; doc/performance.md) */
+  PetscCall(DSNVectorMake(U, s->sunctx, &s->y));
+  PetscCall(DSNVectorMake(ig->Yout, s->sunctx, &s->yout));
+  PetscCall(DSNVectorMake(ig->dYdt, s->sunctx, &s->dky));
   if (ig->step_monitor) { /* the monitor's work vectors: local error estimates and weights */
     s->mon[0] = N_VClone(s->y);
     s->mon[1] = N_VClone(s->y);
