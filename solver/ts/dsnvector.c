@@ -3,11 +3,12 @@
  * CVODE and SPGMR call the weighted RMS norm, the dot product, the constraint mask and the fused
  * multiple axpy a few times per Krylov iteration or step. SUNDIALS 6.4's NVECTOR_PETSC sums its
  * norms in one running sum, and PETSc's VecDot goes to Debian's reference BLAS, which does the
- * same: each addition waits for the one before (4 cycles), so these reductions run at a quarter
- * of the speed memory allows and took 10-15 % of a biology run (doc/performance.md). The
- * kernels here keep DS_NV_LANES partial sums that the compiler can hold in vector registers;
- * the multiple axpy makes one pass over x for all Y instead of one per Y. Results differ from
- * the library's in the order of additions only (tests/test_nvector.c bounds the difference).
+ * same: each addition waits for the one before (about 4 cycles), so these reductions are bound
+ * by the adder's latency rather than by memory; with the mask and the multiple axpy they took
+ * 21 % of a small biology run (doc/performance.md). The kernels here keep DS_NV_LANES partial
+ * sums that the compiler can hold in vector registers; the multiple axpy makes one pass over x
+ * for all Y instead of one per Y. Results differ from the library's in the order of additions
+ * only (tests/test_nvector.c bounds the difference).
  *
  * The table is SUNDIALS' documented way to change a vector's operations; N_VClone copies it, so
  * every vector CVODE and SPGMR clone from ours uses these kernels too. The table's entries
@@ -41,7 +42,7 @@ static PetscReal DSNVectorSumLanes(const PetscReal s[DS_NV_LANES])
   return t;
 }
 
-/* sum_i (x_i w_i)^2 (w_i z_i when square is false: the dot product) over this rank */
+/* sum_i (x_i w_i)^2, or sum_i x_i w_i when square is false (the dot product), over this rank */
 static PetscErrorCode DSNVectorSumLocal(N_Vector x, N_Vector w, PetscBool square, PetscReal *sum)
 {
   const PetscScalar *xd, *wd;
