@@ -67,43 +67,24 @@ static PetscErrorCode DSNVectorSumLocal(N_Vector x, N_Vector w, PetscBool square
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode DSNVectorSumGlobal(N_Vector x, N_Vector w, PetscBool square, PetscReal *sum)
+/* the sum of DSNVectorSumLocal, over all ranks when global is true; a table entry's value */
+static PetscReal DSNVectorSum(N_Vector x, N_Vector w, PetscBool square, PetscBool global)
 {
-  PetscReal local;
+  PetscReal local = 0, sum = 0;
 
-  PetscFunctionBeginUser;
-  PetscCall(DSNVectorSumLocal(x, w, square, &local));
-  PetscCall(MPIU_Allreduce(&local, sum, 1, MPIU_REAL, MPIU_SUM, DSNVectorComm(x)));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCallAbort(DSNVectorComm(x), DSNVectorSumLocal(x, w, square, &local));
+  if (!global) return local;
+  PetscCallAbort(DSNVectorComm(x), MPIU_Allreduce(&local, &sum, 1, MPIU_REAL, MPIU_SUM, DSNVectorComm(x)));
+  return sum;
 }
 
-static realtype DSNVectorWSqrSumLocal(N_Vector x, N_Vector w)
-{
-  PetscReal s = 0;
-  PetscCallAbort(DSNVectorComm(x), DSNVectorSumLocal(x, w, PETSC_TRUE, &s));
-  return s;
-}
+static realtype DSNVectorWSqrSumLocal(N_Vector x, N_Vector w) { return DSNVectorSum(x, w, PETSC_TRUE, PETSC_FALSE); }
 
-realtype DSNVectorWrmsNorm(N_Vector x, N_Vector w)
-{
-  PetscReal s = 0;
-  PetscCallAbort(DSNVectorComm(x), DSNVectorSumGlobal(x, w, PETSC_TRUE, &s));
-  return PetscSqrtReal(s / (PetscReal)N_VGetLength(x));
-}
+realtype DSNVectorWrmsNorm(N_Vector x, N_Vector w) { return PetscSqrtReal(DSNVectorSum(x, w, PETSC_TRUE, PETSC_TRUE) / (PetscReal)N_VGetLength(x)); }
 
-static realtype DSNVectorDotProdLocal(N_Vector x, N_Vector y)
-{
-  PetscReal s = 0;
-  PetscCallAbort(DSNVectorComm(x), DSNVectorSumLocal(x, y, PETSC_FALSE, &s));
-  return s;
-}
+static realtype DSNVectorDotProdLocal(N_Vector x, N_Vector y) { return DSNVectorSum(x, y, PETSC_FALSE, PETSC_FALSE); }
 
-realtype DSNVectorDotProd(N_Vector x, N_Vector y)
-{
-  PetscReal s = 0;
-  PetscCallAbort(DSNVectorComm(x), DSNVectorSumGlobal(x, y, PETSC_FALSE, &s));
-  return s;
-}
+realtype DSNVectorDotProd(N_Vector x, N_Vector y) { return DSNVectorSum(x, y, PETSC_FALSE, PETSC_TRUE); }
 
 /* m_i = 1 where x_i breaks its constraint c_i (2: x > 0, 1: x >= 0, -1: x <= 0, -2: x < 0,
  * 0: none), else 0; *ok: no constraint broken on this rank. NVECTOR_PETSC's test, without its
