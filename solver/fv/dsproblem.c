@@ -480,36 +480,100 @@ static PetscErrorCode DSDirectFillOffDiagonal(DSProblem p, DSDirectFill *w, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Row s of owned cell c. The diagonal block numbers this rank's cells in the grid's natural
- * order, so its sorted row is: the neighbours at k-1, j-1, i-1 (faces 4, 2, 0), the cell's own
- * species, then i+1, j+1, k+1 (faces 1, 3, 5). The values are written in that order, each
- * column checked against the pattern (one comparison, no search); neighbours on other ranks go
- * to the off-diagonal block. */
-static PetscErrorCode DSDirectFillRow(DSProblem p, DSDirectFill *w, PetscInt c, PetscInt s, const MatStencil cols[], const PetscInt own[], const PetscInt across[], const PetscScalar v[])
+/* What the rows of one owned cell share: each face's transmissibilities, whether it is on the
+ * boundary, and its neighbour (as a stencil point, and whether this rank owns it). */
+typedef struct {
+  const PetscReal *T[DS_MAX_FACES];
+  PetscBool        boundary[DS_MAX_FACES], owned[DS_MAX_FACES];
+  MatStencil       nbr[DS_MAX_FACES];
+  PetscInt         col[DS_MAX_FACES]; /* the neighbour's local cell in the diagonal block */
+} DSCellFaces;
+
+static void DSCellFacesGet(DSProblem p, PetscInt c, const PetscInt idx[3], DSCellFaces *cf)
+{
+  const PetscInt stride[3] = {1, p->xm[0], p->xm[0] * p->xm[1]};
+
+  for (PetscInt f = 0; f < p->nfaces; f++) {
+    PetscInt d = f / 2, sign = f % 2 ? 1 : -1;
+    cf->T[f]        = DSProblemFaceT(p, c, f);
+    cf->boundary[f] = DSProblemFaceOnBoundary(p, c, f);
+    cf->nbr[f].i = idx[0], cf->nbr[f].j = idx[1], cf->nbr[f].k = idx[2], cf->nbr[f].c = 0;
+    *(d == 0 ? &cf->nbr[f].i : d == 1 ? &cf->nbr[f].j : &cf->nbr[f].k) += sign;
+    cf->owned[f] = DSStencilOwned(p, &cf->nbr[f]);
+    cf->col[f]   = c + sign * stride[d];
+  }
+}
+
+/* Writes value v at the next entry m of row r (column col of the diagonal block), checked
+ * against the pattern with one comparison. */
+static inline PetscErrorCode DSDirectFillPut(DSDirectFill *w, PetscInt r, PetscInt *m, PetscInt col, PetscScalar v)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(*m < w->ai[r + 1] && w->aj[*m] == col, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian row %" PetscInt_FMT ": column %" PetscInt_FMT " is not where the pattern has it", r + w->rstart, col + w->cstart);
+  w->a[(*m)++] = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Row s of owned cell c, written in place. The diagonal block numbers this rank's cells in the
+ * grid's natural order, so its sorted row is: the neighbours at k-1, j-1, i-1 (faces 4, 2, 0),
+ * the cell's own species, then i+1, j+1, k+1 (faces 1, 3, 5); neighbours on other ranks go to
+ * the off-diagonal block. own[q]: the value of column q of the cell (stored[q]); nbr[f]: that
+ * of the neighbour across face f (couples[f]). */
+static PetscErrorCode DSDirectFillRow(DSProblem p, DSDirectFill *w, PetscInt c, PetscInt s, const DSCellFaces *cf, const PetscBool stored[], const PetscScalar own[], const PetscBool couples[], const PetscScalar nbr[])
 {
   static const PetscInt order[2][3] = {{4, 2, 0}, {1, 3, 5}};
-  const PetscInt        nsp = p->nsp, r = c * nsp + s, stride[3] = {1, p->xm[0], p->xm[0] * p->xm[1]};
+  const PetscInt        nsp = p->nsp, r = c * nsp + s;
   PetscInt              m = w->ai[r];
 
   PetscFunctionBeginUser;
   for (PetscInt side = 0; side < 2; side++) {
     for (PetscInt n = 0; n < 3; n++) {
-      const PetscInt f = order[side][n], e = f < p->nfaces ? across[f] : -1;
-      if (e < 0) continue;
-      if (!DSStencilOwned(p, &cols[e])) PetscCall(DSDirectFillOffDiagonal(p, w, r, &cols[e], v[e]));
+      const PetscInt f = order[side][n];
+      if (f >= p->nfaces || !couples[f]) continue;
+      if (cf->owned[f]) PetscCall(DSDirectFillPut(w, r, &m, cf->col[f] * nsp + s, nbr[f]));
       else {
-        PetscInt col = (c + (f % 2 ? 1 : -1) * stride[f / 2]) * nsp + s;
-        PetscCheck(m < w->ai[r + 1] && w->aj[m] == col, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian row %" PetscInt_FMT ": column %" PetscInt_FMT " is not where the pattern has it", r + w->rstart, col + w->cstart);
-        w->a[m++] = v[e];
+        MatStencil st = cf->nbr[f];
+        st.c          = s;
+        PetscCall(DSDirectFillOffDiagonal(p, w, r, &st, nbr[f]));
       }
     }
-    for (PetscInt q = 0; !side && q < nsp; q++) {
-      if (own[q] < 0) continue;
-      PetscCheck(m < w->ai[r + 1] && w->aj[m] == c * nsp + q, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian row %" PetscInt_FMT ": column %" PetscInt_FMT " is not where the pattern has it", r + w->rstart, c * nsp + q + w->cstart);
-      w->a[m++] = v[own[q]];
-    }
+    for (PetscInt q = 0; !side && q < nsp; q++)
+      if (stored[q]) PetscCall(DSDirectFillPut(w, r, &m, c * nsp + q, own[q]));
   }
   PetscCheck(m == w->ai[r + 1], PETSC_COMM_SELF, PETSC_ERR_PLIB, "Jacobian row %" PetscInt_FMT ": %" PetscInt_FMT " entries written, %" PetscInt_FMT " in the pattern", r + w->rstart, m - w->ai[r], w->ai[r + 1] - w->ai[r]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* All rows of owned cell c in place (assemblies after the first): the values of
+ * DSProblemRowPattern's row, computed in the same order, with the faces looked up once per cell
+ * instead of once per species. */
+static PetscErrorCode DSDirectFillCell(DSProblem p, DSDirectFill *w, const PetscInt *fill, PetscInt c, const PetscInt idx[3], PetscBool inside, PetscReal invV, const PetscScalar Jb[])
+{
+  const PetscInt nsp = p->nsp, nf = p->nfaces;
+  DSCellFaces    cf;
+
+  PetscFunctionBeginUser;
+  DSCellFacesGet(p, c, idx, &cf);
+  for (PetscInt s = 0; s < nsp; s++) {
+    PetscBool   stored[DS_MAX_SPECIES], couples[DS_MAX_FACES];
+    PetscScalar own[DS_MAX_SPECIES], nbr[DS_MAX_FACES];
+    for (PetscInt q = 0; q < nsp; q++) {
+      stored[q] = (PetscBool)(q == s || (inside && (!fill || fill[s * nsp + q])));
+      own[q]    = inside ? Jb[s * nsp + q] : -1.0;
+    }
+    for (PetscInt q = 0; inside && q < nsp; q++) { /* row s accumulates species q's boundary outflux */
+      if (p->sink[q] != s) continue;
+      PetscCheck(stored[q], PETSC_COMM_SELF, PETSC_ERR_PLIB, "species %" PetscInt_FMT " is the boundary sink of species %" PetscInt_FMT ": the model's Jacobian pattern must include that entry", s, q);
+      for (PetscInt f = 0; f < nf; f++)
+        if (cf.boundary[f]) own[q] += cf.T[f][q] * invV;
+    }
+    for (PetscInt f = 0; f < nf; f++) {
+      couples[f] = (PetscBool)(inside && !cf.boundary[f] && p->diffuses[s] && cf.T[f][s] != 0);
+      nbr[f]     = inside ? cf.T[f][s] * invV : 0; /* cells outside the disc: an identity row */
+      own[s] -= nbr[f];
+    }
+    PetscCall(DSDirectFillRow(p, w, c, s, &cf, stored, own, couples, nbr));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -539,6 +603,10 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
       p->point[c].t = t;
       PetscCall(DSModelReaction(p->model, &p->point[c], ul + L * nsp, R, Jb));
     }
+    if (direct) {
+      PetscCall(DSDirectFillCell(p, &w, fill, c, idx, inside, invV, Jb));
+      continue;
+    }
     for (PetscInt s = 0; s < nsp; s++) {
       PetscInt own[DS_MAX_SPECIES], across[DS_MAX_FACES];
       PetscInt ncols = DSProblemRowPattern(p, fill, c, idx, s, &row, cols, own, across);
@@ -555,8 +623,7 @@ PetscErrorCode DSProblemComputeJacobian(DSProblem p, PetscReal t, Vec U, Mat J)
         vals[own[s]] -= T;
         if (across[f] >= 0) vals[across[f]] = T;
       }
-      if (direct) PetscCall(DSDirectFillRow(p, &w, c, s, cols, own, across, vals));
-      else PetscCall(MatSetValuesStencil(J, 1, &row, ncols, cols, vals, INSERT_VALUES));
+      PetscCall(MatSetValuesStencil(J, 1, &row, ncols, cols, vals, INSERT_VALUES));
     }
   }
   if (direct) PetscCall(DSDirectFillEnd(&w));
